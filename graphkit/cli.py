@@ -1,0 +1,239 @@
+"""The ``graphkit`` command line: thin wrappers over the library.
+
+Every command reads the graph the last ``graphkit build`` wrote (``out/graph.nq``) unless given
+``--graph FILE``. Errors are one line on stderr and a non-zero exit code; set GRAPHKIT_DEBUG=1 to
+see a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from graphkit.errors import GraphkitError, ValidationError
+
+GRAPH_OPTION = click.option(
+    "--graph",
+    "graph_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="RDF file(s) to use instead of the last build (out/graph.nq). Repeatable.",
+)
+OUT_OPTION = click.option(
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output directory of the build.",
+)
+
+
+def _open(graph_files: Sequence[Path], out_dir: Path = Path("out")):  # type: ignore[no-untyped-def]
+    from graphkit.graphsource import open_graph
+
+    return open_graph(list(graph_files), out_dir=out_dir)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from graphkit.fileio import write_text_atomic
+
+        write_text_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="graphkit")
+def cli() -> None:
+    """graphkit: a knowledge graph of international municipal relations (twin towns, sister cities,
+    friendship pacts, memoranda of understanding) and the tools to query, analyse and view it.
+
+    Start with `graphkit build` in the repository root, then `graphkit info`, `graphkit queries`
+    and `graphkit query NAME`.
+    """
+
+
+@cli.command()
+@click.option(
+    "--data",
+    "data_dir",
+    default="data",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory with the RDF data and sources.",
+)
+@OUT_OPTION
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation (not recommended).")
+def build(data_dir: Path, out_dir: Path, no_validate: bool) -> None:
+    """Build the graph from everything in data/ (plus the ontology), validate it with the SHACL
+    shapes, and write out/graph.nq, out/build.json and the headline query results in out/queries/.
+
+    Nothing is replaced if a file does not parse or the graph does not validate.
+    """
+    from graphkit.build import build_graph
+
+    report = build_graph(data_dir, out_dir, validate=not no_validate, show_progress=True)
+    click.echo(report.summary(), nl=False)
+
+
+@cli.command()
+@GRAPH_OPTION
+@OUT_OPTION
+def validate(graph_files: tuple[Path, ...], out_dir: Path) -> None:
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl) and print what to fix.
+
+    Validates the last build, or the given --graph files together with the ontology.
+    Exits with status 1 when there are violations.
+    """
+    from graphkit.validate import load_ontology, validate_graph
+
+    store = _open(graph_files, out_dir)
+    report = validate_graph(store.to_rdflib(), ontology=load_ontology())
+    click.echo(report.summary(), nl=False)
+    if not report.conforms:
+        raise ValidationError(f"{len(report.violations)} SHACL violation(s)")
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of a catalogue query (repeatable), e.g. --param country=JP.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json", "sparql-json"]),
+    help="Output format.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@GRAPH_OPTION
+@OUT_OPTION
+def query(
+    query: str, params: tuple[str, ...], fmt: str, output: Path | None, graph_files: tuple[Path, ...], out_dir: Path
+) -> None:
+    """Run a SPARQL query: a catalogue name (see `graphkit queries`), a .rq file, or inline text.
+
+    \b
+    Examples:
+      graphkit query representatives --param municipality=gkid:place/Q20103
+      graphkit query queries/mous.rq --format csv
+      graphkit query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
+    Prefixes gk:, rdfs:, skos:, prov:, ... are predeclared. CSV and JSON are for scripts.
+    """
+    from graphkit.querying import run_query_spec
+    from graphkit.results import render
+
+    result = run_query_spec(_open(graph_files, out_dir), query, _parse_params(params))
+    _emit(render(result, fmt), output)
+
+
+@cli.command("queries")
+@click.option("--format", "-f", "fmt", default="table", type=click.Choice(["table", "json"]), show_default=True)
+def queries_cmd(fmt: str) -> None:
+    """List the catalogue queries with their titles and parameters."""
+    from graphkit.catalogue import describe_catalogue
+
+    click.echo(describe_catalogue(fmt), nl=False)
+
+
+@cli.command()
+@GRAPH_OPTION
+@OUT_OPTION
+def info(graph_files: tuple[Path, ...], out_dir: Path) -> None:
+    """Print the number of triples, the named graphs and the classes with instance counts."""
+    from graphkit.info import graph_info
+
+    click.echo(graph_info(_open(graph_files, out_dir)).summary(), nl=False)
+
+
+@cli.group()
+def export() -> None:
+    """Export the graph or tables derived from it."""
+
+
+@export.command("graph")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    default="ttl",
+    show_default=True,
+    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml"]),
+    help="RDF serialisation.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (atomically); standard output when omitted.",
+)
+@GRAPH_OPTION
+@OUT_OPTION
+def export_graph_cmd(fmt: str, output: Path | None, graph_files: tuple[Path, ...], out_dir: Path) -> None:
+    """Write the whole graph as Turtle, N-Triples, N-Quads (keeps named graphs), TriG, JSON-LD or RDF/XML."""
+    store = _open(graph_files, out_dir)
+    if output is None:
+        sys.stdout.buffer.write(store.serialize(fmt))
+        sys.stdout.flush()
+    else:
+        store.dump(output, fmt=fmt)
+        click.echo(f"wrote {output}", err=True)
+
+
+def _parse_params(params: Sequence[str]) -> dict[str, str]:
+    from graphkit.errors import ParameterError
+
+    out: dict[str, str] = {}
+    for p in params:
+        name, sep, value = p.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--param expects NAME=VALUE, got {p!r}")
+        out[name.strip()] = value
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI, turning graphkit errors into one line and an exit code."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="graphkit", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except GraphkitError as e:
+        click.echo(f"error: {e}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # noqa: BLE001 - the last resort: one line, not a traceback
+        if os.environ.get("GRAPHKIT_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(e).__name__}: {e} (set GRAPHKIT_DEBUG=1 for details)", err=True)
+        return 70
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""The exceptions graphkit raises. Every one derives from :class:`GraphkitError`.
+
+The library never prints or exits; the CLI turns a ``GraphkitError`` into one line on stderr and a
+non-zero exit code.
+
+>>> issubclass(InputError, GraphkitError)
+True
+"""
+
+from __future__ import annotations
+
+
+class GraphkitError(Exception):
+    """Root of all graphkit errors."""
+
+
+class InputError(GraphkitError):
+    """Bad input from the user: a missing file, a malformed RDF/CSV file, a bad parameter."""
+
+
+class ParseError(InputError):
+    """An RDF or CSV file could not be parsed."""
+
+
+class StoreError(GraphkitError):
+    """The store could not be opened, read or written (no build yet, endpoint unreachable, ...)."""
+
+
+class QueryError(GraphkitError):
+    """A SPARQL query is malformed, refused, or failed while running."""
+
+
+class ParameterError(QueryError):
+    """A query parameter is missing, unknown, or does not fit its declared type."""
+
+
+class ValidationError(GraphkitError):
+    """The graph does not conform to the SHACL shapes (carries the report)."""
+
+    def __init__(self, message: str, report: object | None = None) -> None:
+        super().__init__(message)
+        self.report = report

@@ -1,0 +1,207 @@
+"""The store interface, and the embedded store (pyoxigraph, in memory) behind it.
+
+Every part of graphkit talks to a :class:`Store`: load RDF into named graphs, run SPARQL with
+safely bound parameters, dump. :class:`EmbeddedStore` is the default; a remote SPARQL 1.1 endpoint
+implements the same protocol.
+
+Why pyoxigraph: on a ~300k-triple graph it parses in under a second and answers joins in
+milliseconds, where rdflib's in-memory store takes ~10 s to parse and seconds per aggregate.
+rdflib stays the term API and the SHACL engine's graph (:meth:`EmbeddedStore.to_rdflib`).
+
+>>> from rdflib import Literal, URIRef
+>>> store = EmbeddedStore()
+>>> store.load_data('<https://x.org/a> <https://x.org/p> "1" .', "nt", graph=URIRef("https://x.org/g"))
+>>> len(store), store.graphs()
+(1, [rdflib.term.URIRef('https://x.org/g')])
+>>> r = store.query("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef("https://x.org/a")})
+>>> r.records()
+[{'o': '1'}]
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO, Protocol, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from graphkit.errors import InputError, ParseError, QueryError, StoreError
+from graphkit.fileio import QUAD_FORMATS, atomic_writer, check_rdf_format, rdf_format_for
+from graphkit.namespaces import PREFIXES
+from graphkit.results import AskResult, GraphResult, QueryResult, SelectResult
+from graphkit.sparql_text import bind_values
+from graphkit.terms import to_oxigraph, to_rdflib
+
+_OX_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What graphkit needs from a triple store (embedded or remote)."""
+
+    def load_file(self, path: str | Path, *, graph: URIRef | None = None, fmt: str | None = None) -> None:
+        """Load an RDF file; triples go into ``graph`` (quads keep their own graphs)."""
+
+    def load_data(self, data: str | bytes, fmt: str, *, graph: URIRef | None = None) -> None:
+        """Load RDF text in format ``fmt``."""
+
+    def add_graph(self, triples: Graph, graph: URIRef) -> None:
+        """Add the triples of an rdflib Graph to the named graph ``graph``."""
+
+    def query(
+        self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True
+    ) -> QueryResult:
+        """Run a SPARQL query; ``bindings`` pre-bind variables to RDF terms (never text substitution)."""
+
+    def graphs(self) -> list[URIRef]:
+        """The named graphs, sorted."""
+
+    def dump(self, path: str | Path, *, fmt: str | None = None, graph: URIRef | None = None) -> Path:
+        """Write the store (or one graph) to ``path`` atomically."""
+
+    def __len__(self) -> int:
+        """Number of quads."""
+
+
+class EmbeddedStore:
+    """An in-memory pyoxigraph store. Queries see the union of all graphs as the default graph."""
+
+    def __init__(self) -> None:
+        self._store = ox.Store()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store`, for callers that need its full API."""
+        return self._store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def load_file(self, path: str | Path, *, graph: URIRef | None = None, fmt: str | None = None) -> None:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"{p}: no such file")
+        fmt = check_rdf_format(fmt) if fmt else rdf_format_for(p)
+        with p.open("rb") as f:
+            self._load(f, fmt, graph, source=str(p), base_iri=p.resolve().as_uri())
+
+    def load_data(self, data: str | bytes, fmt: str, *, graph: URIRef | None = None) -> None:
+        self._load(data, check_rdf_format(fmt), graph, source="<data>", base_iri=None)
+
+    def _load(
+        self,
+        data: str | bytes | IO[bytes],
+        fmt: str,
+        graph: URIRef | None,
+        *,
+        source: str,
+        base_iri: str | None,
+    ) -> None:
+        to_graph = None if fmt in QUAD_FORMATS or graph is None else ox.NamedNode(str(graph))
+        try:
+            self._store.load(data, format=_OX_FORMATS[fmt], to_graph=to_graph, base_iri=base_iri)
+        except SyntaxError as e:
+            raise ParseError(f"{source}: not valid {fmt}: {_one_line(e)}") from None
+        except (ValueError, OSError) as e:
+            raise ParseError(f"{source}: {_one_line(e)}") from None
+
+    def add_graph(self, triples: Graph, graph: URIRef) -> None:
+        g = ox.NamedNode(str(graph))
+        self._store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), g) for s, p, o in triples)
+
+    def add_quads(self, quads: Iterable[tuple[Node, Node, Node, URIRef]]) -> None:
+        """Add ``(s, p, o, graph)`` tuples of rdflib terms."""
+        self._store.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(g))) for s, p, o, g in quads
+        )
+
+    def query(
+        self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True
+    ) -> QueryResult:
+        text = bind_values(sparql, bindings) if bindings else sparql
+        try:
+            result = self._store.query(text, use_default_graph_as_union=union_default_graph, prefixes=PREFIXES)
+        except SyntaxError as e:
+            raise QueryError(f"malformed SPARQL query: {_one_line(e)}") from None
+        except OSError as e:
+            raise QueryError(f"query failed: {_one_line(e)}") from None
+        return convert_oxigraph_result(result)
+
+    def graphs(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, path: str | Path, *, fmt: str | None = None, graph: URIRef | None = None) -> Path:
+        fmt = check_rdf_format(fmt) if fmt else rdf_format_for(path)
+        with atomic_writer(path, "wb") as f:
+            f.write(self.serialize(fmt, graph=graph))
+        return Path(path)
+
+    def serialize(self, fmt: str, *, graph: URIRef | None = None) -> bytes:
+        """The store (or one graph) as bytes in format ``fmt``; triple formats merge all graphs."""
+        check_rdf_format(fmt)
+        buf = io.BytesIO()
+        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
+        if graph is not None:
+            self._store.dump(buf, format=_OX_FORMATS[fmt], from_graph=ox.NamedNode(str(graph)), prefixes=prefixes)
+        elif fmt in QUAD_FORMATS:
+            self._store.dump(buf, format=_OX_FORMATS[fmt], prefixes=prefixes)
+        else:
+            merged = ox.Store()
+            merged.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self._store)
+            merged.dump(buf, format=_OX_FORMATS[fmt], from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        return buf.getvalue()
+
+    def to_rdflib(self, graphs: Iterable[URIRef] | None = None) -> Graph:
+        """The union of ``graphs`` (default: all) as an rdflib Graph, e.g. for pySHACL."""
+        g = Graph()
+        selected = None if graphs is None else {ox.NamedNode(str(x)) for x in graphs}
+        for q in self._store:
+            if selected is None or q.graph_name in selected:
+                g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return g
+
+
+def convert_oxigraph_result(result: object) -> QueryResult:
+    """A pyoxigraph query result as graphkit's plain result types."""
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return AskResult(bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = tuple(v.value for v in result.variables)
+            rows = tuple(tuple(to_rdflib(sol[i]) for i in range(len(variables))) for sol in result)
+            return SelectResult(variables, rows)
+        if isinstance(result, ox.QueryTriples):
+            return GraphResult(
+                tuple((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result)
+            )
+    except OSError as e:
+        raise QueryError(f"query failed: {_one_line(e)}") from None
+    raise QueryError(f"unexpected query result {type(result).__name__}")
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())
+
+
+def open_snapshot(path: str | Path) -> EmbeddedStore:
+    """Open a graph written by ``graphkit build`` (an N-Quads snapshot) as an embedded store.
+
+    Raises StoreError with a hint when there is no snapshot yet.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise StoreError(f"no built graph at {p}; run `graphkit build` first (or pass --graph FILE)")
+    store = EmbeddedStore()
+    store.load_file(p)
+    return store
