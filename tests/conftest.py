@@ -35,8 +35,12 @@ def seed_store() -> EmbeddedStore:
 def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the real `graphkit` entry point in a subprocess."""
     proc = subprocess.run(
-        [sys.executable, "-m", "graphkit.cli", *args], cwd=cwd or REPO, capture_output=True, text=True,
-        encoding="utf-8", timeout=300,
+        [sys.executable, "-m", "graphkit.cli", *args],
+        cwd=cwd or REPO,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"graphkit {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")

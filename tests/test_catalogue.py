@@ -39,8 +39,16 @@ def test_parameter_types(ptype, raw, term):
 
 @pytest.mark.parametrize(
     ("ptype", "raw"),
-    [("iri", "not an iri"), ("iri", "https://x.org/a> } #"), ("country", "ITA"), ("integer", "7.5"),
-     ("year", "09"), ("qid", "Q0"), ("date", "2009-13-01"), ("boolean", "maybe")],
+    [
+        ("iri", "not an iri"),
+        ("iri", "https://x.org/a> } #"),
+        ("country", "ITA"),
+        ("integer", "7.5"),
+        ("year", "09"),
+        ("qid", "Q0"),
+        ("date", "2009-13-01"),
+        ("boolean", "maybe"),
+    ],
 )
 def test_bad_parameter_values_are_clear_errors(ptype, raw):
     with pytest.raises(ParameterError, match="is not valid"):

@@ -39,16 +39,22 @@ def test_every_term_is_labelled_and_commented(onto):
 
 def test_namespace_module_matches_ontology(onto):
     ns = str(GK._NS)
-    in_ontology = {str(s)[len(ns):] for s in onto.subjects() if isinstance(s, URIRef) and str(s).startswith(ns)}
+    in_ontology = {str(s)[len(ns) :] for s in onto.subjects() if isinstance(s, URIRef) and str(s).startswith(ns)}
     in_code = {k for k in GK.__annotations__}
     assert in_code == in_ontology
 
 
 def test_reused_vocabularies(onto):
     text = (ONTOLOGY_DIR / "graphkit.ttl").read_text(encoding="utf-8")
-    for ns in ["http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", "http://www.w3.org/2006/time#",
-               "http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/",
-               "http://www.w3.org/2003/01/geo/wgs84_pos#", "https://schema.org/"]:
+    for ns in [
+        "http://www.w3.org/ns/org#",
+        "http://www.w3.org/ns/prov#",
+        "http://www.w3.org/2006/time#",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/2003/01/geo/wgs84_pos#",
+        "https://schema.org/",
+    ]:
         assert ns in text
     assert (GK.partnerOf, SKOS.closeMatch, URIRef("http://www.wikidata.org/prop/direct/P190")) in onto
     assert (GK.startDate, SKOS.closeMatch, URIRef("http://www.wikidata.org/prop/direct/P580")) in onto
@@ -66,10 +72,19 @@ def test_concept_schemes_have_it_en_ja_labels(vocab, scheme):
 
 def test_required_concepts_exist(vocab):
     def labels(scheme):
-        return {str(lbl) for c in vocab.subjects(SKOS.inScheme, VOCAB[scheme]) for lbl in vocab.objects(c, SKOS.prefLabel)}
+        return {
+            str(lbl) for c in vocab.subjects(SKOS.inScheme, VOCAB[scheme]) for lbl in vocab.objects(c, SKOS.prefLabel)
+        }
 
-    assert {"twinning", "sister city", "friendship city", "memorandum of understanding", "protocollo d'intesa",
-            "cooperation agreement", "pact of friendship"} <= labels("relation-type")
+    assert {
+        "twinning",
+        "sister city",
+        "friendship city",
+        "memorandum of understanding",
+        "protocollo d'intesa",
+        "cooperation agreement",
+        "pact of friendship",
+    } <= labels("relation-type")
     assert {"proposed", "active", "suspended", "terminated"} <= labels("relation-status")
     assert {"culture", "tourism", "youth", "education", "economy"} <= labels("sector")
     assert {"mayor", "assessore"} <= labels("office-role")

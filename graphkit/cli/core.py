@@ -1,63 +1,16 @@
-"""The ``graphkit`` command line: thin wrappers over the library.
-
-Every command reads the graph the last ``graphkit build`` wrote (``out/graph.nq``) unless given
-``--graph FILE``. Errors are one line on stderr and a non-zero exit code; set GRAPHKIT_DEBUG=1 to
-see a traceback.
-"""
+"""Core commands: build, validate, query, queries, info, export graph."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
-from graphkit.errors import GraphkitError, ValidationError
-
-GRAPH_OPTION = click.option(
-    "--graph",
-    "graph_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="RDF file(s) to use instead of the last build (out/graph.nq). Repeatable.",
-)
-OUT_OPTION = click.option(
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output directory of the build.",
-)
-
-
-def _open(graph_files: Sequence[Path], out_dir: Path = Path("out")):  # type: ignore[no-untyped-def]
-    from graphkit.graphsource import open_graph
-
-    return open_graph(list(graph_files), out_dir=out_dir)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        from graphkit.fileio import write_text_atomic
-
-        write_text_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="graphkit")
-def cli() -> None:
-    """graphkit: a knowledge graph of international municipal relations (twin towns, sister cities,
-    friendship pacts, memoranda of understanding) and the tools to query, analyse and view it.
-
-    Start with `graphkit build` in the repository root, then `graphkit info`, `graphkit queries`
-    and `graphkit query NAME`.
-    """
+from graphkit.cli import cli
+from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, emit, open_store
+from graphkit.errors import ValidationError
 
 
 @cli.command()
@@ -94,7 +47,7 @@ def validate(graph_files: tuple[Path, ...], out_dir: Path) -> None:
     """
     from graphkit.validate import load_ontology, validate_graph
 
-    store = _open(graph_files, out_dir)
+    store = open_store(graph_files, out_dir)
     report = validate_graph(store.to_rdflib(), ontology=load_ontology())
     click.echo(report.summary(), nl=False)
     if not report.conforms:
@@ -138,8 +91,8 @@ def query(
     from graphkit.querying import run_query_spec
     from graphkit.results import render
 
-    result = run_query_spec(_open(graph_files, out_dir), query, _parse_params(params))
-    _emit(render(result, fmt), output)
+    result = run_query_spec(open_store(graph_files, out_dir), query, _parse_params(params))
+    emit(render(result, fmt), output)
 
 
 @cli.command("queries")
@@ -158,7 +111,7 @@ def info(graph_files: tuple[Path, ...], out_dir: Path) -> None:
     """Print the number of triples, the named graphs and the classes with instance counts."""
     from graphkit.info import graph_info
 
-    click.echo(graph_info(_open(graph_files, out_dir)).summary(), nl=False)
+    click.echo(graph_info(open_store(graph_files, out_dir)).summary(), nl=False)
 
 
 @cli.group()
@@ -186,7 +139,7 @@ def export() -> None:
 @OUT_OPTION
 def export_graph_cmd(fmt: str, output: Path | None, graph_files: tuple[Path, ...], out_dir: Path) -> None:
     """Write the whole graph as Turtle, N-Triples, N-Quads (keeps named graphs), TriG, JSON-LD or RDF/XML."""
-    store = _open(graph_files, out_dir)
+    store = open_store(graph_files, out_dir)
     if output is None:
         sys.stdout.buffer.write(store.serialize(fmt))
         sys.stdout.flush()
@@ -205,35 +158,3 @@ def _parse_params(params: Sequence[str]) -> dict[str, str]:
             raise ParameterError(f"--param expects NAME=VALUE, got {p!r}")
         out[name.strip()] = value
     return out
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the CLI, turning graphkit errors into one line and an exit code."""
-    try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="graphkit", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
-    except click.exceptions.Exit as e:
-        return e.exit_code
-    except GraphkitError as e:
-        click.echo(f"error: {e}", err=True)
-        return 1
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as e:  # noqa: BLE001 - the last resort: one line, not a traceback
-        if os.environ.get("GRAPHKIT_DEBUG"):
-            raise
-        click.echo(f"internal error: {type(e).__name__}: {e} (set GRAPHKIT_DEBUG=1 for details)", err=True)
-        return 70
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

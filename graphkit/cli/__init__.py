@@ -1,0 +1,66 @@
+"""The ``graphkit`` command line: thin wrappers over the library.
+
+Every command reads the graph the last ``graphkit build`` wrote (``out/graph.nq``) unless given
+``--graph FILE``. Errors are one line on stderr and a non-zero exit code; set GRAPHKIT_DEBUG=1 to
+see a traceback. Commands live in one module per area (``graphkit/cli/<area>.py``), each
+registering on :data:`cli`; :func:`load_commands` imports them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Sequence
+
+import click
+
+from graphkit.errors import GraphkitError
+
+#: Modules that register commands on :data:`cli`. Add one line per area.
+COMMAND_MODULES: tuple[str, ...] = ("graphkit.cli.core",)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="graphkit")
+def cli() -> None:
+    """graphkit: a knowledge graph of international municipal relations (twin towns, sister cities,
+    friendship pacts, memoranda of understanding) and the tools to query, analyse and view it.
+
+    Start with `graphkit build` in the repository root, then `graphkit info`, `graphkit queries`
+    and `graphkit query NAME`.
+    """
+
+
+def load_commands() -> click.Group:
+    """Import every command module (registering its commands) and return the group."""
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
+    return cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI, turning graphkit errors into one line and an exit code."""
+    try:
+        load_commands().main(args=list(argv) if argv is not None else None, prog_name="graphkit", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except GraphkitError as e:
+        click.echo(f"error: {e}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # noqa: BLE001 - the last resort: one line, not a traceback
+        if os.environ.get("GRAPHKIT_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(e).__name__}: {e} (set GRAPHKIT_DEBUG=1 for details)", err=True)
+        return 70
+    return 0

@@ -1,0 +1,7 @@
+"""``python -m graphkit.cli``."""
+
+import sys
+
+from graphkit.cli import main
+
+sys.exit(main())
