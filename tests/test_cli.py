@@ -143,8 +143,9 @@ def test_broken_turtle_fails_cleanly_and_writes_nothing(built, tmp_path):
         (["info", "--graph", "/nonexistent.ttl"], "no such file"),
     ],
 )
-def test_errors_are_one_clear_line(args, words):
-    proc = run_cli(*args)
+def test_errors_are_one_clear_line(built, args, words):
+    out, _ = built
+    proc = run_cli(*args, *([] if "--out" in args or "--graph" in args else ["--out", str(out)]))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert words in proc.stderr

@@ -88,10 +88,13 @@ def query(
       graphkit query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
     Prefixes gk:, rdfs:, skos:, prov:, ... are predeclared. CSV and JSON are for scripts.
     """
-    from graphkit.querying import run_query_spec
+    from graphkit.catalogue import bind_parameters
+    from graphkit.querying import resolve_query_spec
     from graphkit.results import render
 
-    result = run_query_spec(open_store(graph_files, out_dir), query, _parse_params(params))
+    named = resolve_query_spec(query)
+    bindings = bind_parameters(named, _parse_params(params))  # bad parameters fail before loading the graph
+    result = open_store(graph_files, out_dir).query(named.text, bindings=bindings)
     emit(render(result, fmt), output)
 
 
