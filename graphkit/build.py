@@ -33,7 +33,7 @@ from graphkit.paths import ONTOLOGY_DIR, SNAPSHOT_NAME, ontology_files
 from graphkit.progress import progress
 from graphkit.results import SelectResult, render
 from graphkit.store import EmbeddedStore
-from graphkit.validate import ValidationReport, validate_graph
+from graphkit.validate import ValidationReport, validate_store
 
 
 @dataclass
@@ -71,8 +71,15 @@ class BuildReport:
 
 #: A build step: given the data directory, the output directory and the store, add to the store.
 BuildStep = Callable[[Path, Path, EmbeddedStore], StepReport]
+def world_dataset_step(data_dir: Path, out_dir: Path, store: EmbeddedStore) -> StepReport:
+    """The world twinning dataset from ``data/sources/`` (see :mod:`graphkit.ingest`)."""
+    from graphkit.ingest.step import world_step
+
+    return world_step(data_dir, out_dir, store)
+
+
 #: Steps run after the RDF files are loaded (the world dataset ingest registers here).
-BUILD_STEPS: list[BuildStep] = []
+BUILD_STEPS: list[BuildStep] = [world_dataset_step]
 
 
 def rdf_files(data_dir: str | Path) -> list[Path]:
@@ -136,10 +143,10 @@ def build_graph(
     report: ValidationReport | None = None
     if validate:
         t0 = time.perf_counter()
-        report = validate_graph(store.to_rdflib(), ontology=store.to_rdflib([URIRef(g) for g in _ontology_graphs()]))
+        report = validate_store(store)
         reports.append(StepReport("validate (SHACL)", time.perf_counter() - t0, {"violations": len(report.violations)}))
         if not report.conforms:
-            write_text_atomic(out / "validation.txt", report.summary())
+            write_text_atomic(out / "validation.txt", report.full_text())
             raise ValidationError(
                 f"the graph does not conform to the shapes: {len(report.violations)} violation(s); "
                 f"see {out / 'validation.txt'} (nothing else was written)",

@@ -52,11 +52,17 @@ class GK(DefinedNamespace):
     SourceDocument: URIRef
     StatusPeriod: URIRef
     TextEvidence: URIRef
+    WikidataDiscrepancy: URIRef
     accreditedTo: URIRef
     agreementType: URIRef
     approvedBy: URIRef
+    betweenness: URIRef
+    concernsRelation: URIRef
     country: URIRef
+    community: URIRef
     countryCode: URIRef
+    discrepancyKind: URIRef
+    degree: URIRef
     endDate: URIRef
     eventType: URIRef
     fileName: URIRef
@@ -69,7 +75,10 @@ class GK(DefinedNamespace):
     japaneseLocalGovernmentCode: URIRef
     listedBy: URIRef
     locatedIn: URIRef
+    matchMethod: URIRef
+    matchScore: URIRef
     onBehalfOf: URIRef
+    ourValue: URIRef
     participant: URIRef
     partnerOf: URIRef
     party: URIRef
@@ -91,6 +100,9 @@ class GK(DefinedNamespace):
     topic: URIRef
     venue: URIRef
     wikidata: URIRef
+    wikidataObject: URIRef
+    wikidataSubject: URIRef
+    wikidataValue: URIRef
 
 
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
@@ -110,7 +122,30 @@ SCHEMA = Namespace("https://schema.org/")
 WGS84 = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+#: Wikidata's statement model (full statements, their values and qualifiers) and GeoSPARQL, for the
+#: queries graphkit.wikidata sends to the Query Service (which predeclares them; other servers do not).
+WIKIDATA_PREFIXES: dict[str, str] = {
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+    "p": "http://www.wikidata.org/prop/",
+    "ps": "http://www.wikidata.org/prop/statement/",
+    "pq": "http://www.wikidata.org/prop/qualifier/",
+    "pqv": "http://www.wikidata.org/prop/qualifier/value/",
+    "wikibase": "http://wikiba.se/ontology#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "http://schema.org/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+WIKIDATA_ITEM_PAGE = Namespace("https://www.wikidata.org/wiki/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+#: Licences of the shipped source datasets (dct:license values), by SPDX id.
+LICENSES: dict[str, URIRef] = {
+    "CC0-1.0": URIRef("https://creativecommons.org/publicdomain/zero/1.0/"),
+    "CC-BY-SA-4.0": URIRef("https://creativecommons.org/licenses/by-sa/4.0/"),
+    "ODbL-1.0": URIRef("https://opendatacommons.org/licenses/odbl/1-0/"),
+    "MIT": URIRef("https://spdx.org/licenses/MIT.html"),
+}
 
 PREFIXES: dict[str, str] = {
     "gk": str(GK._NS),

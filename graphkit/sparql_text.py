@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -101,41 +102,157 @@ def where_brace_position(query: str) -> int:
 
 def _top_level_tokens(query: str) -> list[tuple[str, int]]:
     """Keywords and braces at nesting depth 0, ignoring strings, IRIs and comments."""
-    out: list[tuple[str, int]] = []
+    return [
+        (t.text, t.pos)
+        for t in tokenize(query)
+        if t.depth == 0 and (t.kind == "word" or (t.kind == "punct" and t.text in ("{", "}")))
+    ]
+
+
+@dataclass(frozen=True)
+class Token:
+    """A lexical token of SPARQL text: ``kind`` is one of ``word`` (a keyword or function name), ``pname``
+    (a prefixed name such as ``gk:party`` or ``rdf:``), ``iri`` (``<...>``, brackets included), ``var``,
+    ``string``, ``number`` or ``punct``. ``depth`` is the brace nesting depth at the token (for ``{``,
+    the depth outside it)."""
+
+    kind: str
+    text: str
+    pos: int
+    depth: int
+
+
+_WORD = re.compile(r"[^\W\d][\w-]*(?:\.[\w-]+)*", re.UNICODE)
+_PNAME = re.compile(r"(?:[^\W\d][\w.-]*)?:(?:[\w:%-]|\\.|\.(?=[\w:%-]))*", re.UNICODE)
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_VAR = re.compile(r"[?$][\w]+", re.UNICODE)
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?")
+
+
+def tokenize(query: str) -> list[Token]:
+    """Split SPARQL text into tokens, skipping whitespace and comments (never confused by ``#``, braces or
+    keywords inside strings and IRIs).
+
+    >>> [(t.kind, t.text) for t in tokenize('SELECT ?s { ?s rdfs:label "a } # b" } # done')]
+    [('word', 'SELECT'), ('var', '?s'), ('punct', '{'), ('var', '?s'), ('pname', 'rdfs:label'), \
+('string', '"a } # b"'), ('punct', '}')]
+    """
+    out: list[Token] = []
     depth = 0
     i, n = 0, len(query)
     while i < n:
         c = query[i]
+        if c.isspace():
+            i += 1
+            continue
         if c == "#":
             j = query.find("\n", i)
             i = n if j < 0 else j + 1
             continue
         if c in "\"'":
-            long = query.startswith(c * 3, i)
-            delim = c * 3 if long else c
+            delim = c * 3 if query.startswith(c * 3, i) else c
             j = i + len(delim)
             while j < n and not query.startswith(delim, j):
                 j += 2 if query[j] == "\\" else 1
-            i = j + len(delim)
+            end = min(n, j + len(delim))
+            out.append(Token("string", query[i:end], i, depth))
+            i = end
             continue
-        if c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", query[i:]):
-            i = query.index(">", i) + 1
+        m = _IRIREF.match(query, i) if c == "<" else None
+        if m is None and c in "?$":
+            m = _VAR.match(query, i)
+            kind = "var"
+        elif m is not None:
+            kind = "iri"
+        else:
+            m = _PNAME.match(query, i)
+            kind = "pname"
+            if m is None:
+                m = _WORD.match(query, i)
+                kind = "word"
+            if m is None:
+                m = _NUMBER.match(query, i)
+                kind = "number"
+        if m is not None and m.end() > i:
+            out.append(Token(kind, m.group(), i, depth))
+            i = m.end()
             continue
+        if c == "}":
+            depth = max(0, depth - 1)
+        out.append(Token("punct", c, i, depth))
         if c == "{":
-            if depth == 0:
-                out.append(("{", i))
             depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                out.append(("}", i))
-        elif depth == 0 and (c.isalpha()):
-            m = re.match(r"[A-Za-z_][A-Za-z0-9_]*", query[i:])
-            assert m
-            word = m.group()
-            if i == 0 or query[i - 1] not in "?$:":
-                out.append((word, i))
-            i += len(word)
-            continue
         i += 1
     return out
+
+
+#: The SPARQL Update operations (a request that starts with one of these is an update, not a query).
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def query_form(query: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``, or ``UPDATE`` for a SPARQL Update request.
+
+    >>> query_form("PREFIX select: <https://x.org/> # ASK\\nCONSTRUCT WHERE { ?s select:p ?o }")
+    'CONSTRUCT'
+    >>> query_form("prefix x: <https://x.org/> insert data { x:a x:b x:c }")
+    'UPDATE'
+    """
+    for t in tokenize(query):
+        if t.kind != "word":
+            continue
+        up = t.text.upper()
+        if up in QUERY_FORMS:
+            return up
+        if up in UPDATE_KEYWORDS:
+            return "UPDATE"
+    raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def prefix_declarations(tokens: list[Token]) -> dict[str, str]:
+    """The ``PREFIX p: <iri>`` declarations among ``tokens``, as ``{"p": "iri"}``."""
+    out: dict[str, str] = {}
+    for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if a.kind == "word" and a.text.upper() == "PREFIX" and b.kind == "pname" and c.kind == "iri":
+            out[b.text[:-1]] = c.text[1:-1]
+    return out
+
+
+def dataset_clauses(query: str, prefixes: Mapping[str, str] | None = None) -> list[tuple[bool, str]]:
+    """The ``FROM`` / ``FROM NAMED`` graphs a query names, as ``(named, iri)``; prefixed names are
+    expanded with the query's own declarations, then ``prefixes``.
+
+    >>> dataset_clauses("SELECT * FROM <file:///etc/passwd> FROM NAMED g:x WHERE { ?s ?p ?o }", {"g": "https://g/"})
+    [(False, 'file:///etc/passwd'), (True, 'https://g/x')]
+    """
+    tokens = tokenize(query)
+    known = dict(prefixes or {})
+    known.update(prefix_declarations(tokens))
+    out: list[tuple[bool, str]] = []
+    for i, t in enumerate(tokens):
+        if t.kind != "word" or t.text.upper() != "FROM":
+            continue
+        j = i + 1
+        named = j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() == "NAMED"
+        j += 1 if named else 0
+        if j >= len(tokens):
+            raise QueryError("FROM without a graph IRI")
+        g = tokens[j]
+        if g.kind == "iri":
+            out.append((named, g.text[1:-1]))
+        elif g.kind == "pname" and g.text.split(":", 1)[0] in known:
+            p, local = g.text.split(":", 1)
+            out.append((named, known[p] + local))
+        else:
+            raise QueryError(f"FROM{' NAMED' if named else ''} must be followed by a graph IRI, not {g.text!r}")
+    return out
+
+
+def uses_service(query: str) -> bool:
+    """True when the query has a ``SERVICE`` clause (federation: it would make the server call other hosts).
+
+    >>> uses_service('SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }'), uses_service('SELECT ("SERVICE" AS ?x) {}')
+    (True, False)
+    """
+    return any(t.kind == "word" and t.text.upper() == "SERVICE" for t in tokenize(query))

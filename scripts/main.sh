@@ -5,4 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/graphkit build
+# Interactive, offline HTML views (out/views/): the seed's knowledge view, Assisi's partners to
+# depth 2, Italy–Japan, and the whole world placed by coordinates.
+.venv/bin/graphkit view entity Assisi -o out/views/entity-assisi.html
+.venv/bin/graphkit view ego Assisi --depth 2 -o out/views/ego-assisi-k2.html
+.venv/bin/graphkit view countries IT JP -o out/views/countries-IT-JP.html
+.venv/bin/graphkit view world -o out/views/world.html
+# Link municipalities to Wikidata QIDs offline (gazetteers in data/sources/): out/linking/review.csv,
+# links.ttl, report.md (prints the share of municipalities with a QID).
+.venv/bin/graphkit link
+# Network analysis of the built graph: statistics table (printed), report with plots in out/analysis/,
+# degree/betweenness/community written back into out/graph.nq as the named graph graph/analysis/network.
+.venv/bin/graphkit analyze --report-dir out/analysis --write-back
 echo "Done: outputs are in out/ (graph.nq, build.json, queries/*.csv)."

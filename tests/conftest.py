@@ -45,3 +45,15 @@ def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subproc
     if check and proc.returncode != 0:
         raise AssertionError(f"graphkit {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
     return proc
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Seed + the world dataset built once per session from data/sources (graphkit.ingest):
+    ``(store, world, emitted, out_dir)``; out_dir holds quality.json/md and rejects.csv."""
+    from graphkit.ingest.step import run_world_step
+
+    store, _ = assemble(REPO / "data", REPO / "out", steps=())
+    out = tmp_path_factory.mktemp("world-out")
+    merged, emitted, _report = run_world_step(REPO / "data", out, store)
+    return store, merged, emitted, out

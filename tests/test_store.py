@@ -1,4 +1,6 @@
-"""The embedded store: formats, named graphs, dumps, and safe parameter binding."""
+"""The store interface, on both backends: the embedded pyoxigraph store and a remote SPARQL 1.1
+endpoint (a real `oxigraph serve` on loopback) through graphkit.remote_store. Formats, named graphs,
+dumps, query kinds and safe parameter binding must behave the same."""
 
 from __future__ import annotations
 
@@ -8,24 +10,48 @@ import pytest
 from rdflib import Literal, URIRef
 
 from graphkit.errors import ParameterError, ParseError, QueryError
+from graphkit.remote_store import RemoteStore
 from graphkit.results import AskResult, GraphResult, SelectResult
 from graphkit.store import EmbeddedStore
+
+from .servers import oxigraph_url  # noqa: F401 - a fixture
 
 EX = "https://example.org/"
 TTL = f'<{EX}a> <{EX}name> "Łódź"@pl ; <{EX}pop> 672185 .'
 FORMATS = {
     "ttl": TTL,
     "nt": f'<{EX}a> <{EX}name> "Łódź"@pl .\n<{EX}a> <{EX}pop> "672185"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
-    "nq": f'<{EX}a> <{EX}name> "Łódź"@pl <{EX}g1> .\n<{EX}a> <{EX}pop> "672185"^^<http://www.w3.org/2001/XMLSchema#integer> <{EX}g1> .\n',
+    "nq": f'<{EX}a> <{EX}name> "Łódź"@pl <{EX}g1> .\n'
+    f'<{EX}a> <{EX}pop> "672185"^^<http://www.w3.org/2001/XMLSchema#integer> <{EX}g1> .\n',
     "jsonld": json.dumps({"@id": f"{EX}a", f"{EX}name": {"@value": "Łódź", "@language": "pl"}, f"{EX}pop": 672185}),
 }
 
 
+@pytest.fixture(params=["embedded", "remote-update", "remote-graph-store"])
+def new_store(request):
+    """A factory of empty stores of one backend (remote: the shared oxigraph server, emptied)."""
+    if request.param == "embedded":
+        return EmbeddedStore
+    base = request.getfixturevalue("oxigraph_url")
+
+    def make():
+        store = RemoteStore(
+            base + "/query",
+            update_endpoint=base + "/update",
+            graph_store=base + "/store" if request.param == "remote-graph-store" else None,
+            timeout=10,
+        )
+        store.update("DROP ALL")
+        return store
+
+    return make
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_load_each_format_into_a_named_graph(tmp_path, fmt):
+def test_load_each_format_into_a_named_graph(tmp_path, fmt, new_store):
     path = tmp_path / f"x.{fmt}"
     path.write_text(FORMATS[fmt], encoding="utf-8")
-    store = EmbeddedStore()
+    store = new_store()
     store.load_file(path, graph=URIRef(EX + "g1"))
     assert len(store) == 2
     assert store.graphs() == [URIRef(EX + "g1")]
@@ -33,8 +59,8 @@ def test_load_each_format_into_a_named_graph(tmp_path, fmt):
     assert r.records() == [{"n": "Łódź", "p": 672185}]
 
 
-def test_dump_roundtrip_keeps_named_graphs(tmp_path):
-    store = EmbeddedStore()
+def test_dump_roundtrip_keeps_named_graphs(tmp_path, new_store):
+    store = new_store()
     store.load_data(TTL, "ttl", graph=URIRef(EX + "g1"))
     store.load_data(f"<{EX}b> <{EX}p> <{EX}c> .", "ttl", graph=URIRef(EX + "g2"))
     store.dump(tmp_path / "d.nq")
@@ -45,50 +71,65 @@ def test_dump_roundtrip_keeps_named_graphs(tmp_path):
     merged = EmbeddedStore()
     merged.load_file(tmp_path / "d.ttl", graph=URIRef(EX + "m"))
     assert len(merged) == 3
+    store.dump(tmp_path / "g2.nt", graph=URIRef(EX + "g2"))
+    assert (tmp_path / "g2.nt").read_text(encoding="utf-8").strip() == f"<{EX}b> <{EX}p> <{EX}c> ."
 
 
-def test_broken_file_is_a_parse_error_and_loads_nothing(tmp_path):
+def test_broken_file_is_a_parse_error_and_loads_nothing(tmp_path, new_store):
     bad = tmp_path / "bad.ttl"
     bad.write_text(f"<{EX}a> <{EX}p> <{EX}b> .\n<{EX}a> <{EX}p> .\n", encoding="utf-8")
-    store = EmbeddedStore()
+    store = new_store()
     with pytest.raises(ParseError, match="bad.ttl"):
         store.load_file(bad, graph=URIRef(EX + "g"))
     assert len(store) == 0
 
 
-def test_query_kinds():
-    store = EmbeddedStore()
+def test_query_kinds(new_store):
+    store = new_store()
     store.load_data(TTL, "ttl", graph=URIRef(EX + "g"))
-    assert isinstance(store.query(f"ASK {{ <{EX}a> ?p ?o }}"), AskResult)
+    assert store.query(f"ASK {{ <{EX}a> ?p ?o }}") == AskResult(True)
+    assert store.query(f"ASK {{ <{EX}zzz> ?p ?o }}") == AskResult(False)
     c = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert isinstance(c, GraphResult) and len(c.to_graph()) == 2
-    assert isinstance(store.query("DESCRIBE <https://example.org/a>"), GraphResult)
+    d = store.query("DESCRIBE <https://example.org/a>")
+    assert (
+        isinstance(d, GraphResult) and (URIRef(EX + "a"), URIRef(EX + "name"), Literal("Łódź", lang="pl")) in d.triples
+    )
     with pytest.raises(QueryError, match="malformed"):
         store.query("SELECT WHERE {")
+
+
+def test_blank_nodes_and_predeclared_prefixes(new_store):
+    store = new_store()
+    store.load_data(f'<{EX}r> <{EX}source> [ <{EX}title> "A" ] , [ <{EX}title> "B" ] .', "ttl", graph=URIRef(EX + "g"))
+    r = store.query(f"SELECT ?t WHERE {{ <{EX}r> <{EX}source> ?b . ?b <{EX}title> ?t }} ORDER BY ?t")
+    assert r.column("t") == ["A", "B"]
+    assert store.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a gk:Country }").records() == [{"n": 0}]
 
 
 INJECTIONS = ['Łódź" } ?s ?p ?o { "', 'x" . } #', "a\nb", "}", "# comment", '\\"', "'; DROP ALL"]
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
-def test_literal_parameters_are_plain_values(value):
-    store = EmbeddedStore()
+def test_literal_parameters_are_plain_values(value, new_store):
+    store = new_store()
     store.load_data(TTL, "ttl", graph=URIRef(EX + "g"))
     store.load_data(f"<{EX}z> <{EX}name> {Literal(value).n3()} .", "ttl", graph=URIRef(EX + "g"))
     r = store.query(f"SELECT ?s WHERE {{ ?s <{EX}name> ?name }}", bindings={"name": Literal(value)})
     assert isinstance(r, SelectResult)
     assert r.records() == [{"s": EX + "z"}]
+    assert len(store) == 3
 
 
 @pytest.mark.parametrize("iri", [EX + "a> ?p ?o } #", EX + "a b", "<x>", EX + '"'])
-def test_iri_parameters_that_would_break_out_are_refused(iri):
-    store = EmbeddedStore()
+def test_iri_parameters_that_would_break_out_are_refused(iri, new_store):
+    store = new_store()
     with pytest.raises(ParameterError, match="not a valid IRI"):
         store.query("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef(iri)})
 
 
-def test_binding_restricts_before_aggregation():
-    store = EmbeddedStore()
+def test_binding_restricts_before_aggregation(new_store):
+    store = new_store()
     store.load_data(
         f"<{EX}a> <{EX}cc> 'IT' . <{EX}b> <{EX}cc> 'IT' . <{EX}c> <{EX}cc> 'JP' .", "ttl", graph=URIRef(EX + "g")
     )

@@ -17,7 +17,14 @@ import click
 from graphkit.errors import GraphkitError
 
 #: Modules that register commands on :data:`cli`. Add one line per area.
-COMMAND_MODULES: tuple[str, ...] = ("graphkit.cli.core",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "graphkit.cli.core",
+    "graphkit.cli.serve",
+    "graphkit.cli.wikidata",
+    "graphkit.cli.view",
+    "graphkit.cli.analyze",
+    "graphkit.cli.world",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -39,17 +39,32 @@ def build(data_dir: Path, out_dir: Path, no_validate: bool) -> None:
 @cli.command()
 @GRAPH_OPTION
 @OUT_OPTION
-def validate(graph_files: tuple[Path, ...], out_dir: Path) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "sparql", "pyshacl"]),
+    default="auto",
+    show_default=True,
+    help="sparql: shapes compiled to queries run in the store (fast); pyshacl: the reference engine (slow).",
+)
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Violations listed per rule (0: all); the counts per rule are always complete.",
+)
+def validate(graph_files: tuple[Path, ...], out_dir: Path, engine: str, limit: int) -> None:
     """Check the graph against the SHACL shapes (ontology/shapes.ttl) and print what to fix.
 
     Validates the last build, or the given --graph files together with the ontology.
     Exits with status 1 when there are violations.
     """
-    from graphkit.validate import load_ontology, validate_graph
+    from graphkit.validate import ensure_ontology, validate_store
 
     store = open_store(graph_files, out_dir)
-    report = validate_graph(store.to_rdflib(), ontology=load_ontology())
-    click.echo(report.summary(), nl=False)
+    ensure_ontology(store)
+    report = validate_store(store, engine=engine)
+    click.echo(report.summary(limit=limit or None), nl=False)
     if not report.conforms:
         raise ValidationError(f"{len(report.violations)} SHACL violation(s)")
 
@@ -74,10 +89,17 @@ def validate(graph_files: tuple[Path, ...], out_dir: Path) -> None:
     help="Output format.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.option("--endpoint", help="Run it on this SPARQL 1.1 endpoint (e.g. http://localhost:7878/sparql) instead.")
 @GRAPH_OPTION
 @OUT_OPTION
 def query(
-    query: str, params: tuple[str, ...], fmt: str, output: Path | None, graph_files: tuple[Path, ...], out_dir: Path
+    query: str,
+    params: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    endpoint: str | None,
+    graph_files: tuple[Path, ...],
+    out_dir: Path,
 ) -> None:
     """Run a SPARQL query: a catalogue name (see `graphkit queries`), a .rq file, or inline text.
 
@@ -86,6 +108,7 @@ def query(
       graphkit query representatives --param municipality=gkid:place/Q20103
       graphkit query queries/mous.rq --format csv
       graphkit query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
+      graphkit query mous --endpoint http://localhost:7878/sparql
     Prefixes gk:, rdfs:, skos:, prov:, ... are predeclared. CSV and JSON are for scripts.
     """
     from graphkit.catalogue import bind_parameters
@@ -94,7 +117,13 @@ def query(
 
     named = resolve_query_spec(query)
     bindings = bind_parameters(named, _parse_params(params))  # bad parameters fail before loading the graph
-    result = open_store(graph_files, out_dir).query(named.text, bindings=bindings)
+    if endpoint:
+        from graphkit.remote_store import RemoteStore
+
+        store = RemoteStore(endpoint)
+    else:
+        store = open_store(graph_files, out_dir)
+    result = store.query(named.text, bindings=bindings)
     emit(render(result, fmt), output)
 
 

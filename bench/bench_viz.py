@@ -1,0 +1,222 @@
+"""Benchmark the HTML views: the world view and an ego view of a few hundred nodes.
+
+For each view: file size, time to build the page and write it, and time until the page is
+interactive in headless Chromium (Debian's, network blocked): the page sets ``data-gk-ready``
+after vis-network's first drawing; the figure is that moment in ms since navigation start
+(median of --runs loads). The baseline, in the same run, is the naive pyvis path: ``add_node`` /
+``add_edge`` one by one, then pyvis's own ``generate_html`` (``cdn_resources="in_line"``, physics
+on, as pyvis does by default); in the browser, its time until vis-network reports the layout
+stabilised (capped at --cap seconds).
+
+Uses the built graph (out/graph.nq) when it holds a world-sized network (>= --min-places
+municipalities), else a synthetic one (graphkit.viz.synthetic: 17,700 municipalities, 25,000
+relations). Targets: world written < 2 s and interactive < 5 s; ego (few hundred nodes) < 3 s.
+
+    .venv/bin/python bench/bench_viz.py               # out/graph.nq if it has the world, else synthetic
+    .venv/bin/python bench/bench_viz.py --synthetic   # always synthetic
+    .venv/bin/python bench/bench_viz.py --no-baseline # skip the (slow) naive pyvis path
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def load_graph(args: argparse.Namespace):  # noqa: ANN201
+    from graphkit.store import open_snapshot
+    from graphkit.viz.synthetic import synthetic_world
+
+    if not args.synthetic and args.graph.is_file():
+        t0 = time.perf_counter()
+        store = open_snapshot(args.graph)
+        n = int(store.query("SELECT (COUNT(?m) AS ?n) WHERE { ?m a gk:Municipality }").rows[0][0])
+        if n >= args.min_places:
+            return store, f"{args.graph} ({n} municipalities, loaded in {time.perf_counter() - t0:.2f} s)"
+        print(f"{args.graph} has {n} municipalities (< {args.min_places}): using the synthetic world", file=sys.stderr)
+    return synthetic_world(17_700, 25_000, seed=42, special_names=True), "synthetic (17,700 places, 25,000 relations)"
+
+
+def pick_ego(net, target: int = 300):  # noqa: ANN001, ANN201
+    """The municipality whose depth-2 (else depth-1) ego network is closest to ``target`` nodes."""
+    adj = net.adjacency()
+    best = None
+    for iri in sorted(adj, key=lambda i: (-len(adj[i]), i))[:400]:
+        for depth in (1, 2):
+            size = len(net.ego(iri, depth)[0])
+            if best is None or abs(size - target) < abs(best[2] - target):
+                best = (iri, depth, size)
+    return best
+
+
+def naive_pyvis_html(data) -> str:  # noqa: ANN001
+    """The way pyvis is usually used: one add_node / add_edge per item, pyvis's own template."""
+    from pyvis.network import Network
+
+    net = Network(height="750px", width="100%", cdn_resources="in_line")
+    for n in data.nodes:
+        extra = {"x": n.x, "y": n.y} if n.x is not None else {}
+        net.add_node(n.id, label=n.label, title=n.title, color=n.color, size=n.size, **extra)
+    for e in data.edges:
+        net.add_edge(e.source, e.target, title=e.title, color=e.color, width=e.width)
+    return net.generate_html()
+
+
+def browser_times(launch, path: Path, runs: int, *, ours: bool, cap: float) -> list[float | None]:  # noqa: ANN001
+    """ms from navigation start until interactive (ours: data-gk-ready; pyvis: physics stabilised).
+
+    Every load gets a fresh browser, closed afterwards: a page busy with physics can block its own
+    tab, and only closing the browser reliably ends it.
+    """
+    out: list[float | None] = []
+    for _ in range(runs):
+        browser = launch()
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+            page.goto(path.as_uri(), wait_until="commit")
+            if ours:
+                page.wait_for_selector("html[data-gk-ready='1']", state="attached", timeout=cap * 1000)
+                out.append(page.evaluate("gkView.readyMs"))
+            else:
+                page.wait_for_function(
+                    "() => typeof network !== 'undefined' && network.physics && network.physics.stabilized === true",
+                    timeout=cap * 1000,
+                    polling=100,
+                )
+                out.append(page.evaluate("performance.now()"))
+        except Exception:  # noqa: BLE001 - a timeout is a result (not interactive within the cap)
+            out.append(None)
+        finally:
+            browser.close()
+    return out
+
+
+def median_ms(values: list[float | None]) -> str:
+    done = [v for v in values if v is not None]
+    if len(done) < len(values):
+        return "not within cap"
+    return f"{statistics.median(done) / 1000:.2f} s"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--graph", type=Path, default=REPO / "out" / "graph.nq")
+    parser.add_argument("--synthetic", action="store_true", help="use the synthetic world even if a build exists")
+    parser.add_argument("--min-places", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3, help="browser loads per page (median)")
+    parser.add_argument("--cap", type=float, default=30.0, help="seconds to wait for a page in the browser")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive pyvis path")
+    parser.add_argument("--json", type=Path, default=REPO / "out" / "bench" / "viz.json")
+    args = parser.parse_args()
+
+    from graphkit.fileio import write_text_atomic
+    from graphkit.viz.municipal import ego_data, world_data
+    from graphkit.viz.network import read_network
+    from graphkit.viz.render import render_html
+
+    t0 = time.perf_counter()
+    import pyvis.network  # noqa: F401 - import cost reported separately (pyvis imports IPython)
+
+    import_s = time.perf_counter() - t0
+    store, source = load_graph(args)
+    print(f"graph: {source}")
+    t0 = time.perf_counter()
+    net = read_network(store)
+    read_s = time.perf_counter() - t0
+    print(f"read network: {len(net.places)} places, {len(net.relations)} relations in {read_s:.2f} s")
+    iri, depth, size = pick_ego(net)
+
+    results: dict[str, dict] = {"source": {"graph": source, "read_network_s": round(read_s, 3)}}
+    tmp = Path(tempfile.mkdtemp(prefix="bench-viz-"))
+    pages: dict[str, dict[str, Path]] = {}
+    for name, build in (("world", lambda: world_data(net)), ("ego", lambda: ego_data(net, iri, depth))):
+        t0 = time.perf_counter()
+        data = build()
+        data_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        html = render_html(data)
+        render_s = time.perf_counter() - t0
+        path = tmp / f"{name}.html"
+        t0 = time.perf_counter()
+        write_text_atomic(path, html)
+        write_s = time.perf_counter() - t0
+        r = {
+            "nodes": len(data.nodes),
+            "edges": len(data.edges),
+            "view_data_s": round(data_s, 3),
+            "render_s": round(render_s, 3),
+            "write_s": round(write_s, 3),
+            "written_s": round(data_s + render_s + write_s, 3),
+            "file_mb": round(path.stat().st_size / 1e6, 2),
+        }
+        pages[name] = {"ours": path}
+        if not args.no_baseline:
+            t0 = time.perf_counter()
+            naive = naive_pyvis_html(data)
+            naive_path = tmp / f"{name}-naive.html"
+            naive_path.write_text(naive, encoding="utf-8")
+            r["naive_written_s"] = round(data_s + time.perf_counter() - t0, 3)
+            r["naive_file_mb"] = round(naive_path.stat().st_size / 1e6, 2)
+            r["write_ratio"] = round(r["naive_written_s"] / r["written_s"], 1)
+            pages[name]["naive"] = naive_path
+        results[name] = r
+        print(f"{name}: {r}")
+    results["ego"]["center"] = iri
+    results["ego"]["depth"] = depth
+    results["pyvis_import_s"] = round(import_s, 3)
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+
+        def launch():  # noqa: ANN202
+            return p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+        for name in ("world", "ego"):
+            ours = browser_times(launch, pages[name]["ours"], args.runs, ours=True, cap=args.cap)
+            results[name]["interactive_ms"] = ours
+            results[name]["interactive"] = median_ms(ours)
+            if "naive" in pages[name]:
+                naive = browser_times(launch, pages[name]["naive"], 1, ours=False, cap=args.cap)
+                results[name]["naive_interactive_ms"] = naive
+                results[name]["naive_interactive"] = median_ms(naive)
+
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(args.json, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(f"{'view':<6} {'nodes':>6} {'edges':>6} {'MB':>5} {'written':>8} {'naive':>8} {'ratio':>6} "
+          f"{'interactive':>12} {'naive interactive':>18}")  # fmt: skip
+    for name in ("world", "ego"):
+        r = results[name]
+        print(
+            f"{name:<6} {r['nodes']:>6} {r['edges']:>6} {r['file_mb']:>5} {r['written_s']:>7.2f}s "
+            f"{r.get('naive_written_s', float('nan')):>7.2f}s {r.get('write_ratio', float('nan')):>5}x "
+            f"{r['interactive']:>12} {r.get('naive_interactive', '-'):>18}"
+        )
+    print(f"(reading the network from the store: {read_s:.2f} s; importing pyvis: {import_s:.2f} s; json: {args.json})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""World dataset commands: ``graphkit export relations``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, emit, open_store
+from graphkit.cli.core import export
+
+
+@export.command("relations")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    default="csv",
+    show_default=True,
+    type=click.Choice(["csv", "json"]),
+    help="Table format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (atomically); standard output when omitted.",
+)
+@GRAPH_OPTION
+@OUT_OPTION
+def export_relations_cmd(fmt: str, output: Path | None, graph_files: tuple[Path, ...], out_dir: Path) -> None:
+    """Write every relation as a table: relation IRI, type, both parties' label, country (ISO code)
+    and Wikidata QID, the supporting sources (;-separated) and which parties list it.
+
+    \b
+    Examples:
+      graphkit export relations --format csv -o relations.csv
+      graphkit export relations --format json | jq '.[0]'
+    From Python: graphkit.export_relations.relations_dataframe(store).
+    """
+    from graphkit.export_relations import export_relations
+
+    emit(export_relations(open_store(graph_files, out_dir), fmt), output)

@@ -1,0 +1,131 @@
+"""The relations as a flat table: one row per relation with both parties' labels, countries and QIDs.
+
+Columns (:data:`COLUMNS`): ``relation`` (IRI), ``type`` (the relation type's prefixed name),
+``party1_label``, ``party1_country`` (ISO 3166-1 alpha-2), ``party1_qid``, the same for party 2,
+``sources`` (``;``-separated prefixed names of the supporting source nodes), ``listed_by``
+(``1``/``2``/``1;2``: which parties' lists name the relation). Parties are in IRI order. Labels are
+English where known, else Italian, else the label without language, else any.
+
+>>> from graphkit.graphsource import open_graph
+>>> rows = relation_rows(open_graph(["data/seed/assisi-koya.ttl"]))
+>>> {k: rows[0][k] for k in ("party1_label", "party1_country", "party2_label", "party2_qid")}
+{'party1_label': 'Kōya', 'party1_country': 'JP', 'party2_label': 'Assisi', 'party2_qid': 'Q20103'}
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from graphkit.errors import InputError
+from graphkit.namespaces import curie
+from graphkit.results import SelectResult
+from graphkit.store import Store
+
+COLUMNS: tuple[str, ...] = (
+    "relation",
+    "type",
+    "party1_label",
+    "party1_country",
+    "party1_qid",
+    "party2_label",
+    "party2_country",
+    "party2_qid",
+    "sources",
+    "listed_by",
+)
+FORMATS: tuple[str, ...] = ("csv", "json")
+
+_RELATIONS = """
+SELECT ?relation ?type ?party ?source ?lister WHERE {
+  ?relation a gk:MunicipalRelation ; gk:party ?party .
+  OPTIONAL { ?relation gk:relationType ?type }
+  OPTIONAL { ?relation prov:wasDerivedFrom ?source }
+  OPTIONAL { ?relation gk:listedBy ?lister }
+}"""
+_PARTIES = """
+SELECT ?party ?label ?code ?wd WHERE {
+  { SELECT DISTINCT ?party WHERE { ?relation a gk:MunicipalRelation ; gk:party ?party } }
+  OPTIONAL { ?party rdfs:label ?label }
+  OPTIONAL { ?party gk:country/gk:countryCode ?code }
+  OPTIONAL { ?party gk:wikidata ?wd }
+}"""
+_LANG_RANK = {"en": 0, "it": 1, None: 2}
+
+
+def _select(store: Store, text: str) -> SelectResult:
+    r = store.query(text)
+    assert isinstance(r, SelectResult)
+    return r
+
+
+def relation_rows(store: Store) -> list[dict[str, str]]:
+    """One dict per relation (keys :data:`COLUMNS`), sorted by relation IRI."""
+    rels: dict[str, dict[str, Any]] = {}
+    for rel, typ, party, source, lister in _select(store, _RELATIONS).rows:
+        r = rels.setdefault(str(rel), {"type": None, "parties": set(), "sources": set(), "listers": set()})
+        r["parties"].add(str(party))
+        if typ is not None:
+            r["type"] = curie(typ)
+        if source is not None:
+            r["sources"].add(curie(source))
+        if lister is not None:
+            r["listers"].add(str(lister))
+    info: dict[str, dict[str, Any]] = {}
+    for party, label, code, wd in _select(store, _PARTIES).rows:
+        p = info.setdefault(str(party), {"label": None, "rank": 9, "code": "", "qid": ""})
+        if label is not None:
+            rank = _LANG_RANK.get(getattr(label, "language", None), 3)
+            if rank < p["rank"] or (rank == p["rank"] and str(label) < p["label"]):
+                p["label"], p["rank"] = str(label), rank
+        if code is not None:
+            p["code"] = str(code)
+        if wd is not None:
+            p["qid"] = str(wd).rsplit("/", 1)[-1]
+    rows = []
+    for iri in sorted(rels):
+        r = rels[iri]
+        parties = sorted(r["parties"])
+        row = {"relation": iri, "type": r["type"] or ""}
+        for n, party in enumerate(parties[:2], 1):
+            p = info.get(party, {})
+            row[f"party{n}_label"] = p.get("label") or party
+            row[f"party{n}_country"] = p.get("code", "")
+            row[f"party{n}_qid"] = p.get("qid", "")
+        row["sources"] = ";".join(sorted(r["sources"]))
+        row["listed_by"] = ";".join(str(n) for n, party in enumerate(parties[:2], 1) if party in r["listers"])
+        rows.append({c: row.get(c, "") for c in COLUMNS})
+    return rows
+
+
+def relations_dataframe(store: Store) -> Any:
+    """The relations as a pandas DataFrame (columns :data:`COLUMNS`)."""
+    import pandas as pd
+
+    return pd.DataFrame(relation_rows(store), columns=list(COLUMNS))
+
+
+def render_relations(rows: list[dict[str, str]], fmt: str) -> str:
+    """The rows as CSV (with a header) or a JSON array of objects.
+
+    >>> print(render_relations([{c: "x" for c in COLUMNS}], "csv").splitlines()[0])
+    relation,type,party1_label,party1_country,party1_qid,party2_label,party2_country,party2_qid,sources,listed_by
+    """
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    raise InputError(f"unknown table format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def export_relations(store: Store, fmt: str = "csv") -> str:
+    """The relations table of ``store`` as CSV or JSON text."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown table format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return render_relations(relation_rows(store), fmt)

@@ -1,0 +1,1 @@
+"""World dataset ingest (filled in below)."""

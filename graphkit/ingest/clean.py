@@ -1,0 +1,312 @@
+"""The cleaning rules: each a small named function, each counted in the quality report.
+
+Rules on names: :func:`normalize_unicode`, :func:`strip_wiki_markup`, :func:`split_disambiguator`,
+:func:`classify_kind`, :func:`choose_label` (diacritic variants); on countries:
+:func:`resolve_country`, :func:`country_from_name`, :func:`learn_country_names`; on coordinates:
+:func:`coordinates_contradict`.
+
+>>> normalize_unicode("Ploies\\u0327ti") == "Ploieşti"
+True
+>>> strip_wiki_markup("Chambly (Oise){{!}}Chambly")
+'Chambly (Oise)'
+>>> split_disambiguator("Shibuya (Tokyo)")
+('Shibuya', 'Tokyo')
+>>> classify_kind("Wesel", "district"), classify_kind("Präfektur Tokio", ""), classify_kind("Assisi", "")
+('district', 'prefecture', 'municipality')
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from graphkit.ingest.countries import CountryTable, fold
+
+#: Kinds of place, and the class each becomes (gk:Municipality or an gk:AdministrativeArea subclass).
+KINDS: tuple[str, ...] = ("municipality", "district", "province", "region", "prefecture", "area")
+
+_KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("prefecture", r"prefecture|präfektur|prefettura|präfektur"),
+    ("province", r"province|provinz|provincia|provincie|oblast|voivodeship|województwo|governorate|gouvernorat"),
+    ("region", r"region|regione|région|bundesland|autonomous community|comunidad autónoma|krai|kraj"),
+    (
+        "district",
+        r"district|distrikt|distretto|landkreis|kreis|county|bezirk|raion|rayon|powiat|okres|comarca|"
+        r"arrondissement|intercommunality|ward|borough of|municipal district|regional unit|départements?|"
+        r"department|circondario|shire of",
+    ),
+)
+_KIND_RES = tuple((k, re.compile(rf"(?<![\w-])(?:{w})(?![\w])", re.IGNORECASE)) for k, w in _KIND_WORDS)
+#: Words in a disambiguator that name the *kind* of place, not a parent place.
+_TYPE_HINT = re.compile(
+    r"^(?:rural |urban |urban-rural )?(?:gmina|commune|municipality|city|town|village|district|county|"
+    r"region|province|prefecture|state|intercommunality|department|island|borough|parish|canton|"
+    r"metropolitan city|municipal unit|community)$",
+    re.IGNORECASE,
+)
+_MUNICIPAL_HINT = re.compile(r"gmina|commune|municipality|city|town|village|community|municipal unit", re.IGNORECASE)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_unicode(text: str) -> str:
+    """NFC-normalise, turn non-breaking and repeated spaces into one space, strip the ends.
+
+    Decomposed and precomposed spellings of the same name become the same string.
+    """
+    if text.isascii():
+        return " ".join(text.split()) if "  " in text or "\t" in text else text.strip()
+    text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def strip_wiki_markup(text: str) -> str:
+    """Drop wiki-link markup: ``Page{{!}}shown text`` and ``[[Page|shown]]`` keep the page title.
+
+    >>> strip_wiki_markup("Assisi{{!}}Assisi"), strip_wiki_markup("[[Kōya, Wakayama|Kōya]]")
+    ('Assisi', 'Kōya, Wakayama')
+    """
+    text = text.split("{{!}}", 1)[0]
+    text = re.sub(r"\[\[([^\]|]*)(?:\|[^\]]*)?\]\]", r"\1", text)
+    text = text.replace("[[", "").replace("]]", "").replace("'''", "").replace("''", "")
+    return text.strip()
+
+
+def split_disambiguator(text: str) -> tuple[str, str]:
+    """Split a trailing Wikipedia disambiguator: ``"Shibuya (Tokyo)"`` → ``("Shibuya", "Tokyo")``.
+
+    Also ``"Kusatsu, Gunma"`` → ``("Kusatsu", "Gunma")``. Names without one come back unchanged
+    with an empty hint.
+
+    >>> split_disambiguator("Kusatsu, Gunma"), split_disambiguator("Wesel (district)")
+    (('Kusatsu', 'Gunma'), ('Wesel', 'district'))
+    >>> split_disambiguator("Limbaži – Salacgrīva")
+    ('Limbaži – Salacgrīva', '')
+    """
+    m = re.match(r"^(.*\S)\s*\(([^()]+)\)$", text)
+    if m:
+        return m.group(1).strip(), m.group(2).strip()
+    head, sep, tail = text.rpartition(", ")
+    if sep and head and tail[:1].isupper() and "," not in head and not re.search(r"\d", tail):
+        return head.strip(), tail.strip()
+    return text, ""
+
+
+def is_type_hint(hint: str) -> bool:
+    """True when a disambiguator names a kind of place ("district", "rural gmina"), not a parent place.
+
+    >>> is_type_hint("rural gmina"), is_type_hint("Tokyo")
+    (True, False)
+    """
+    return bool(_TYPE_HINT.match(hint))
+
+
+def classify_kind(name: str, hint: str = "") -> str:
+    """The kind of a place from words in its name or type disambiguator (English, German, Italian, ...).
+
+    ``"municipality"`` unless a word says district, county, province, region or prefecture.
+
+    >>> classify_kind("Shirak Province"), classify_kind("Tarnów", "rural gmina"), classify_kind("Maui County")
+    ('province', 'municipality', 'district')
+    """
+    if hint and _MUNICIPAL_HINT.search(hint) and not re.search(r"district|county", hint, re.IGNORECASE):
+        return "municipality"
+    for text in (hint, name):
+        for kind, rx in _KIND_RES:
+            if text and rx.search(text):
+                return kind
+    return "municipality"
+
+
+def choose_label(variants: Mapping[str, int]) -> str:
+    """The label to show among spellings of one name: the most frequent; on a tie, the one with the
+    Romanian comma-below letters (ș ț) rather than the cedilla look-alikes (ş ţ), then the first.
+
+    >>> choose_label(Counter({"Ploieşti": 1, "Ploiești": 1}))
+    'Ploiești'
+    """
+
+    def score(item: tuple[str, int]) -> tuple[int, int]:
+        name, n = item
+        return (n, sum(name.count(c) for c in "șțȘȚ") - sum(name.count(c) for c in "şţŞŢ"))
+
+    return max(variants.items(), key=score)[0]
+
+
+@dataclass(frozen=True)
+class CountryResolution:
+    """A country string resolved: ISO code, the rule that did it, and any sub-national part."""
+
+    iso2: str
+    rule: str
+    subdivision: str = ""
+
+
+def resolve_country(text: str, table: CountryTable) -> CountryResolution | None:
+    """Resolve a country string to an ISO 3166-1 alpha-2 code, or None.
+
+    Rules, in order: ``exact`` gazetteer name; ``alias`` (England, Republic of Ireland, ...);
+    ``noise`` (a stray leading word: "in Italy"); ``subnational`` ("Ohio, United States" → US,
+    keeping "Ohio"); ``typo`` (a close spelling of one name: "Grece", "Japa").
+
+    >>> from graphkit.paths import PROJECT_ROOT
+    >>> t = CountryTable.from_folder(PROJECT_ROOT / "data/sources/dr5hn-csc-wikidata")
+    >>> [resolve_country(s, t) for s in ("Grece", "England, United Kingdom")]
+    [CountryResolution(iso2='GR', rule='typo', subdivision=''), CountryResolution(iso2='GB', rule='subnational', subdivision='England')]
+    """
+    text = normalize_unicode(text)
+    if not text:
+        return None
+    iso = table.lookup(text)
+    if iso:
+        return CountryResolution(iso, "exact")
+    iso = table.alias(text)
+    if iso:
+        return CountryResolution(iso, "alias")
+    m = re.match(r"^(?:in|the)\s+(.+)$", text, re.IGNORECASE)
+    if m and (table.lookup(m.group(1)) or table.alias(m.group(1))):
+        return CountryResolution(table.lookup(m.group(1)) or table.alias(m.group(1)) or "", "noise")
+    head, sep, tail = text.rpartition(",")
+    if sep:
+        inner = resolve_country(tail, table)
+        if inner:
+            return CountryResolution(inner.iso2, "subnational", head.strip())
+    return _typo(text, table)
+
+
+def _typo(text: str, table: CountryTable) -> CountryResolution | None:
+    names = table.names()
+    key = fold(text)
+    if len(key) < 4:
+        return None
+    close = difflib.get_close_matches(key, list(names), n=2, cutoff=0.8)
+    if not close:
+        return None
+    if len(close) == 2 and names[close[0]] != names[close[1]]:
+        r0 = difflib.SequenceMatcher(None, key, close[0]).ratio()
+        r1 = difflib.SequenceMatcher(None, key, close[1]).ratio()
+        if abs(r0 - r1) < 0.02:
+            return None
+    return CountryResolution(names[close[0]], "typo")
+
+
+def country_from_name(name: str, table: CountryTable) -> tuple[str, CountryResolution] | None:
+    """When the country column is empty, a country may hide in the name: ``"Varna, Bulgaria"``.
+
+    Returns the name without it and the resolution; a name that *is* a country or territory
+    ("Falkland Islands", "American Samoa") resolves to itself (rule ``territory``).
+
+    >>> from graphkit.paths import PROJECT_ROOT
+    >>> t = CountryTable.from_folder(PROJECT_ROOT / "data/sources/dr5hn-csc-wikidata")
+    >>> country_from_name("Varna, Bulgaria", t)
+    ('Varna', CountryResolution(iso2='BG', rule='from-name', subdivision=''))
+    >>> country_from_name("Falkland Islands", t)[1].iso2
+    'FK'
+    """
+    head, sep, tail = name.rpartition(", ")
+    if sep:
+        iso = table.lookup(tail) or table.alias(tail)
+        if iso:
+            return head, CountryResolution(iso, "from-name")
+    iso = table.lookup(name) or table.alias(name)
+    if iso:
+        return name, CountryResolution(iso, "territory")
+    return None
+
+
+def learn_country_names(
+    samples: Iterable[tuple[str, tuple[float, float]]], table: CountryTable, *, min_share: float = 0.6
+) -> dict[str, str]:
+    """Learn what country names in another language mean from coordinates: each name maps to the
+    country most of its located rows fall in (nearest reference point), if at least ``min_share``
+    of them agree. This is how the Italian names of yuboski ("Giappone", "Stati Uniti d'America")
+    get their ISO codes without a hand-made table.
+
+    >>> from graphkit.paths import PROJECT_ROOT
+    >>> t = CountryTable.from_folder(PROJECT_ROOT / "data/sources/dr5hn-csc-wikidata")
+    >>> learn_country_names([("Giappone", (35.0, 135.77)), ("Giappone", (34.69, 135.5))], t)
+    {'Giappone': 'JP'}
+    """
+    votes: dict[str, Counter[str]] = {}
+    per_name: Counter[str] = Counter()
+    items = []
+    for name, c in samples:
+        per_name[name] += 1
+        if per_name[name] <= 25:
+            items.append((name, c))
+    for (name, _), (iso, _) in zip(items, table.locator.nearest_countries([c for _, c in items]), strict=True):
+        votes.setdefault(name, Counter())[iso] += 1
+    out = {}
+    for name, c in votes.items():
+        iso, n = c.most_common(1)[0]
+        if n / sum(c.values()) >= min_share:
+            out[name] = iso
+    return out
+
+
+def coordinates_contradict(distance_km: float | None, threshold_km: float) -> bool:
+    """True when a place lies farther than ``threshold_km`` from every reference point of its country.
+
+    >>> coordinates_contradict(7000.0, 600), coordinates_contradict(12.0, 600), coordinates_contradict(None, 600)
+    (True, False, False)
+    """
+    return distance_km is not None and distance_km > threshold_km
+
+
+_JP_SUFFIX = re.compile(r"[\s-](?:shi|ku|machi|chō|cho|mura|son|gun)$", re.IGNORECASE)
+
+
+def japan_base_name(name: str) -> str:
+    """The folded name of a Japanese municipality without its romanised type suffix.
+
+    >>> japan_base_name("Machida-shi"), japan_base_name("Abashiri Shi"), japan_base_name("Kōya")
+    ('machida', 'abashiri', 'koya')
+    """
+    return fold(_JP_SUFFIX.sub("", normalize_unicode(name)))
+
+
+def dedupe_qid_claims(claims: Iterable[tuple[str, str]], evidence: dict[str, set[str]]) -> dict[str, str | None]:
+    """Decide which name owns each QID when a gazetteer gives one QID to several names.
+
+    ``claims`` are ``(qid, folded name)``; ``evidence`` maps a QID to folded labels known from
+    elsewhere (Wikidata labels, the seed). A QID claimed by one name keeps it. Otherwise, in order:
+    the one name the evidence confirms; the one name that claims no other QID (the other claimants
+    have their own); else no owner (None). This is how Machida, which has its own QID (Q210628),
+    loses the duplicate Q1346907 to Kōya in the dr5hn Japan file.
+
+    >>> dedupe_qid_claims([("Q1346907", "koya"), ("Q1346907", "machida"), ("Q210628", "machida")], {})
+    {'Q1346907': 'koya', 'Q210628': 'machida'}
+    """
+    by_qid: dict[str, set[str]] = {}
+    qids_of: dict[str, set[str]] = {}
+    for qid, name in claims:
+        by_qid.setdefault(qid, set()).add(name)
+        qids_of.setdefault(name, set()).add(qid)
+    out: dict[str, str | None] = {}
+    for qid, names in by_qid.items():
+        if len(names) == 1:
+            out[qid] = next(iter(names))
+            continue
+        confirmed = [n for n in names if n in evidence.get(qid, set())]
+        exclusive = [n for n in names if len(qids_of[n]) == 1]
+        if len(confirmed) == 1:
+            out[qid] = confirmed[0]
+        elif len(exclusive) == 1:
+            out[qid] = exclusive[0]
+        else:
+            out[qid] = None
+    return out
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Similarity (0..1) of two folded names (difflib ratio).
+
+    >>> round(name_similarity("florence", "florenz"), 2), round(name_similarity("cologne", "koln"), 2)
+    (0.8, 0.55)
+    """
+    return difflib.SequenceMatcher(None, a, b).ratio()

@@ -1,0 +1,56 @@
+"""Reader for l3viathan-wikidata-p190: a 2016 crawl of Wikidata's P190 (twinned administrative body).
+
+``names.tsv`` is ``QID <tab> label`` (the first available of de, en, fr, it, es: mostly German);
+``relations.tsv`` is ``src QID <tab> dst QID``, one row per P190 statement on ``src``.
+
+>>> from graphkit.paths import PROJECT_ROOT
+>>> folder = PROJECT_ROOT / "data/sources/l3viathan-wikidata-p190"
+>>> read_names(folder)["Q2044"]
+'Florenz'
+>>> read_statements(folder)[0]
+('Q200166', 'Q182059', 1)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphkit.errors import ParseError
+from graphkit.ingest.readutil import source_file
+from graphkit.namespaces import is_qid
+
+SOURCE_ID = "l3viathan-wikidata-p190"
+
+
+def _qid_like(text: str) -> bool:
+    """:func:`~graphkit.namespaces.is_qid`, faster for the 70,000 ids of the crawl."""
+    return len(text) > 1 and text[0] == "Q" and text[1] != "0" and text.isascii() and text[1:].isdigit()
+
+
+def read_names(folder: Path) -> dict[str, str]:
+    """Label by QID (empty labels are kept as empty strings)."""
+    path = source_file(folder, "names.tsv")
+    names: dict[str, str] = {}
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        qid, _, label = line.partition("\t")
+        if not _qid_like(qid.strip()):
+            raise ParseError(f"{path}, line {i}: not a QID: {qid!r}")
+        names[qid.strip()] = label.strip()
+    return names
+
+
+def read_statements(folder: Path) -> list[tuple[str, str, int]]:
+    """``(src, dst, line)`` for every P190 statement row."""
+    path = source_file(folder, "relations.tsv")
+    out: list[tuple[str, str, int]] = []
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        src, _, dst = line.partition("\t")
+        src, dst = src.strip(), dst.strip()
+        if not (_qid_like(src) and _qid_like(dst)):
+            raise ParseError(f"{path}, line {i}: expected two QIDs separated by a tab, got {line!r}")
+        out.append((src, dst, i))
+    return out

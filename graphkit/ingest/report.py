@@ -1,0 +1,181 @@
+"""The data-quality report of the world build: ``out/quality.json``, ``out/quality.md``, ``out/rejects.csv``.
+
+It says what was read (rows per source), what each cleaning rule changed (with examples), what the
+merge produced (places, relations, countries, relations per number of supporting sources, one-sided
+relations), and what could not be resolved (every reject, with its reason, is in ``rejects.csv``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from graphkit.fileio import write_text_atomic
+from graphkit.ingest.merge import World
+
+#: What each rule does, for the report (rules named ``<prefix>-<source>`` use the prefix).
+RULE_DESCRIPTIONS: dict[str, str] = {
+    "unicode-normalised": "name normalised to Unicode NFC / single spaces (decomposed accents, stray spaces)",
+    "wiki-markup-removed": "wiki-link markup removed ({{!}}, [[…|…]]): the link target is kept",
+    "empty-brackets-removed": "empty brackets removed from a name (\"Marino ()\")",
+    "disambiguator-split": "Wikipedia disambiguator split from the name (\"Shibuya (Tokyo)\", \"Kusatsu, Gunma\")",
+    "disambiguator-is-country": "disambiguator that only repeats the country dropped (\"Aprilia (Italia)\")",
+    "country-alias": "country variant mapped by our alias table (England, Republic of Ireland, Georgia (country))",
+    "country-typo": "misspelt country matched to the closest gazetteer name (Grece, Japa, Kazakhstah)",
+    "country-subnational": "sub-national country string reduced to its country (\"Ohio, United States\")",
+    "country-noise": "stray word before a country removed (\"in Italy\")",
+    "country-from-name": "empty country taken from the name (\"Varna, Bulgaria\")",
+    "country-territory": "the place itself is a country or territory (Falkland Islands): typed gk:AdministrativeArea",
+    "country-from-coordinates": "no usable country: taken from the nearest gazetteer point of the coordinates",
+    "country-italian-name-learned": "Italian country name mapped to ISO by where its located rows lie",
+    "country-from-unique-name": "no country given: the only place with that name supplies it",
+    "coordinates-contradict-country": "coordinates far from the stated country and near another: not used",
+    "diacritic-variants-merged": "spellings differing only in diacritics are one place (Ploiești/Ploieşti)",
+    "same-name-split-by-coordinates": "same name and country but coordinates far apart: separate places",
+    "ambiguous-name-joined-largest": "name shared by several places, no coordinates: joined the largest",
+    "italian-english-same-place": "Italian-only and English-only names at the same spot are one place",
+    "japan-duplicate-qid-dropped": "dr5hn Japan: a QID given to two different names, dropped from the wrong one",
+    "japan-paired-entries-merged": "dr5hn Japan: paired entries (\"Kanoya\" + \"Kanoya Shi\") merged by QID",
+    "qid-from-eurocities-wikidata": "QID from the Eurocities gazetteer (same name and country)",
+    "qid-from-dr5hn": "QID from the dr5hn gazetteer (Japanese municipalities, divisions)",
+    "qid-from-seed": "QID from a place already in the seed graph",
+    "qid-from-wikidata-p190-graph": "QID from the Wikidata P190 graph: relations agree on both names / partners",
+    "qid-from-wikidata-p190-graph-italian-names": "QID for an Italian-only name through its matched partners",
+    "qid-from-unique-name": "QID from a name unique on both sides, partners sharing a country",
+    "kind-from-wikidata-label": "the Wikidata label says prefecture/district/region (\"Präfektur Tokio\"): typed so",
+    "same-qid-merged": "places given the same QID merged into one",
+    "wikidata-only-place-without-country": "place known only from the Wikidata crawl: no country in any source",
+    "label-missing-qid-used": "place without any label: its QID is used as label",
+    "self-pair-dropped": "both parties turned out to be the same place: relation dropped",
+    "city-part-typed-district": "\"X (City)\" is a part of City: typed gk:District, gk:locatedIn City",
+    "duplicate-pair-merged": "the same pair again in the same source (variants, both directions): merged",
+    "same-row-repeated": "the very same row repeated in a source: merged",
+}
+
+
+def rule_description(rule: str) -> str:
+    """The description of a rule (``duplicate-pair-merged-hekman-twincities`` → its prefix's)."""
+    if rule in RULE_DESCRIPTIONS:
+        return RULE_DESCRIPTIONS[rule]
+    for prefix, text in RULE_DESCRIPTIONS.items():
+        if rule.startswith(prefix + "-"):
+            return f"{text} ({rule[len(prefix) + 1 :]})"
+    return rule
+
+
+def quality_data(world: World, *, triples: int, graph: str, timings: dict[str, float]) -> dict[str, Any]:
+    """Everything the report says, as JSON-ready data."""
+    places = world.places.values()
+    rels = world.relations
+    per_n = Counter(len(r.sources) for r in rels)
+    per_combo = Counter(" + ".join(sorted(r.sources)) for r in rels)
+    per_source = Counter(s for r in rels for s in r.sources)
+    listed = Counter("both parties" if len(r.listed_by) == 2 else "one party" for r in rels)
+    one_sided_multi = sum(1 for r in rels if len(r.listed_by) == 1 and len(r.sources) > 1)
+    domestic = sum(1 for r in rels if world.places[r.a].iso and world.places[r.a].iso == world.places[r.b].iso)
+    led = world.ledger
+    rejects = led.reject_counts()
+    return {
+        "graph": graph,
+        "triples": triples,
+        "rows_read": dict(led.rows_read),
+        "places": {
+            "total": len(world.places),
+            "by_kind": dict(Counter(p.kind for p in places).most_common()),
+            "with_qid": sum(1 for p in places if p.qid),
+            "with_coordinates": sum(1 for p in places if p.best_coords()),
+            "without_country": sum(1 for p in places if not p.iso),
+        },
+        "countries": len({p.iso for p in places if p.iso}),
+        "relations": {
+            "total": len(rels),
+            "by_number_of_sources": {str(k): per_n[k] for k in sorted(per_n)},
+            "by_source": dict(per_source.most_common()),
+            "by_source_combination": dict(per_combo.most_common()),
+            "listed_by": dict(listed),
+            "one_sided_although_several_sources": one_sided_multi,
+            "same_country": domestic,
+        },
+        "rules": {
+            name: {"count": st.count, "description": rule_description(name), "examples": st.examples}
+            for name, st in led.rules.items()
+        },
+        "rejects": {"total": len(led.rejects), "by_reason": dict(rejects.most_common())},
+        "unresolved_names": [f"{r.item} ({r.where})" for r in led.rejects if r.reason == "unresolved-country"][:50],
+        "suspicious_coordinates": [f"{r.item}: {r.detail}" for r in led.rejects if r.reason == "suspicious-coordinates"][
+            :50
+        ],
+        "facts": {k: v for k, v in led.facts.items() if k != "timings"},
+        "timings_cpu_seconds": timings,
+    }
+
+
+def render_markdown(q: dict[str, Any]) -> str:
+    """The report as Markdown."""
+    out = ["# World dataset: data-quality report", ""]
+    out.append(f"Named graph `{q['graph']}`: {q['triples']:,} triples.")
+    out += ["", "## Rows read per source", "", "| source | rows |", "|---|---:|"]
+    out += [f"| {k} | {v:,} |" for k, v in q["rows_read"].items()]
+    p, r = q["places"], q["relations"]
+    out += ["", "## After cleaning and merging", ""]
+    out.append(f"- places: **{p['total']:,}** ({', '.join(f'{k} {v:,}' for k, v in p['by_kind'].items())})")
+    out.append(f"- with a Wikidata QID: {p['with_qid']:,}; with coordinates: {p['with_coordinates']:,}; "
+               f"without a country: {p['without_country']:,}")
+    out.append(f"- countries: **{q['countries']}**")
+    out.append(f"- relations: **{r['total']:,}**; between places of the same country: {r['same_country']:,}")
+    out.append(f"- listed by: {', '.join(f'{k} {v:,}' for k, v in r['listed_by'].items())} "
+               f"(one-sided although asserted by several sources: {r['one_sided_although_several_sources']:,})")
+    out += ["", "### Relations per number of supporting sources", "", "| sources | relations |", "|---:|---:|"]
+    out += [f"| {k} | {v:,} |" for k, v in r["by_number_of_sources"].items()]
+    out += ["", "### Relations per source combination", "", "| sources | relations |", "|---|---:|"]
+    out += [f"| {k} | {v:,} |" for k, v in r["by_source_combination"].items()]
+    out += ["", "## What each rule did", "", "| rule | count | what | examples |", "|---|---:|---|---|"]
+    for name, st in q["rules"].items():
+        ex = "; ".join(f"{_md(a)} → {_md(b)}" for a, b in st["examples"][:3])
+        out.append(f"| `{name}` | {st['count']:,} | {_md(st['description'])} | {ex} |")
+    out += ["", "## Rejects", "", f"{q['rejects']['total']:,} rows or items, every one in `rejects.csv` with its reason:", ""]
+    out += [f"- {k}: {v:,}" for k, v in q["rejects"]["by_reason"].items()]
+    out += ["", "### Unresolved names (first 50)", ""]
+    out += [f"- {_md(x)}" for x in q["unresolved_names"]] or ["- none"]
+    out += ["", "### Suspicious coordinates (first 50)", ""]
+    out += [f"- {_md(x)}" for x in q["suspicious_coordinates"]] or ["- none"]
+    out += ["", "## Known limits", ""]
+    out += [
+        "- English Wikipedia pairs were deduplicated by the scraper, so a relation listed by both cities there "
+        "records only the first as lister: `gk:listedBy` under-counts, and one-sided relations from that source "
+        "alone are not proof that the partner does not list it.",
+        "- Places known only from the 2016 Wikidata crawl have German (or other) labels of unknown language "
+        "and, unless a gazetteer knows them, no country.",
+        "- Relation types are not in the sources: every world relation is `reltype:partnership`.",
+    ]
+    out += ["", "## CPU seconds per stage", ""]
+    out += [f"- {k}: {v}" for k, v in q["timings_cpu_seconds"].items()]
+    return "\n".join(out) + "\n"
+
+
+def _md(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def rejects_csv(world: World) -> str:
+    """Every reject as CSV: source, where, item, reason, detail."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["source", "where", "item", "reason", "detail"])
+    for r in world.ledger.rejects:
+        w.writerow([r.source, r.where, r.item, r.reason, r.detail])
+    return buf.getvalue()
+
+
+def write_quality(world: World, out_dir: Path, *, triples: int, graph: str, timings: dict[str, float]) -> list[Path]:
+    """Write ``quality.json``, ``quality.md`` and ``rejects.csv`` into ``out_dir`` (atomically)."""
+    q = quality_data(world, triples=triples, graph=graph, timings=timings)
+    return [
+        write_text_atomic(out_dir / "quality.json", json.dumps(q, indent=2, ensure_ascii=False) + "\n"),
+        write_text_atomic(out_dir / "quality.md", render_markdown(q)),
+        write_text_atomic(out_dir / "rejects.csv", rejects_csv(world)),
+    ]

@@ -1,0 +1,392 @@
+"""Views of the municipal network: ego network, country pair, aggregated country graph, whole world.
+
+Each function turns a :class:`~graphkit.viz.network.MunicipalNetwork` into a
+:class:`~graphkit.viz.model.ViewData` with fixed positions (physics stays off in the page):
+coordinates for the world and country pairs, a seeded layout for ego networks, mean coordinates
+of each country's municipalities for the country graph.
+
+>>> from graphkit.graphsource import open_graph
+>>> net = read_network(open_graph(["data/seed/assisi-koya.ttl", "ontology/vocab.ttl"]))
+>>> v = country_pair_data(net, "IT", "JP")
+>>> v.counts(), sorted(n.label for n in v.nodes)
+({'nodes': 2, 'edges': 1}, ['Assisi', 'Kōya'])
+>>> print(v.edges[0].title)
+Assisi — Kōya
+memorandum of understanding · active
+since 2009
+sources: Assisi al centro del confronto istituzionale tra Italia e Giappone a Roma
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from rdflib import URIRef
+
+from graphkit.errors import InputError
+from graphkit.namespaces import ID, curie
+from graphkit.viz.layout import GEO_SCALE, geo_xy, graph_layout, grid_positions, radial_layout
+from graphkit.viz.model import FilterOption, LegendItem, ViewData, ViewEdge, ViewNode
+from graphkit.viz.network import MunicipalNetwork, Place, Relation, read_network, search_key  # noqa: F401
+from graphkit.viz.safejson import fold
+from graphkit.viz.style import DASHED_STATUSES, OTHER_COLOUR, country_colours, degree_size, relation_style
+
+#: Ego networks up to this many nodes get a force layout; bigger ones a radial one (rings by hops).
+FORCE_LAYOUT_MAX = 300
+#: Countries named in a legend; the rest are summed up as "other countries".
+LEGEND_COUNTRIES = 12
+DASH_PATTERN = [6, 5]
+
+
+def world_data(net: MunicipalNetwork) -> ViewData:
+    """Every place and relation, placed by coordinates (places without coordinates in rows below the map)."""
+    iris = sorted(net.places)
+    positions = _geo_positions(net, iris)
+    view = _build(net, iris, net.relations, positions, kind="world", title="All municipal relations")
+    view.large = True
+    view.country_filter = _country_options(net, view)
+    view.type_filter = _type_options(net, net.relations)
+    return view
+
+
+def ego_data(net: MunicipalNetwork, center: str, depth: int = 1) -> ViewData:
+    """``center``, its partners, their partners ... to ``depth`` hops, laid out around ``center``."""
+    if depth < 1:
+        raise InputError(f"--depth must be at least 1, got {depth}")
+    if center not in net.places:
+        raise InputError(f"{center} is not a municipality or relation party in the graph")
+    members, relations = net.ego(center, depth)
+    iris = sorted(members)
+    if len(iris) <= FORCE_LAYOUT_MAX:
+        pos = graph_layout(iris, [p for r in relations for p in r.pairs()], center=center)
+    else:
+        pos = radial_layout(center, *_rings(net, center, members))
+    place = net.places[center]
+    view = _build(
+        net,
+        iris,
+        relations,
+        pos,
+        kind="ego",
+        title=f"{place.label}: partners to depth {depth}",
+        subtitle=f"{place.kind}, {net.country_name(place.country)} ({place.country})" if place.country else place.kind,
+    )
+    view.type_filter = _type_options(net, relations)
+    return view
+
+
+def country_pair_data(net: MunicipalNetwork, a: str, b: str) -> ViewData:
+    """Every relation between a place in country ``a`` and one in country ``b`` (ISO codes).
+
+    Each country's places keep their geographic arrangement, scaled into a panel of its own
+    (``a`` on the left, ``b`` on the right), so both countries stay readable.
+    """
+    a, b = _check_code(net, a), _check_code(net, b)
+    relations = net.between_countries(a, b)
+    iris = sorted({p for r in relations for p in r.parties})
+    positions: dict[str, tuple[float, float]] = {}
+    for cc, x_offset in ((a, -700.0), (b, 700.0)) if a != b else ((a, 0.0),):
+        positions.update(_panel_positions(net, [i for i in iris if net.places[i].country == cc], x_offset))
+    leftover = [i for i in iris if i not in positions]  # parties in neither country (multi-party relations)
+    positions.update(zip(leftover, grid_positions(len(leftover), x0=-600, y0=800), strict=True))
+    title = f"{net.country_name(a)} – {net.country_name(b)}: {len(relations)} relations"
+    view = _build(net, iris, relations, positions, kind="country-pair", title=title)
+    view.type_filter = _type_options(net, relations)
+    return view
+
+
+def country_graph_data(net: MunicipalNetwork) -> ViewData:
+    """Countries as nodes (placed at the mean coordinates of their places), one edge per country pair
+    with its width growing with the number of relations between them."""
+    pair_count: Counter[tuple[str, str]] = Counter()
+    pair_types: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    domestic: Counter[str] = Counter()
+    involved: dict[str, set[str]] = defaultdict(set)
+    for r in net.relations:
+        for x, y in r.pairs():
+            cx, cy = net.places[x].country or "?", net.places[y].country or "?"
+            involved[cx].add(x)
+            involved[cy].add(y)
+            if cx == cy:
+                domestic[cx] += 1
+                continue
+            key = (cx, cy) if cx < cy else (cy, cx)
+            pair_count[key] += 1
+            pair_types[key][_type_text(net, r)] += 1
+    codes = sorted(involved)
+    colours = country_colours({cc: len(involved[cc]) for cc in codes})
+    degree: Counter[str] = Counter()
+    for (x, y), n in pair_count.items():
+        degree[x] += n
+        degree[y] += n
+    centroid = _country_centroids(net, codes)
+    missing = [cc for cc in codes if cc not in centroid]
+    centroid.update(
+        zip(missing, grid_positions(len(missing), x0=-180 * GEO_SCALE, y0=95 * GEO_SCALE, step=200), strict=True)
+    )
+    view = ViewData(kind="countries", title=f"Relations between countries ({len(pair_count)} country pairs)")
+    ids = {cc: i for i, cc in enumerate(codes)}
+    for cc in codes:
+        name = net.country_name(cc) if cc != "?" else "unknown country"
+        partners = sum(1 for k in pair_count if cc in k)
+        title = "\n".join(
+            [
+                f"{name} ({cc})",
+                f"places with relations: {len(involved[cc])}",
+                f"international relations: {degree[cc]} with {partners} countries",
+                f"domestic relations: {domestic[cc]}",
+            ]
+        )
+        x, y = centroid[cc]
+        view.nodes.append(
+            ViewNode(
+                id=ids[cc], key=cc, label=f"{name} ({cc})" if cc != "?" else name, title=title, x=x, y=y,
+                size=degree_size(degree[cc], base=8, per=2.0, cap=60), color=colours[cc], shape="dot",
+                country=cc, search=_fold_all(name, cc),
+            )
+        )  # fmt: skip
+    for i, ((x, y), n) in enumerate(sorted(pair_count.items())):
+        kinds = ", ".join(f"{t} {c}" for t, c in sorted(pair_types[(x, y)].items(), key=lambda kv: (-kv[1], kv[0])))
+        title = f"{net.country_name(x)} — {net.country_name(y)}\n{n} relation{'s' if n != 1 else ''}\n{kinds}"
+        width = 1.0 + 2.0 * math.log2(n)
+        view.edges.append(ViewEdge(id=i, source=ids[x], target=ids[y], title=title, width=round(width, 2),
+                                   color="#5b7fa6", kind=""))  # fmt: skip
+    view.legend = [
+        LegendItem("country (size: number of international relations)", "#1f77b4"),
+        LegendItem("relations between two countries (width grows with the count)", "#5b7fa6", "line"),
+    ]
+    view.country_filter = [FilterOption(cc, f"{net.country_name(cc)} ({cc})", len(involved[cc])) for cc in codes]
+    return view
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def _build(
+    net: MunicipalNetwork,
+    iris: list[str],
+    relations: list[Relation],
+    positions: dict[str, tuple[float, float]],
+    *,
+    kind: str,
+    title: str,
+    subtitle: str = "",
+) -> ViewData:
+    view = ViewData(kind=kind, title=title, subtitle=subtitle)
+    counts = Counter(net.places[i].country or "?" for i in iris)
+    colours = country_colours(dict(counts))
+    ids = {iri: n for n, iri in enumerate(iris)}
+    for iri in iris:
+        place = net.places[iri]
+        x, y = positions.get(iri, (None, None))
+        view.nodes.append(
+            ViewNode(
+                id=ids[iri], key=short_iri(iri), label=place.label, title=place_title(net, place), x=x, y=y,
+                size=degree_size(net.degree(iri)), color=colours[place.country or "?"],
+                shape="dot" if place.kind == "municipality" else "square", country=place.country,
+                search=search_key(place),
+            )
+        )  # fmt: skip
+    n = 0
+    for r in relations:
+        colour, dashed = relation_style(r.type_key, r.status)
+        for a, b in r.pairs():
+            view.edges.append(
+                ViewEdge(
+                    id=n, source=ids[a], target=ids[b], title=relation_title(net, r, a, b), color=colour,
+                    width=1.5 if kind != "world" else 1.0, dashes=DASH_PATTERN if dashed else False,
+                    kind=type_filter_key(r.type_key),
+                )
+            )  # fmt: skip
+            n += 1
+    view.legend = _legend(net, counts, colours, relations, any(net.places[i].kind != "municipality" for i in iris))
+    return view
+
+
+def _rings(net: MunicipalNetwork, center: str, members: set[str]) -> tuple[list[list[str]], dict[str, str]]:
+    """Nodes by hop distance from ``center`` (first ring sorted by country and name), and who reached whom."""
+    adj = net.adjacency()
+    parent: dict[str, str] = {}
+    seen = {center}
+    rings: list[list[str]] = []
+    frontier = [center]
+    while frontier:
+        nxt = []
+        for p in frontier:
+            for q in sorted(adj.get(p, ())):
+                if q in members and q not in seen:
+                    seen.add(q)
+                    parent[q] = p
+                    nxt.append(q)
+        if nxt:
+            rings.append(nxt)
+        frontier = nxt
+    if rings:
+        rings[0].sort(key=lambda i: (net.places[i].country, net.places[i].label, i))
+    return rings, parent
+
+
+def place_title(net: MunicipalNetwork, place: Place) -> str:
+    """Tooltip text of a place: name, kind and country, partners, population, coordinates, sources."""
+    lines = [place.label]
+    country = f"{net.country_name(place.country)} ({place.country})" if place.country else "country unknown"
+    lines.append(f"{place.kind} · {country}")
+    other = [n for n in place.names if n != place.label][:4]
+    if other:
+        lines.append("also: " + ", ".join(other))
+    lines.append(f"partners: {net.degree(place.iri)}")
+    if place.population is not None:
+        lines.append(f"population: {place.population:,}")
+    if place.lat is not None and place.long is not None:
+        lines.append(f"coordinates: {place.lat:.4f}, {place.long:.4f}")
+    if place.sources:
+        lines.append("sources: " + "; ".join(place.sources))
+    return "\n".join(lines)
+
+
+def relation_title(net: MunicipalNetwork, r: Relation, a: str, b: str) -> str:
+    """Tooltip text of a relation: the two parties (by name), type and status, dates, sources."""
+    first, second = sorted((net.places[a].label, net.places[b].label), key=lambda s: (_fold(s), s))
+    lines = [f"{first} — {second}"]
+    kind = _type_text(net, r)
+    lines.append(kind + (f" · {r.status_label}" if r.status_label else ""))
+    if r.start and r.end:
+        lines.append(f"{r.start} – {r.end}")
+    elif r.start:
+        lines.append(f"since {r.start}")
+    elif r.end:
+        lines.append(f"until {r.end}")
+    if r.listed_by and len(r.listed_by) < len(r.parties):
+        lines.append(
+            "listed by one side only: " + ", ".join(net.places[p].label for p in r.listed_by if p in net.places)
+        )
+    if r.sources:
+        lines.append("sources: " + "; ".join(r.sources))
+    return "\n".join(lines)
+
+
+def _type_text(net: MunicipalNetwork, r: Relation) -> str:
+    if not r.type_key:
+        return "relation (type not given)"
+    return net.concept_labels.get(r.type_key, r.type_key.rsplit("/", 1)[-1])
+
+
+def _legend(
+    net: MunicipalNetwork, counts: Counter[str], colours: dict[str, str], relations: list[Relation], has_areas: bool
+) -> list[LegendItem]:
+    items = []
+    ordered = sorted(counts, key=lambda c: (-counts[c], c))
+    for cc in ordered[:LEGEND_COUNTRIES]:
+        name = net.country_name(cc) if cc != "?" else "unknown country"
+        items.append(LegendItem(f"{name} ({cc}): {counts[cc]}", colours[cc]))
+    if len(ordered) > LEGEND_COUNTRIES:
+        rest = sum(counts[c] for c in ordered[LEGEND_COUNTRIES:])
+        items.append(LegendItem(f"{len(ordered) - LEGEND_COUNTRIES} other countries: {rest}", OTHER_COLOUR))
+    if has_areas:
+        items.append(LegendItem("region / province / other non-municipal party", OTHER_COLOUR, "square"))
+    types = Counter(r.type_key for r in relations)
+    for t in sorted(types, key=lambda k: (-types[k], k)):
+        colour, _ = relation_style(t, "")
+        label = net.concept_labels.get(t, t.rsplit("/", 1)[-1]) if t else "type not given"
+        items.append(LegendItem(f"{label}: {types[t]}", colour, "line"))
+    if any(r.status in DASHED_STATUSES for r in relations):
+        items.append(LegendItem("dashed: ended, suspended, dormant or proposed", "#555555", "line", dashes=True))
+    items.append(LegendItem("node size: number of partners", "#cccccc"))
+    return items
+
+
+def _country_options(net: MunicipalNetwork, view: ViewData) -> list[FilterOption]:
+    counts = Counter(n.country for n in view.nodes if n.country)
+    return [
+        FilterOption(cc, f"{net.country_name(cc)} ({cc})", counts[cc])
+        for cc in sorted(counts, key=lambda c: (net.country_name(c), c))
+    ]
+
+
+def type_filter_key(type_iri: str) -> str:
+    """The short key of a relation type in the page (``twinning`` for ``reltype:twinning``)."""
+    return type_iri.rsplit("/", 1)[-1] if type_iri else "none"
+
+
+def _type_options(net: MunicipalNetwork, relations: Iterable[Relation]) -> list[FilterOption]:
+    counts = Counter(r.type_key for r in relations)
+    return [
+        FilterOption(
+            type_filter_key(t), net.concept_labels.get(t, t.rsplit("/", 1)[-1]) if t else "type not given", counts[t]
+        )
+        for t in sorted(counts, key=lambda k: (-counts[k], k))
+    ]
+
+
+def _geo_positions(net: MunicipalNetwork, iris: list[str]) -> dict[str, tuple[float, float]]:
+    pos = {}
+    missing = []
+    for iri in iris:
+        p = net.places[iri]
+        if p.lat is not None and p.long is not None:
+            pos[iri] = geo_xy(p.lat, p.long)
+        else:
+            missing.append(iri)
+    missing.sort(key=lambda i: (net.places[i].country, net.places[i].label, i))
+    cols = max(20, math.ceil(math.sqrt(len(missing)) * 2))  # a compact block south-west of the map
+    pos.update(
+        zip(missing, grid_positions(len(missing), x0=-180 * GEO_SCALE, y0=95 * GEO_SCALE, columns=cols), strict=True)
+    )
+    return pos
+
+
+def _panel_positions(net: MunicipalNetwork, iris: list[str], x_offset: float, size: float = 1000.0) -> dict:
+    located = [i for i in iris if net.places[i].lat is not None and net.places[i].long is not None]
+    pos: dict[str, tuple[float, float]] = {}
+    if located:
+        xy = {i: geo_xy(net.places[i].lat, net.places[i].long) for i in located}  # type: ignore[arg-type]
+        xs, ys = [v[0] for v in xy.values()], [v[1] for v in xy.values()]
+        span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
+        k = size / span
+        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        pos = {i: (round(x_offset + (x - cx) * k, 1), round((y - cy) * k, 1)) for i, (x, y) in xy.items()}
+    missing = sorted((i for i in iris if i not in pos), key=lambda i: (net.places[i].label, i))
+    pos.update(
+        zip(missing, grid_positions(len(missing), x0=x_offset - size / 2, y0=size / 2 + 80, step=60), strict=True)
+    )
+    return pos
+
+
+def _country_centroids(net: MunicipalNetwork, codes: list[str]) -> dict[str, tuple[float, float]]:
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for p in net.places.values():
+        if p.lat is not None and p.long is not None and p.country:
+            s = sums[p.country]
+            s[0] += p.lat
+            s[1] += p.long
+            s[2] += 1
+    return {cc: geo_xy(sums[cc][0] / sums[cc][2], sums[cc][1] / sums[cc][2]) for cc in codes if cc in sums}
+
+
+def _check_code(net: MunicipalNetwork, code: str) -> str:
+    cc = code.strip().upper()
+    if len(cc) != 2 or not cc.isalpha():
+        raise InputError(f"{code!r} is not an ISO 3166-1 alpha-2 country code (e.g. IT, JP)")
+    if cc not in net.countries and not any(p.country == cc for p in net.places.values()):
+        raise InputError(f"no country with code {cc} in the graph")
+    return cc
+
+
+_fold = functools.lru_cache(maxsize=1 << 16)(fold)
+
+
+def short_iri(iri: str) -> str:
+    """``gkid:place/Q20103`` for a graphkit id (the common case, without a prefix search), else a CURIE.
+
+    >>> short_iri("https://w3id.org/graphkit/id/place/Q20103")
+    'gkid:place/Q20103'
+    """
+    base = str(ID)
+    return "gkid:" + iri[len(base) :] if iri.startswith(base) else curie(URIRef(iri))
+
+
+def _fold_all(*names: str) -> str:
+    return "|".join(dict.fromkeys(fold(n) for n in names if n))

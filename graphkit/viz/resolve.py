@@ -1,0 +1,128 @@
+"""Find the entity a user names: an IRI, a CURIE (``gkid:place/Q20103``), a QID, or a name.
+
+Names match any label (case- and accent-insensitive). A name that fits several entities is an
+error that lists them with country and IRI, so the user can pass the IRI instead.
+
+>>> from graphkit.graphsource import open_graph
+>>> from graphkit.viz.network import read_network
+>>> net = read_network(open_graph(["data/seed/assisi-koya.ttl"]))
+>>> resolve_place(net, "koya") == resolve_place(net, "高野町") == resolve_place(net, "Q1346907")
+True
+>>> resolve_place(net, "Atlantis")
+Traceback (most recent call last):
+...
+graphkit.viz.resolve.NameNotFoundError: no municipality named 'Atlantis' in the graph
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from graphkit.errors import InputError
+from graphkit.namespaces import ID, PREFIXES, expand, is_qid, place_iri
+from graphkit.store import Store
+from graphkit.viz.network import MunicipalNetwork, best_label
+from graphkit.viz.safejson import fold
+
+_Q_BY_LABEL = """
+SELECT DISTINCT ?e WHERE {
+  ?e rdfs:label|skos:altLabel|foaf:name ?l .
+  FILTER(LCASE(STR(?l)) = LCASE(STR(?name)))
+}"""
+_Q_ALL_LABELS = "SELECT ?e ?l WHERE { ?e rdfs:label|skos:altLabel|foaf:name ?l . }"
+_Q_EXISTS = "ASK { { ?e ?p ?o } UNION { ?s ?p ?e } }"
+_Q_BY_QID = "SELECT ?e WHERE { ?e gk:wikidata ?wd . }"
+_Q_DESCRIBE = """
+SELECT ?label ?cc ?t WHERE {
+  OPTIONAL { ?e rdfs:label ?label }
+  OPTIONAL { ?e gk:country/gk:countryCode ?cc }
+  OPTIONAL { ?e a ?t }
+}"""
+_HIDDEN_LOCAL = ("source/", "evidence/")
+
+
+class NameNotFoundError(InputError):
+    """No entity has that name."""
+
+
+class AmbiguousNameError(InputError):
+    """Several entities have that name; the message lists them."""
+
+
+def resolve_place(net: MunicipalNetwork, name: str) -> str:
+    """The IRI of the municipality (or relation party) called ``name``."""
+    direct = _as_iri(name)
+    if direct is not None:
+        if direct not in net.places:
+            raise NameNotFoundError(f"{name} is not a municipality in the graph")
+        return direct
+    key = fold(name)
+    if not key:
+        raise InputError("give a municipality name (or its IRI)")
+    exact = sorted(iri for iri, p in net.places.items() if any(fold(n) == key for n in (p.label, *p.names)))
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        listing = "; ".join(
+            f"{net.places[i].label} ({net.places[i].kind}, {net.country_name(net.places[i].country)}) {i}"
+            for i in exact
+        )
+        raise AmbiguousNameError(f"{name!r} matches {len(exact)} places: {listing}. Pass the IRI to choose one.")
+    close = sorted({p.label for p in net.places.values() if any(fold(n).startswith(key) for n in (p.label, *p.names))})[
+        :8
+    ]
+    hint = f"; similar names: {', '.join(close)}" if close else ""
+    raise NameNotFoundError(f"no municipality named {name!r} in the graph{hint}")
+
+
+def resolve_entity(store: Store, name: str) -> str:
+    """The IRI of any entity of the graph called ``name`` (a municipality, a meeting, a person, ...)."""
+    direct = _as_iri(name)
+    if direct is not None:
+        if not store.query(_Q_EXISTS, bindings={"e": URIRef(direct)}):
+            if is_qid(name.strip()):
+                rows = store.query(_Q_BY_QID, bindings={"wd": URIRef(PREFIXES["wd"] + name.strip())}).rows
+                if len(rows) == 1:
+                    return str(rows[0][0])
+            raise NameNotFoundError(f"nothing in the graph is about {name}")
+        return direct
+    if not name.strip():
+        raise InputError("give the name of an entity (or its IRI)")
+    found = {str(r[0]) for r in store.query(_Q_BY_LABEL, bindings={"name": Literal(name.strip())}).rows}
+    found = {f for f in found if _is_entity(f)}
+    if not found:
+        key = fold(name)
+        found = {str(e) for e, label in store.query(_Q_ALL_LABELS).rows if _is_entity(str(e)) and fold(label) == key}
+    if len(found) == 1:
+        return found.pop()
+    if not found:
+        raise NameNotFoundError(f"nothing in the graph is named {name!r}")
+    listing = "; ".join(_describe(store, iri) for iri in sorted(found))
+    raise AmbiguousNameError(f"{name!r} matches {len(found)} entities: {listing}. Pass the IRI to choose one.")
+
+
+def _describe(store: Store, iri: str) -> str:
+    rows = store.query(_Q_DESCRIBE, bindings={"e": URIRef(iri)}).rows
+    label = best_label([r[0] for r in rows], fallback=iri)
+    cc = sorted({str(r[1]) for r in rows if r[1] is not None})
+    kinds = sorted({str(r[2]).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for r in rows if r[2] is not None})
+    extra = ", ".join([*kinds[:2], *cc])
+    return f"{label} ({extra}) {iri}" if extra else f"{label} {iri}"
+
+
+def _is_entity(iri: str) -> bool:
+    return iri.startswith(str(ID)) and not iri[len(str(ID)) :].startswith(_HIDDEN_LOCAL)
+
+
+def _as_iri(name: str) -> str | None:
+    text = name.strip()
+    if is_qid(text):
+        return str(place_iri(qid=text))
+    if text.startswith(("http://", "https://")):
+        return text
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    prefix, sep, _ = text.partition(":")
+    if sep and prefix in PREFIXES and " " not in text:
+        return str(expand(text))
+    return None
