@@ -72,7 +72,10 @@ def build_stages(tmp: Path) -> tuple[Path, list[tuple[str, float, float]]]:
     rows.append(("ontology + seed RDF", c.wall, c.cpu))
     with Clock() as c:
         world, emitted, _ = run_world_step(REPO / "data", tmp, store)
-    stages = dict(world.ledger.facts.get("timings", {}))  # CPU seconds per stage
+    import json
+
+    quality = json.loads((tmp / "quality.json").read_text(encoding="utf-8"))
+    stages = quality["timings_cpu_seconds"]  # CPU seconds per stage, incl. RDF text and loading
     rows.append((f"world step ({emitted.triples:,} triples, incl. quality report)", c.wall, c.cpu))
     rows += [(f"  {k}", float("nan"), float(v)) for k, v in stages.items()]
     with Clock() as c:
@@ -98,10 +101,8 @@ def main() -> None:
     ap.add_argument("--no-rdflib", action="store_true", help="skip rdflib (its parse takes a minute or more)")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs of each warm query; the best counts")
     args = ap.parse_args()
-    from graphkit.namespaces import sparql_prefixes
+    from graphkit.namespaces import place_iri, sparql_prefixes
     from graphkit.store import open_snapshot
-
-    from graphkit.namespaces import place_iri
 
     global SELECTIVE
     SELECTIVE = SELECTIVE.replace("ASSISI", str(place_iri(qid="Q20103")))  # the seed's Assisi
@@ -110,7 +111,9 @@ def main() -> None:
     snapshot, rows = build_stages(tmp)
     print("== build, step by step (seconds; CPU is what this process used, wall includes waiting)")
     for name, wall, cpu in rows:
-        print(f"  {name:<58} wall {wall:7.2f}  cpu {cpu:6.2f}" if wall == wall else f"  {name:<58} {'':12} cpu {cpu:6.2f}")
+        print(
+            f"  {name:<58} wall {wall:7.2f}  cpu {cpu:6.2f}" if wall == wall else f"  {name:<58} {'':12} cpu {cpu:6.2f}"
+        )
 
     print("\n== load the snapshot")
     t_ox, store = timed(lambda: open_snapshot(snapshot))
@@ -125,7 +128,9 @@ def main() -> None:
             return ds
 
         t_rdf, ds = timed(parse)
-        print(f"  rdflib Dataset.parse:                      {t_rdf:6.2f} s  → pyoxigraph is {t_rdf / t_ox:5.1f}× faster")
+        print(
+            f"  rdflib Dataset.parse:                      {t_rdf:6.2f} s  → pyoxigraph is {t_rdf / t_ox:5.1f}× faster"
+        )
 
     print("\n== queries (rdflib warm = best of runs after a warm-up; ours cold = first run on a fresh store)")
     fresh = open_snapshot(snapshot)
@@ -167,9 +172,13 @@ def main() -> None:
         f"r=list(s.query({AGGREGATE!r}, use_default_graph_as_union=True, prefixes=PREFIXES)); "
         "print(time.perf_counter()-t)"
     )
-    t_disk, proc = timed(lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True))
-    print(f"  on-disk pyoxigraph (bulk-loaded once in {c.wall:.1f} s): cold process + aggregate {t_disk:6.2f} s "
-          f"(in-process part {float(proc.stdout.strip()):.2f} s) vs in-memory cold CLI {t_cli:6.2f} s")
+    t_disk, proc = timed(
+        lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    )
+    print(
+        f"  on-disk pyoxigraph (bulk-loaded once in {c.wall:.1f} s): cold process + aggregate {t_disk:6.2f} s "
+        f"(in-process part {float(proc.stdout.strip()):.2f} s) vs in-memory cold CLI {t_cli:6.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -71,6 +71,8 @@ class BuildReport:
 
 #: A build step: given the data directory, the output directory and the store, add to the store.
 BuildStep = Callable[[Path, Path, EmbeddedStore], StepReport]
+
+
 def world_dataset_step(data_dir: Path, out_dir: Path, store: EmbeddedStore) -> StepReport:
     """The world twinning dataset from ``data/sources/`` (see :mod:`graphkit.ingest`)."""
     from graphkit.ingest.step import world_step

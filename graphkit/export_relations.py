@@ -19,10 +19,12 @@ import io
 import json
 from typing import Any
 
+from rdflib import Literal, URIRef
+
 from graphkit.errors import InputError
 from graphkit.namespaces import curie
 from graphkit.results import SelectResult
-from graphkit.store import Store
+from graphkit.store import EmbeddedStore, Store
 
 COLUMNS: tuple[str, ...] = (
     "relation",
@@ -55,49 +57,84 @@ SELECT ?party ?label ?code ?wd WHERE {
 _LANG_RANK = {"en": 0, "it": 1, None: 2}
 
 
-def _select(store: Store, text: str) -> SelectResult:
+def _plain_rows(store: Store, text: str) -> list[tuple[Any, ...]]:
+    """Rows whose cells are ``str`` for IRIs and ``(text, language)`` for literals (None when unbound).
+
+    On the embedded store this reads pyoxigraph's terms directly (turning 150k cells into rdflib
+    terms costs seconds); any other store goes through :meth:`Store.query`.
+    """
+    if isinstance(store, EmbeddedStore):
+        import pyoxigraph as ox
+
+        from graphkit.namespaces import PREFIXES
+
+        solutions = store.oxigraph.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+        assert isinstance(solutions, ox.QuerySolutions)
+        width = range(len(solutions.variables))
+        lit = ox.Literal
+
+        def cell(t: Any) -> Any:
+            if t is None:
+                return None
+            return (t.value, t.language) if isinstance(t, lit) else t.value
+
+        return [tuple(cell(sol[i]) for i in width) for sol in solutions]
     r = store.query(text)
     assert isinstance(r, SelectResult)
-    return r
+    return [
+        tuple(None if v is None else (str(v), v.language) if isinstance(v, Literal) else str(v) for v in row)
+        for row in r.rows
+    ]
 
 
 def relation_rows(store: Store) -> list[dict[str, str]]:
     """One dict per relation (keys :data:`COLUMNS`), sorted by relation IRI."""
-    rels: dict[str, dict[str, Any]] = {}
-    for rel, typ, party, source, lister in _select(store, _RELATIONS).rows:
-        r = rels.setdefault(str(rel), {"type": None, "parties": set(), "sources": set(), "listers": set()})
-        r["parties"].add(str(party))
-        if typ is not None:
-            r["type"] = curie(typ)
-        if source is not None:
-            r["sources"].add(curie(source))
-        if lister is not None:
-            r["listers"].add(str(lister))
     info: dict[str, dict[str, Any]] = {}
-    for party, label, code, wd in _select(store, _PARTIES).rows:
-        p = info.setdefault(str(party), {"label": None, "rank": 9, "code": "", "qid": ""})
+    for party, label, code, wd in _plain_rows(store, _PARTIES):
+        p = info.get(party)
+        if p is None:
+            p = info[party] = {"label": None, "rank": 9, "code": "", "qid": ""}
         if label is not None:
-            rank = _LANG_RANK.get(getattr(label, "language", None), 3)
-            if rank < p["rank"] or (rank == p["rank"] and str(label) < p["label"]):
-                p["label"], p["rank"] = str(label), rank
+            rank = _LANG_RANK.get(label[1], 3)
+            if rank < p["rank"] or (rank == p["rank"] and label[0] < p["label"]):
+                p["label"], p["rank"] = label[0], rank
         if code is not None:
-            p["code"] = str(code)
+            p["code"] = code[0]
         if wd is not None:
-            p["qid"] = str(wd).rsplit("/", 1)[-1]
+            p["qid"] = wd.rsplit("/", 1)[-1]
+    rels: dict[str, list[Any]] = {}
+    for rel, typ, party, source, lister in _plain_rows(store, _RELATIONS):
+        r = rels.get(rel)
+        if r is None:
+            r = rels[rel] = [None, set(), set(), set()]
+        r[1].add(party)
+        if typ is not None:
+            r[0] = typ
+        if source is not None:
+            r[2].add(source)
+        if lister is not None:
+            r[3].add(lister)
+    short: dict[str, str] = {}
     rows = []
     for iri in sorted(rels):
-        r = rels[iri]
-        parties = sorted(r["parties"])
-        row = {"relation": iri, "type": r["type"] or ""}
+        typ, party_set, sources, listers = rels[iri]
+        parties = sorted(party_set)
+        row = {"relation": iri, "type": _short(typ, short) if typ else ""}
         for n, party in enumerate(parties[:2], 1):
             p = info.get(party, {})
             row[f"party{n}_label"] = p.get("label") or party
             row[f"party{n}_country"] = p.get("code", "")
             row[f"party{n}_qid"] = p.get("qid", "")
-        row["sources"] = ";".join(sorted(r["sources"]))
-        row["listed_by"] = ";".join(str(n) for n, party in enumerate(parties[:2], 1) if party in r["listers"])
+        row["sources"] = ";".join(sorted(_short(x, short) for x in sources))
+        row["listed_by"] = ";".join(str(n) for n, party in enumerate(parties[:2], 1) if party in listers)
         rows.append({c: row.get(c, "") for c in COLUMNS})
     return rows
+
+
+def _short(iri: str, cache: dict[str, str]) -> str:
+    if iri not in cache:
+        cache[iri] = curie(URIRef(iri))
+    return cache[iri]
 
 
 def relations_dataframe(store: Store) -> Any:

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/graphkit build
+echo "World dataset: what the cleaning did is in out/quality.md (and .json); dropped or unresolved items in out/rejects.csv."
 # Interactive, offline HTML views (out/views/): the seed's knowledge view, Assisi's partners to
 # depth 2, Italy–Japan, and the whole world placed by coordinates.
 .venv/bin/graphkit view entity Assisi -o out/views/entity-assisi.html

@@ -85,7 +85,7 @@ def test_markdown_table_and_report_files(analysed):
     assert [t["step"] for t in full["timings"]][1:3] == ["read relations (SPARQL)", "project municipality graph"]
     md = (report / "report.md").read_text(encoding="utf-8")
     assert "## Reciprocity (who lists whom)" in md and "![Degree distribution (log-log)](degree_distribution.svg)" in md
-    assert "<script>" not in md and "Aix &lt;script&gt;alert(1)&lt;/script&gt; &amp; \"Provence\"" in md
+    assert "<script>" not in md and 'Aix &lt;script&gt;alert(1)&lt;/script&gt; &amp; "Provence"' in md
 
 
 def test_html_report_escapes_labels(analysed):

@@ -13,6 +13,7 @@ from graphkit.analyze import geography, reciprocity
 from graphkit.analyze.pipeline import Filters, run_analysis
 from graphkit.analyze.projections import country_graph, listing_graph, load_relations, municipality_graph
 from graphkit.analyze.writeback import ANALYSIS_GRAPH, write_back
+from graphkit.catalogue import run_named_query
 from graphkit.graphsource import open_graph
 from graphkit.namespaces import ID
 
@@ -181,6 +182,10 @@ def test_pipeline_and_write_back_queryable_in_sparql():
     by_label = {r["label"]: r["community"] for r in rows}
     triangle = {by_label["Perugia"], by_label['Aix <script>alert(1)</script> & "Provence"']}
     assert len(triangle) == 1  # the Perugia–Tübingen–Aix triangle is one community
+    # the catalogue query over the written-back results
+    top = run_named_query(store, "network-centrality", {"country": "JP"}).records()
+    assert [(r["label"], r["degree"], r["community"]) for r in top][:1] == [("Kyoto", 2, by_label["Kyoto"])]
+    assert {r["countryCode"] for r in top} == {"JP"} and len(top) == 2
     # writing again replaces the graph instead of adding to it
     assert write_back(store, result) == 26
     count = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": ANALYSIS_GRAPH})

@@ -109,6 +109,7 @@ def open_view(browser, tmp_path):
         page.route("**/*", route)
         page.goto(path.resolve().as_uri())
         page.wait_for_selector("html[data-gk-ready='1']", state="attached", timeout=30_000)
+        page.wait_for_selector("html[data-gk-complete='1']", state="attached", timeout=60_000)
         return opened
 
     yield _open
@@ -188,6 +189,7 @@ def test_knowledge_view_of_the_seed(open_view, seed_store):
     view = knowledge_view(seed_store, "Assisi")
     opened = open_view(view, "knowledge-assisi")
     check_page(opened, *view.data.counts().values())
+    screenshot(opened, "knowledge-assisi")  # the whole view, before any search moves it
     assert opened.page.inner_text("#gk-title") == "Assisi and its surroundings"
     legend = opened.page.inner_text("#gk-legend")
     assert "meeting" in legend and "office (post)" in legend and "agreement" in legend
@@ -197,31 +199,30 @@ def test_knowledge_view_of_the_seed(open_view, seed_store):
     assert details.splitlines()[0] == "Mayor of Assisi" and "role: mayor" in details
     status, selected, details = search(opened, "embassy of japan")
     assert status == "1 match" and selected == [node_id(opened, "Embassy of Japan in Italy")]
-    screenshot(opened, "knowledge-assisi")
 
 
 def test_ego_view(open_view, small_store):
     view = ego_view(small_store, "Łódź", depth=2)
     opened = open_view(view, "ego-lodz")
     check_page(opened, 5, 4)
+    screenshot(opened, "ego-lodz")  # the whole view, before any search moves it
     assert opened.page.inner_text("#gk-title") == "Łódź: partners to depth 2"
     tip = hover_tooltip(opened, node_id(opened, "São Paulo"))
     assert tip.splitlines()[:3] == ["São Paulo", "municipality · Brazil (BR)", "partners: 1"]
     status, selected, details = search(opened, "KOYA")
     assert status == "1 match" and selected == [node_id(opened, "Kōya")]
     assert details.splitlines()[:3] == ["Kōya", "municipality · Japan (JP)", "also: 高野町"]
-    screenshot(opened, "ego-lodz")
 
 
 def test_country_pair_view(open_view, small_store):
     view = country_view(small_store, "IT", "JP")
     opened = open_view(view, "countries-IT-JP")
     check_page(opened, 4, 2)
+    screenshot(opened, "countries-IT-JP")  # the whole view, before any search moves it
     tip = hover_tooltip(opened, node_id(opened, "Kyoto"))
     assert "also: 京都市" in tip.splitlines()
     status, selected, details = search(opened, "高野町")
     assert status == "1 match" and details.splitlines()[0] == "Kōya"
-    screenshot(opened, "countries-IT-JP")
 
 
 def test_country_graph_view(open_view, world_store):
@@ -235,9 +236,9 @@ def test_country_graph_view(open_view, world_store):
     )
     countries = len(world_store.query("SELECT DISTINCT ?c WHERE { ?m a gk:Municipality ; gk:country ?c }"))
     check_page(opened, countries, expected_pairs)
+    screenshot(opened, "countries")  # the whole view, before any search moves it
     status, selected, details = search(opened, "Country JP")
     assert status == "1 match" and details.splitlines()[0] == "Country JP (JP)"
-    screenshot(opened, "countries")
 
 
 def test_world_view_search_and_filters(open_view, world_store):
@@ -246,6 +247,8 @@ def test_world_view_search_and_filters(open_view, world_store):
     places = len(world_store.query("SELECT ?m WHERE { ?m a gk:Municipality }"))
     relations = len(world_store.query("SELECT ?r WHERE { ?r a gk:MunicipalRelation }"))
     check_page(opened, places, relations)
+    # links were streamed in after the first drawing: all of them reached the network
+    assert opened.js("() => gkView.network.body.data.edges.length") == relations
     status, selected, details = search(opened, "lodz")
     assert status == "1 match" and selected == [node_id(opened, "Łódź")]
     assert details.splitlines()[1] == "municipality · Country PL (PL)"

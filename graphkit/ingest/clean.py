@@ -41,6 +41,7 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     ),
 )
 _KIND_RES = tuple((k, re.compile(rf"(?<![\w-])(?:{w})(?![\w])", re.IGNORECASE)) for k, w in _KIND_WORDS)
+_ANY_KIND = re.compile("|".join(f"(?:{w})" for _, w in _KIND_WORDS), re.IGNORECASE)
 #: Words in a disambiguator that name the *kind* of place, not a parent place.
 _TYPE_HINT = re.compile(
     r"^(?:rural |urban |urban-rural )?(?:gmina|commune|municipality|city|town|village|district|county|"
@@ -71,6 +72,8 @@ def strip_wiki_markup(text: str) -> str:
     >>> strip_wiki_markup("Assisi{{!}}Assisi"), strip_wiki_markup("[[Kōya, Wakayama|Kōya]]")
     ('Assisi', 'Kōya, Wakayama')
     """
+    if "{" not in text and "[" not in text and "''" not in text:
+        return text.strip()
     text = text.split("{{!}}", 1)[0]
     text = re.sub(r"\[\[([^\]|]*)(?:\|[^\]]*)?\]\]", r"\1", text)
     text = text.replace("[[", "").replace("]]", "").replace("'''", "").replace("''", "")
@@ -116,6 +119,8 @@ def classify_kind(name: str, hint: str = "") -> str:
     """
     if hint and _MUNICIPAL_HINT.search(hint) and not re.search(r"district|county", hint, re.IGNORECASE):
         return "municipality"
+    if not _ANY_KIND.search(name) and not (hint and _ANY_KIND.search(hint)):
+        return "municipality"
     for text in (hint, name):
         for kind, rx in _KIND_RES:
             if text and rx.search(text):
@@ -156,8 +161,10 @@ def resolve_country(text: str, table: CountryTable) -> CountryResolution | None:
 
     >>> from graphkit.paths import PROJECT_ROOT
     >>> t = CountryTable.from_folder(PROJECT_ROOT / "data/sources/dr5hn-csc-wikidata")
-    >>> [resolve_country(s, t) for s in ("Grece", "England, United Kingdom")]
-    [CountryResolution(iso2='GR', rule='typo', subdivision=''), CountryResolution(iso2='GB', rule='subnational', subdivision='England')]
+    >>> resolve_country("Grece", t)
+    CountryResolution(iso2='GR', rule='typo', subdivision='')
+    >>> resolve_country("England, United Kingdom", t)
+    CountryResolution(iso2='GB', rule='subnational', subdivision='England')
     """
     text = normalize_unicode(text)
     if not text:

@@ -69,9 +69,7 @@ class CountryLocator:
             out += [(self._iso[int(i)], float(k)) for i, k in zip(idx, km, strict=True)]
         return out
 
-    def distances_to_country(
-        self, coords: Sequence[tuple[float, float]], isos: Sequence[str]
-    ) -> list[float | None]:
+    def distances_to_country(self, coords: Sequence[tuple[float, float]], isos: Sequence[str]) -> list[float | None]:
         """For each coordinate, the km to the nearest point of its own country (None: country unknown)."""
         out: list[float | None] = [None] * len(coords)
         groups: dict[str, list[int]] = defaultdict(list)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from graphkit.errors import ParseError
 from graphkit.ingest.readutil import source_file
-from graphkit.namespaces import is_qid
 
 SOURCE_ID = "l3viathan-wikidata-p190"
 

@@ -31,7 +31,6 @@ from graphkit.ingest.clean import (
 from graphkit.ingest.countries import CountryTable, fold
 from graphkit.ingest.ledger import Ledger
 
-
 #: Italian country names that coordinates alone map wrongly (a partner near a border), with the right code.
 ITALIAN_COUNTRY_FIXES: dict[str, str] = {"Repubblica Democratica del Congo": "CD"}
 
@@ -169,7 +168,9 @@ def hekman_assertions(folder: Path, factory: MentionFactory) -> list[Assertion]:
         for city, country in ((p.city1, p.country1), (p.city2, p.country2)):
             if (city, country) not in ends:
                 where = f"twin_cities_raw.csv:{p.line}"
-                ends[(city, country)] = factory.mention(hekman.SOURCE_ID, city, country, coords.get((city, country)), "en", where)
+                ends[(city, country)] = factory.mention(
+                    hekman.SOURCE_ID, city, country, coords.get((city, country)), "en", where
+                )
     repeated = len(pairs) - len({(p.city1, p.country1, p.city2, p.country2) for p in pairs})
     if repeated:
         factory.ledger.count(f"same-row-repeated-{hekman.SOURCE_ID}", n=repeated)
@@ -180,8 +181,11 @@ def hekman_assertions(folder: Path, factory: MentionFactory) -> list[Assertion]:
             out.append(Assertion(hekman.SOURCE_ID, a, b, p.line))
         else:
             factory.ledger.reject(
-                hekman.SOURCE_ID, f"twin_cities_raw.csv:{p.line}", f"{p.city1} – {p.city2}", "relation-dropped",
-                "a party could not be resolved"
+                hekman.SOURCE_ID,
+                f"twin_cities_raw.csv:{p.line}",
+                f"{p.city1} – {p.city2}",
+                "relation-dropped",
+                "a party could not be resolved",
             )
     return out
 
@@ -218,6 +222,10 @@ def yuboski_assertions(folder: Path, factory: MentionFactory) -> list[Assertion]
             out.append(Assertion(yuboski.SOURCE_ID, a, b, r.line, r.file))
         else:
             ledger.reject(
-                yuboski.SOURCE_ID, where, f"{r.start_name} – {r.end_name}", "relation-dropped", "a party could not be resolved"
+                yuboski.SOURCE_ID,
+                where,
+                f"{r.start_name} – {r.end_name}",
+                "relation-dropped",
+                "a party could not be resolved",
             )
     return out

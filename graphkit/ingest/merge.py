@@ -236,7 +236,9 @@ def places_from_mentions(
             key_name = first.base + (f" {key[2]}" if key[2] else "")
             if i > 0:
                 key_name += f" {hinted.hint}" if hinted else f" {i + 1}"
-            kind = first.kind if all(x.kind == first.kind for x in c) else Counter(x.kind for x in c).most_common(1)[0][0]
+            kind = (
+                first.kind if all(x.kind == first.kind for x in c) else Counter(x.kind for x in c).most_common(1)[0][0]
+            )
             p = Place(pid, key[0], kind, key_name)
             for x in c:
                 p.add_label(x.lang, x.base if not key[2] else f"{x.base} ({x.hint})")
@@ -279,7 +281,9 @@ def merge_cross_language(places: dict[int, Place], uf: UnionFind, ledger: Ledger
     :data:`CROSS_LANGUAGE_KM` whose names are alike (Firenze ~ Florence, Milano ~ Milan: similarity
     at least :data:`CROSS_LANGUAGE_SIMILARITY`), each the other's best, are one place."""
     italian = [
-        p for p in places.values() if p.sources == {"yuboski-itwiki-gemellaggi"} and p.best_coords() and not p.parent_hint
+        p
+        for p in places.values()
+        if p.sources == {"yuboski-itwiki-gemellaggi"} and p.best_coords() and not p.parent_hint
     ]
     english = [
         p
@@ -355,8 +359,9 @@ class GazetteerEntry:
     match_names: set[str] = field(default_factory=set)
 
 
-def gazetteer_entries(folder: Path, table: CountryTable, l3_names: dict[str, str], ledger: Ledger,
-                      seed: dict[str, dict[str, object]]) -> list[GazetteerEntry]:
+def gazetteer_entries(
+    folder: Path, table: CountryTable, l3_names: dict[str, str], ledger: Ledger, seed: dict[str, dict[str, object]]
+) -> list[GazetteerEntry]:
     """Eurocities members, deduplicated dr5hn Japanese municipalities and divisions, and seed places."""
     out: list[GazetteerEntry] = []
     by_country_qid = {c.qid: c.iso2 for c in table.countries.values() if c.qid}
@@ -368,8 +373,16 @@ def gazetteer_entries(folder: Path, table: CountryTable, l3_names: dict[str, str
             ledger.reject(eurocities.SOURCE_ID, m.qid, " / ".join(m.names), "unresolved-country", m.country_qid)
             continue
         out.append(
-            GazetteerEntry(m.qid, iso, {"en": m.names[0]}, m.coords, m.population, classify_kind(m.names[0]),
-                           eurocities.SOURCE_ID, {fold(n) for n in m.names})
+            GazetteerEntry(
+                m.qid,
+                iso,
+                {"en": m.names[0]},
+                m.coords,
+                m.population,
+                classify_kind(m.names[0]),
+                eurocities.SOURCE_ID,
+                {fold(n) for n in m.names},
+            )
         )
     gz = folder / dr5hn.SOURCE_ID
     jp = dr5hn.read_japan_cities(gz)
@@ -391,8 +404,13 @@ def gazetteer_entries(folder: Path, table: CountryTable, l3_names: dict[str, str
         else:
             who = owners.get(r.qid) or "nobody (conflict unresolved)"
             ledger.count("japan-duplicate-qid-dropped", f"{r.name} {r.qid}", f"QID belongs to {who}")
-            ledger.reject(dr5hn.SOURCE_ID, f"cities_JP.json {r.qid}", r.name, "conflicting-qid",
-                          f"{r.qid} is claimed by several names; kept for {who}")
+            ledger.reject(
+                dr5hn.SOURCE_ID,
+                f"cities_JP.json {r.qid}",
+                r.name,
+                "conflicting-qid",
+                f"{r.qid} is claimed by several names; kept for {who}",
+            )
     for qid, rows in grouped.items():
         if len(rows) > 1:
             ledger.count("japan-paired-entries-merged", " + ".join(r.name for r in rows), qid)
@@ -400,20 +418,34 @@ def gazetteer_entries(folder: Path, table: CountryTable, l3_names: dict[str, str
         native = max((r.native for r in rows), key=len)
         it = next((r.translations.get("it", "") for r in rows if r.translations.get("it")), "")
         coords = next((r.coords for r in rows if r.coords and r.type == "adm2"), None) or next(
-            (r.coords for r in rows if r.coords), None)
+            (r.coords for r in rows if r.coords), None
+        )
         pop = max((r.population for r in rows if r.population), default=None)
         names = {"ja": native}
         if it and fold(it) == japan_base_name(plain.name):
             names["it"] = it
-        out.append(GazetteerEntry(qid, "JP", names, coords, pop, "municipality", dr5hn.SOURCE_ID,
-                                  {japan_base_name(r.name) for r in rows}))
+        out.append(
+            GazetteerEntry(
+                qid, "JP", names, coords, pop, "municipality", dr5hn.SOURCE_ID, {japan_base_name(r.name) for r in rows}
+            )
+        )
     for s in states:
         if not s.qid or s.country not in table:
             continue
         kind = _STATE_KINDS.get(s.type.lower(), "area")
         names = {"en": s.name}
-        out.append(GazetteerEntry(s.qid, s.country, names, s.coords, None, kind, dr5hn.SOURCE_ID,
-                                  {fold(s.name), fold(_strip_kind_words(s.name))} - {""}))
+        out.append(
+            GazetteerEntry(
+                s.qid,
+                s.country,
+                names,
+                s.coords,
+                None,
+                kind,
+                dr5hn.SOURCE_ID,
+                {fold(s.name), fold(_strip_kind_words(s.name))} - {""},
+            )
+        )
     for qid, info in seed.items():
         iso = str(info.get("iso") or "")
         if iso:
@@ -427,17 +459,22 @@ def _strip_kind_words(name: str) -> str:
     return " ".join(w for w in name.split() if w.lower() not in words)
 
 
-def attach_gazetteers(places: dict[int, Place], uf: UnionFind, entries: list[GazetteerEntry], ledger: Ledger) -> dict[int, str]:
+def attach_gazetteers(
+    places: dict[int, Place], uf: UnionFind, entries: list[GazetteerEntry], ledger: Ledger
+) -> dict[int, str]:
     """Give places the QIDs of gazetteer entries with the same name and country (and, when both are
     located, within :data:`GAZETTEER_KM`). Administrative areas match divisions only, municipalities
-    match cities only; a municipality named like a division and lying at its centre becomes that division."""
+    match cities only: a city named like its province, region or state (Perugia, Salzburg) stays a city."""
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for p in places.values():
         if uf.find(p.id) != p.id:
             continue
-        for f in p.folds() | {fold(_strip_kind_words(t)) for c in p.labels.values() for t in c} | {
-            japan_base_name(t) for c in p.labels.values() for t in c if p.iso == "JP"
-        }:
+        keys = set(p.folds())
+        if p.kind != "municipality":
+            keys |= {fold(_strip_kind_words(t)) for c in p.labels.values() for t in c}
+        if p.iso == "JP":
+            keys |= {japan_base_name(t) for c in p.labels.values() for t in c}
+        for f in keys:
             index[(p.iso, f)].append(p.id)
     assigned: dict[int, str] = {}
     for e in entries:
@@ -472,7 +509,9 @@ def attach_gazetteers(places: dict[int, Place], uf: UnionFind, entries: list[Gaz
             p.coords.append((0 if e.source != dr5hn.SOURCE_ID or not is_area else 3, e.coords, "gazetteer"))
         if e.population:
             p.population = e.population
-        ledger.count(f"qid-from-{e.source if e.source != dr5hn.SOURCE_ID else 'dr5hn'}", f"{_label(p)} ({p.iso})", e.qid)
+        ledger.count(
+            f"qid-from-{e.source if e.source != dr5hn.SOURCE_ID else 'dr5hn'}", f"{_label(p)} ({p.iso})", e.qid
+        )
     return assigned
 
 
@@ -558,8 +597,15 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
     anchors = {**fixed, **found}
     italian_only = {p.id for p in roots if p.id not in anchors and p.sources == {"yuboski-itwiki-gemellaggi"}}
     shared = match_by_structure(
-        {p: adjacency[p] for p in italian_only if p in adjacency} | {p: adjacency[p] for p in anchors if p in adjacency},
-        names_of, iso_of, wd_adj, wd_names, wd_iso, anchors, exclusive=False,
+        {p: adjacency[p] for p in italian_only if p in adjacency}
+        | {p: adjacency[p] for p in anchors if p in adjacency},
+        names_of,
+        iso_of,
+        wd_adj,
+        wd_names,
+        wd_iso,
+        anchors,
+        exclusive=False,
     )
     for pid, q in shared.items():
         ledger.count_lazy(
@@ -609,8 +655,13 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
         keep = [p for p in pids if places[p].iso == main_iso]
         for p in pids:
             if places[p].iso != main_iso:
-                ledger.reject("merge", q, f"{_label(places[p])} ({places[p].iso})", "qid-country-conflict",
-                              f"{q} also matched a place in {main_iso}; QID not given to this one")
+                ledger.reject(
+                    "merge",
+                    q,
+                    f"{_label(places[p])} ({places[p].iso})",
+                    "qid-country-conflict",
+                    f"{q} also matched a place in {main_iso}; QID not given to this one",
+                )
         root = keep[0]
         for p in keep[1:]:
             root = uf.union(root, p)
@@ -716,7 +767,9 @@ def _relations(
     def add(source: str, a: int, b: int, where: object, item: object) -> None:
         if a == b:
             ledger.count("self-pair-dropped", item, _label(places[a]))
-            ledger.reject(source, str(where), str(item), "self-pair", f"both names are the same place ({_label(places[a])})")
+            ledger.reject(
+                source, str(where), str(item), "self-pair", f"both names are the same place ({_label(places[a])})"
+            )
             return
         key = (a, b) if a < b else (b, a)
         r = rels.get(key)
@@ -725,7 +778,9 @@ def _relations(
             return
         if source in r.sources:
             if repeats[source] < 6:
-                ledger.count(f"duplicate-pair-merged-{source}", item, f"{_label(places[key[0]])} – {_label(places[key[1]])}")
+                ledger.count(
+                    f"duplicate-pair-merged-{source}", item, f"{_label(places[key[0]])} – {_label(places[key[1]])}"
+                )
             repeats[source] += 1
         r.sources.add(source)
         r.listed_by.add(a)
@@ -735,8 +790,13 @@ def _relations(
         a = uf.find(pa) if pa is not None else None
         b = uf.find(pb) if pb is not None else None
         if a is None or b is None:
-            ledger.reject(asr.source, asr.where, f"{asr.lister.raw} – {asr.partner.raw}", "relation-dropped",
-                          "a party could not be placed")
+            ledger.reject(
+                asr.source,
+                asr.where,
+                f"{asr.lister.raw} – {asr.partner.raw}",
+                "relation-dropped",
+                "a party could not be placed",
+            )
             continue
         add(asr.source, a, b, asr.where, f"{asr.lister.raw} – {asr.partner.raw}")
     for s, d, line in statements:

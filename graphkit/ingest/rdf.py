@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as rdfns
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from graphkit.ingest.clean import choose_label
 from graphkit.ingest.merge import Place, World
@@ -73,10 +74,11 @@ def place_iris(world: World) -> dict[int, str]:
     """A unique IRI per place (QID-based when known; a numbered slug when two names collide)."""
     out: dict[int, str] = {}
     used: set[str] = set()
+    qid_base = str(place_iri(qid="Q1"))[:-2]  # …/id/place/
     for pid in sorted(world.places):
         p = world.places[pid]
         if p.qid:
-            iri = str(place_iri(qid=p.qid))
+            iri = qid_base + p.qid
         else:
             base = str(place_iri(country=p.iso or "xx", name=p.key_name))
             iri, n = base, 2
@@ -87,8 +89,12 @@ def place_iris(world: World) -> dict[int, str]:
     return out
 
 
+_DECIMAL = f"^^<{rdfns.XSD.decimal}>"
+
+
 def _decimal(x: float) -> str:
-    return nt_literal(f"{x:.6f}".rstrip("0").rstrip(".") if "." in f"{x:.6f}" else f"{x}", datatype=str(XSD.decimal))
+    """An xsd:decimal literal with at most 6 decimals (``43.77``, never ``4.3e1``)."""
+    return '"' + f"{x:.6f}".rstrip("0").rstrip(".") + '"' + _DECIMAL
 
 
 def emit_world(world: World, existing: Existing, *, country_it_names: dict[str, str] | None = None) -> Emitted:
@@ -131,6 +137,7 @@ def emit_world(world: World, existing: Existing, *, country_it_names: dict[str, 
     iris = place_iris(world)
     p_country, p_lat, p_long = nt_iri(str(GK.country)), nt_iri(str(WGS84.lat)), nt_iri(str(WGS84.long))
     p_wd, p_pop, p_in = nt_iri(str(GK.wikidata)), nt_iri(str(GK.population)), nt_iri(str(GK.locatedIn))
+    wd_base = str(WD)
     for pid, p in world.places.items():
         iri = iris[pid]
         node = nt_iri(iri)
@@ -148,9 +155,9 @@ def emit_world(world: World, existing: Existing, *, country_it_names: dict[str, 
             out(f"{node} {p_lat} {_decimal(c[0])} .")
             out(f"{node} {p_long} {_decimal(c[1])} .")
         if p.qid:
-            out(f"{node} {p_wd} {nt_iri(str(WD[p.qid]))} .")
+            out(f"{node} {p_wd} <{wd_base}{p.qid}> .")
         if p.population:
-            out(f"{node} {p_pop} {nt_literal(str(p.population), datatype=str(XSD.integer))} .")
+            out(f"{node} {p_pop} {nt_literal(str(p.population), datatype=str(rdfns.XSD.integer))} .")
         if p.parent is not None and p.parent in iris:
             out(f"{node} {p_in} {nt_iri(iris[p.parent])} .")
     # relations
@@ -158,10 +165,13 @@ def emit_world(world: World, existing: Existing, *, country_it_names: dict[str, 
     r_listed, r_partner = nt_iri(str(GK.listedBy)), nt_iri(str(GK.partnerOf))
     partnership = nt_iri(str(RELTYPE.partnership))
     rel_iris = []
+    rel_base = str(ID["relation/"])
+    local = {pid: _local(iri) for pid, iri in iris.items()}
     for r in world.relations:
         ia, ib = iris[r.a], iris[r.b]
-        known = existing.relations.get(frozenset((ia, ib)))
-        iri = known or str(ID[f"relation/{_local(ia)}--{_local(ib)}" if ia < ib else f"relation/{_local(ib)}--{_local(ia)}"])
+        known = existing.relations.get(frozenset((ia, ib))) if existing.relations else None
+        la, lb = local[r.a], local[r.b]
+        iri = known or (rel_base + (f"{la}--{lb}" if ia < ib else f"{lb}--{la}"))
         rel_iris.append(iri)
         node, na, nb = nt_iri(iri), nt_iri(ia), nt_iri(ib)
         if not known:
@@ -191,7 +201,7 @@ def _labels(node: str, p: Place, label: str, alt: str) -> Iterator[str]:
     """
     known = [lang for lang in p.labels if lang]
     for lang, variants in p.labels.items():
-        best = choose_label(variants)
+        best = next(iter(variants)) if len(variants) == 1 else choose_label(variants)
         if lang or not known:
             yield f"{node} {label} {nt_literal(best, lang)} ."
         else:

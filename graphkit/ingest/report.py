@@ -21,14 +21,14 @@ from graphkit.ingest.merge import World
 RULE_DESCRIPTIONS: dict[str, str] = {
     "unicode-normalised": "name normalised to Unicode NFC / single spaces (decomposed accents, stray spaces)",
     "wiki-markup-removed": "wiki-link markup removed ({{!}}, [[…|…]]): the link target is kept",
-    "empty-brackets-removed": "empty brackets removed from a name (\"Marino ()\")",
-    "disambiguator-split": "Wikipedia disambiguator split from the name (\"Shibuya (Tokyo)\", \"Kusatsu, Gunma\")",
-    "disambiguator-is-country": "disambiguator that only repeats the country dropped (\"Aprilia (Italia)\")",
+    "empty-brackets-removed": 'empty brackets removed from a name ("Marino ()")',
+    "disambiguator-split": 'Wikipedia disambiguator split from the name ("Shibuya (Tokyo)", "Kusatsu, Gunma")',
+    "disambiguator-is-country": 'disambiguator that only repeats the country dropped ("Aprilia (Italia)")',
     "country-alias": "country variant mapped by our alias table (England, Republic of Ireland, Georgia (country))",
     "country-typo": "misspelt country matched to the closest gazetteer name (Grece, Japa, Kazakhstah)",
-    "country-subnational": "sub-national country string reduced to its country (\"Ohio, United States\")",
-    "country-noise": "stray word before a country removed (\"in Italy\")",
-    "country-from-name": "empty country taken from the name (\"Varna, Bulgaria\")",
+    "country-subnational": 'sub-national country string reduced to its country ("Ohio, United States")',
+    "country-noise": 'stray word before a country removed ("in Italy")',
+    "country-from-name": 'empty country taken from the name ("Varna, Bulgaria")',
     "country-territory": "the place itself is a country or territory (Falkland Islands): typed gk:AdministrativeArea",
     "country-from-coordinates": "no usable country: taken from the nearest gazetteer point of the coordinates",
     "country-italian-name-learned": "Italian country name mapped to ISO by where its located rows lie",
@@ -39,19 +39,19 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "ambiguous-name-joined-largest": "name shared by several places, no coordinates: joined the largest",
     "italian-english-same-place": "Italian-only and English-only names at the same spot are one place",
     "japan-duplicate-qid-dropped": "dr5hn Japan: a QID given to two different names, dropped from the wrong one",
-    "japan-paired-entries-merged": "dr5hn Japan: paired entries (\"Kanoya\" + \"Kanoya Shi\") merged by QID",
+    "japan-paired-entries-merged": 'dr5hn Japan: paired entries ("Kanoya" + "Kanoya Shi") merged by QID',
     "qid-from-eurocities-wikidata": "QID from the Eurocities gazetteer (same name and country)",
     "qid-from-dr5hn": "QID from the dr5hn gazetteer (Japanese municipalities, divisions)",
     "qid-from-seed": "QID from a place already in the seed graph",
     "qid-from-wikidata-p190-graph": "QID from the Wikidata P190 graph: relations agree on both names / partners",
     "qid-from-wikidata-p190-graph-italian-names": "QID for an Italian-only name through its matched partners",
     "qid-from-unique-name": "QID from a name unique on both sides, partners sharing a country",
-    "kind-from-wikidata-label": "the Wikidata label says prefecture/district/region (\"Präfektur Tokio\"): typed so",
+    "kind-from-wikidata-label": 'the Wikidata label says prefecture/district/region ("Präfektur Tokio"): typed so',
     "same-qid-merged": "places given the same QID merged into one",
     "wikidata-only-place-without-country": "place known only from the Wikidata crawl: no country in any source",
     "label-missing-qid-used": "place without any label: its QID is used as label",
     "self-pair-dropped": "both parties turned out to be the same place: relation dropped",
-    "city-part-typed-district": "\"X (City)\" is a part of City: typed gk:District, gk:locatedIn City",
+    "city-part-typed-district": '"X (City)" is a part of City: typed gk:District, gk:locatedIn City',
     "duplicate-pair-merged": "the same pair again in the same source (variants, both directions): merged",
     "same-row-repeated": "the very same row repeated in a source: merged",
 }
@@ -106,9 +106,9 @@ def quality_data(world: World, *, triples: int, graph: str, timings: dict[str, f
         },
         "rejects": {"total": len(led.rejects), "by_reason": dict(rejects.most_common())},
         "unresolved_names": [f"{r.item} ({r.where})" for r in led.rejects if r.reason == "unresolved-country"][:50],
-        "suspicious_coordinates": [f"{r.item}: {r.detail}" for r in led.rejects if r.reason == "suspicious-coordinates"][
-            :50
-        ],
+        "suspicious_coordinates": [
+            f"{r.item}: {r.detail}" for r in led.rejects if r.reason == "suspicious-coordinates"
+        ][:50],
         "facts": {k: v for k, v in led.facts.items() if k != "timings"},
         "timings_cpu_seconds": timings,
     }
@@ -123,12 +123,16 @@ def render_markdown(q: dict[str, Any]) -> str:
     p, r = q["places"], q["relations"]
     out += ["", "## After cleaning and merging", ""]
     out.append(f"- places: **{p['total']:,}** ({', '.join(f'{k} {v:,}' for k, v in p['by_kind'].items())})")
-    out.append(f"- with a Wikidata QID: {p['with_qid']:,}; with coordinates: {p['with_coordinates']:,}; "
-               f"without a country: {p['without_country']:,}")
+    out.append(
+        f"- with a Wikidata QID: {p['with_qid']:,}; with coordinates: {p['with_coordinates']:,}; "
+        f"without a country: {p['without_country']:,}"
+    )
     out.append(f"- countries: **{q['countries']}**")
     out.append(f"- relations: **{r['total']:,}**; between places of the same country: {r['same_country']:,}")
-    out.append(f"- listed by: {', '.join(f'{k} {v:,}' for k, v in r['listed_by'].items())} "
-               f"(one-sided although asserted by several sources: {r['one_sided_although_several_sources']:,})")
+    out.append(
+        f"- listed by: {', '.join(f'{k} {v:,}' for k, v in r['listed_by'].items())} "
+        f"(one-sided although asserted by several sources: {r['one_sided_although_several_sources']:,})"
+    )
     out += ["", "### Relations per number of supporting sources", "", "| sources | relations |", "|---:|---:|"]
     out += [f"| {k} | {v:,} |" for k, v in r["by_number_of_sources"].items()]
     out += ["", "### Relations per source combination", "", "| sources | relations |", "|---|---:|"]
@@ -137,7 +141,13 @@ def render_markdown(q: dict[str, Any]) -> str:
     for name, st in q["rules"].items():
         ex = "; ".join(f"{_md(a)} → {_md(b)}" for a, b in st["examples"][:3])
         out.append(f"| `{name}` | {st['count']:,} | {_md(st['description'])} | {ex} |")
-    out += ["", "## Rejects", "", f"{q['rejects']['total']:,} rows or items, every one in `rejects.csv` with its reason:", ""]
+    out += [
+        "",
+        "## Rejects",
+        "",
+        f"{q['rejects']['total']:,} rows or items, every one in `rejects.csv` with its reason:",
+        "",
+    ]
     out += [f"- {k}: {v:,}" for k, v in q["rejects"]["by_reason"].items()]
     out += ["", "### Unresolved names (first 50)", ""]
     out += [f"- {_md(x)}" for x in q["unresolved_names"]] or ["- none"]

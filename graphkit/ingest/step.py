@@ -79,17 +79,28 @@ def load_world(data_dir: Path, store: EmbeddedStore) -> tuple[World, Emitted, di
     emitted = emit_world(world, existing, country_it_names=it_names)  # type: ignore[arg-type]
     timings["rdf text"] = round(time.process_time() - t, 3)
     t = time.process_time()
+    before = len(store)
     # our own escaped N-Triples: parse leniently (no IRI re-validation), which is faster
     store.oxigraph.load(
-        emitted.text.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph_iri(WORLD_GRAPH))),
+        emitted.text.encode(),
+        format=ox.RdfFormat.N_TRIPLES,
+        to_graph=ox.NamedNode(str(graph_iri(WORLD_GRAPH))),
         lenient=True,
     )
     timings["load into store"] = round(time.process_time() - t, 3)
+    emitted.triples = len(store) - before  # distinct triples (the text may repeat one)
     return world, emitted, timings
 
 
 def world_step(data_dir: Path, out_dir: Path, store: EmbeddedStore) -> StepReport:
-    """The build step: load the world and write ``out/quality.{md,json}`` and ``out/rejects.csv``."""
+    """The build step: load the world and write ``out/quality.{md,json}`` and ``out/rejects.csv``.
+
+    A data directory without ``sources/`` (a custom graph of RDF files only) has no world to build:
+    the step says so in its name and adds nothing. A ``sources/`` folder with a missing or broken file
+    is an error.
+    """
+    if not (Path(data_dir) / "sources").is_dir():
+        return StepReport("world dataset: skipped, no sources/ folder", 0.0, {})
     return run_world_step(data_dir, out_dir, store)[2]
 
 

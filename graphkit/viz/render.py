@@ -14,7 +14,9 @@ from a CDN and its ``local`` mode writes a ``lib/`` folder into the working dire
 - carries a Content-Security-Policy that allows only its own two inline scripts (by hash) and
   no request at all, as a second line of defence;
 - draws with physics off at the positions computed in Python, and marks itself ready
-  (``data-gk-ready`` on ``<html>``) after the first drawing.
+  (``data-gk-ready`` on ``<html>``) after the first drawing; large views (the world) draw their
+  nodes first and stream the links in chunks, then mark ``data-gk-complete`` (small views mark
+  both at once).
 
 >>> from graphkit.viz.model import DEFAULT_EDGE_COLOUR, ViewData, ViewNode
 >>> v = ViewData(kind="demo", title="<b>Łódź</b>")
@@ -42,6 +44,8 @@ TEMPLATE_DIR = VIZ_DIR / "templates"
 VENDOR_DIR = VIZ_DIR / "vendor"
 VIS_FILE = VENDOR_DIR / "vis-network.min.js"
 TEMPLATE_NAME = "view.html"
+#: Large views give vis-network their links in chunks of this many, after the nodes are drawn.
+EDGE_CHUNK = 50_000
 
 
 @functools.lru_cache(maxsize=1)
@@ -156,6 +160,8 @@ def render_html(view: ViewData) -> str:
             "types": [o.to_json() for o in view.type_filter],
         },
         "focusScale": 1.6 if view.large else 1.2,
+        "progressive": view.large,
+        "edgeChunk": EDGE_CHUNK,
     }
     net.templateEnv = _environment(
         {

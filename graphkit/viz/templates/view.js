@@ -78,14 +78,18 @@
     function nodeVisible(n) {
       return visibleNodes === null || visibleNodes.has(n.id);
     }
+    // Large views draw the nodes first, then stream the links in (the page is usable meanwhile);
+    // `edges` always holds every link, `drawnEdges` what the network has been given so far.
+    var progressive = !!config.progressive;
+    var drawnEdges = progressive ? new vis.DataSet() : edges;
     var data;
     var nodeView = null, edgeView = null;
     if (hasFilters) {
       nodeView = new vis.DataView(nodes, { filter: nodeVisible });
-      edgeView = new vis.DataView(edges, { filter: edgeVisible });
+      edgeView = new vis.DataView(drawnEdges, { filter: edgeVisible });
       data = { nodes: nodeView, edges: edgeView };
     } else {
-      data = { nodes: nodes, edges: edges };
+      data = { nodes: nodes, edges: drawnEdges };
     }
 
     var container = document.getElementById("mynetwork");
@@ -94,15 +98,32 @@
     var api = {
       network: network, nodes: nodes, edges: edges, config: config, timing: timing,
       counts: { nodes: nodes.length, edges: edges.length },
-      ready: false, readyMs: null
+      ready: false, readyMs: null, complete: false, completeMs: null
     };
     window.gkView = api;
 
+    function markComplete() {
+      api.complete = true;
+      api.completeMs = performance.now();
+      timing.complete = api.completeMs;
+      document.documentElement.setAttribute("data-gk-complete", "1");
+    }
+    function streamEdges(start) {
+      if (start >= edgeItems.length) {
+        network.once("afterDrawing", markComplete);
+        network.redraw();
+        return;
+      }
+      drawnEdges.add(edgeItems.slice(start, start + config.edgeChunk));
+      setTimeout(function () { streamEdges(start + config.edgeChunk); }, 0);
+    }
     network.once("afterDrawing", function () {
       api.ready = true;
       api.readyMs = performance.now();
       timing.drawn = api.readyMs;
       document.documentElement.setAttribute("data-gk-ready", "1");
+      if (progressive) setTimeout(function () { streamEdges(0); }, 0);
+      else markComplete();
     });
 
     var details = document.getElementById("gk-details");
