@@ -72,6 +72,7 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:  # type: i
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs get the usual rw-r--r--
     try:
         if "b" in mode:
             f = os.fdopen(fd, mode)

@@ -176,6 +176,29 @@ PREFIXES: dict[str, str] = {
 }
 
 _QID = re.compile(r"^Q[1-9][0-9]*$")
+# Latin letters that Unicode does not decompose into a base letter + accent.
+_NON_DECOMPOSING = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "H",
+    }
+)
 
 
 def sparql_prefixes() -> str:
@@ -194,10 +217,10 @@ def slugify(text: str) -> str:
 
     >>> slugify("Ploiești"), slugify("Ploieşti"), slugify("  São  Paulo! ")
     ('ploiesti', 'ploiesti', 'sao-paulo')
-    >>> slugify("高野町")
-    '高野町'
+    >>> slugify("高野町"), slugify("Łódź"), slugify("Straße")
+    ('高野町', 'lodz', 'strasse')
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_NON_DECOMPOSING))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     ascii_part = stripped.encode("ascii", "ignore").decode()
     base = ascii_part if re.search(r"[A-Za-z0-9]", ascii_part) else unicodedata.normalize("NFC", text)

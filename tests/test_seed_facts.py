@@ -12,7 +12,7 @@ GK = "https://w3id.org/graphkit/id/"
 # (description, ASK pattern) — one per row of the seed table
 SEED_FACTS = [
     (
-        "Assisi is a comune in Umbria, Italy, and took part in the meeting on Italian–Japanese local government relations",
+        "Assisi, a comune in Umbria (Italy), took part in the meeting on Italian–Japanese local government relations",
         """?assisi gk:wikidata wd:Q20103 ; a gk:Municipality ; gk:country/gk:countryCode "IT" ;
                gk:locatedIn+ ?umbria . ?umbria gk:wikidata wd:Q1280 .
         ?p a gk:Participation ; gk:participant ?assisi ; gk:inEvent ?m .
