@@ -249,6 +249,8 @@ def test_world_view_search_and_filters(open_view, world_store):
     check_page(opened, places, relations)
     # links were streamed in after the first drawing: all of them reached the network
     assert opened.js("() => gkView.network.body.data.edges.length") == relations
+    sources = opened.page.inner_text("#gk-sources")  # type: ignore[attr-defined]
+    assert "synthetic-0\nSynthetic list A" in sources  # tooltips cite the short name; the page lists the title
     status, selected, details = search(opened, "lodz")
     assert status == "1 match" and selected == [node_id(opened, "Łódź")]
     assert details.splitlines()[1] == "municipality · Country PL (PL)"

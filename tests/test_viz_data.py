@@ -223,7 +223,8 @@ def test_country_pair_view_has_every_relation_between_the_two(small_store):
     assert max(xs["Assisi"], xs["Florence"]) < 0 < min(xs["Kyoto"], xs["Kōya"])  # Italy left, Japan right
     kyoto_florence = next(e for e in view.edges if "Kyoto" in e.title)
     assert "listed by one side only: Kyoto" in kyoto_florence.title
-    assert "since 1965" in kyoto_florence.title and "sources: Test list of partners" in kyoto_florence.title
+    assert "since 1965" in kyoto_florence.title and "sources: test-list" in kyoto_florence.title
+    assert view.sources == [("test-list", "Test list of partners")]  # the page lists the full titles
 
 
 def test_country_graph_aggregates_relations_per_country_pair():

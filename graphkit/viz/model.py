@@ -134,6 +134,8 @@ class ViewData:
     type_filter: list[FilterOption] = field(default_factory=list)
     large: bool = False
     directed: bool = False
+    #: (short name, full title) of the sources the tooltips cite by short name.
+    sources: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Number of nodes and edges."""

@@ -14,7 +14,9 @@ of each country's municipalities for the country graph.
 Assisi — Kōya
 memorandum of understanding · active
 since 2009
-sources: Assisi al centro del confronto istituzionale tra Italia e Giappone a Roma
+sources: seed-article
+>>> v.sources[0]
+('seed-article', 'Assisi al centro del confronto istituzionale tra Italia e Giappone a Roma')
 """
 
 from __future__ import annotations
@@ -203,6 +205,8 @@ def _build(
             )  # fmt: skip
             n += 1
     view.legend = _legend(net, counts, colours, relations, any(net.places[i].kind != "municipality" for i in iris))
+    cited = {s for i in iris for s in net.places[i].sources} | {s for r in relations for s in r.sources}
+    view.sources = [(s, net.source_titles.get(s, s)) for s in sorted(cited)]
     return view
 
 

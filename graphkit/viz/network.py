@@ -115,7 +115,7 @@ class Place:
     long: float | None = None
     population: int | None = None
     names: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # short names (local part of the source IRI)
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,8 @@ class MunicipalNetwork:
     relations: list[Relation]
     countries: dict[str, str]
     concept_labels: dict[str, str] = field(default_factory=dict)
+    #: Full titles of the sources, by the short name tooltips cite them with (``hekman-twincities``).
+    source_titles: dict[str, str] = field(default_factory=dict)
     _adjacency: dict[str, set[str]] | None = field(default=None, repr=False)
 
     def adjacency(self) -> dict[str, set[str]]:
@@ -223,7 +225,7 @@ def read_network(store: Store) -> MunicipalNetwork:
     source_titles = source_title_map(store)
     place_sources: dict[str, set[str]] = defaultdict(set)
     for p, src in select(store, _Q_PLACE_SOURCES):
-        place_sources[str(p)].add(source_titles.get(str(src), str(src)))
+        place_sources[str(p)].add(_local_name(str(src)))
 
     out: dict[str, Place] = {}
     for iri in sorted(places):
@@ -243,12 +245,12 @@ def read_network(store: Store) -> MunicipalNetwork:
         )
     countries = _country_names(store)
     concepts = concept_label_map(store)
-    return MunicipalNetwork(out, _read_relations(store, out, concepts, source_titles), countries, concepts)
+    net = MunicipalNetwork(out, _read_relations(store, out, concepts), countries, concepts)
+    net.source_titles = {_local_name(s): t for s, t in source_titles.items()}
+    return net
 
 
-def _read_relations(
-    store: Store, places: dict[str, Place], concepts: dict[str, str], source_titles: dict[str, str]
-) -> list[Relation]:
+def _read_relations(store: Store, places: dict[str, Place], concepts: dict[str, str]) -> list[Relation]:
     parties: dict[str, set[str]] = defaultdict(set)
     for rel, party in select(store, _Q_REL_PARTIES):
         parties[str(rel)].add(str(party))
@@ -273,7 +275,7 @@ def _read_relations(
                 status_label=concepts.get(status, _local_name(status)) if status else "",
                 start=min((str(v) for v in a.get("start", [])), default=""),
                 end=min((str(v) for v in a.get("end", [])), default=""),
-                sources=tuple(sorted({source_titles.get(str(s), _local_name(str(s))) for s in a.get("source", [])})),
+                sources=tuple(sorted({_local_name(str(s)) for s in a.get("source", [])})),
                 listed_by=tuple(sorted(str(x) for x in a.get("listedBy", []))),
                 label=best_label(a.get("label", []), fallback=""),
             )

@@ -155,6 +155,7 @@ def render_html(view: ViewData) -> str:
         "kind": view.kind,
         "options": options,
         "legend": [item.to_json() for item in view.legend],
+        "sources": [list(s) for s in view.sources],
         "filters": {
             "countries": [o.to_json() for o in view.country_filter],
             "types": [o.to_json() for o in view.type_filter],
@@ -177,6 +178,7 @@ def render_html(view: ViewData) -> str:
             "csp": _csp(vis_js, page_js),
             "has_country_filter": bool(view.country_filter),
             "has_type_filter": bool(view.type_filter),
+            "has_sources": bool(view.sources),
         }
     )
     net.path = TEMPLATE_NAME

@@ -134,6 +134,13 @@
     });
 
     buildLegend(config.legend);
+    var sourceList = document.getElementById("gk-sources");
+    if (sourceList) {
+      config.sources.forEach(function (s) {
+        sourceList.appendChild(el("dt", s[0]));
+        sourceList.appendChild(el("dd", s[1]));
+      });
+    }
 
     // ---- search
     var input = document.getElementById("gk-search");
