@@ -88,13 +88,16 @@ class EmbeddedStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def load_file(self, path: str | Path, *, graph: URIRef | None = None, fmt: str | None = None) -> None:
+    def load_file(
+        self, path: str | Path, *, graph: URIRef | None = None, fmt: str | None = None, trusted: bool = False
+    ) -> None:
+        """Load an RDF file. ``trusted=True`` skips IRI re-validation, for files graphkit wrote itself."""
         p = Path(path)
         if not p.is_file():
             raise InputError(f"{p}: no such file")
         fmt = check_rdf_format(fmt) if fmt else rdf_format_for(p)
         with p.open("rb") as f:
-            self._load(f, fmt, graph, source=str(p), base_iri=p.resolve().as_uri())
+            self._load(f, fmt, graph, source=str(p), base_iri=p.resolve().as_uri(), lenient=trusted)
 
     def load_data(self, data: str | bytes, fmt: str, *, graph: URIRef | None = None) -> None:
         self._load(data, check_rdf_format(fmt), graph, source="<data>", base_iri=None)
@@ -107,10 +110,11 @@ class EmbeddedStore:
         *,
         source: str,
         base_iri: str | None,
+        lenient: bool = False,
     ) -> None:
         to_graph = None if fmt in QUAD_FORMATS or graph is None else ox.NamedNode(str(graph))
         try:
-            self._store.load(data, format=_OX_FORMATS[fmt], to_graph=to_graph, base_iri=base_iri)
+            self._store.load(data, format=_OX_FORMATS[fmt], to_graph=to_graph, base_iri=base_iri, lenient=lenient)
         except SyntaxError as e:
             raise ParseError(f"{source}: not valid {fmt}: {_one_line(e)}") from None
         except (ValueError, OSError) as e:
@@ -203,5 +207,5 @@ def open_snapshot(path: str | Path) -> EmbeddedStore:
     if not p.is_file():
         raise StoreError(f"no built graph at {p}; run `graphkit build` first (or pass --graph FILE)")
     store = EmbeddedStore()
-    store.load_file(p)
+    store.load_file(p, trusted=True)  # our own escaped N-Quads: ~2x faster without IRI re-validation
     return store
