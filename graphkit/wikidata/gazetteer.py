@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graphkit.errors import InputError
+from graphkit.geodesy import haversine_km
 from graphkit.wikidata.names import NameKey, name_variants, split_name
 
 #: Source identifiers (the local part of ``gkid:source/...``).
@@ -182,18 +183,6 @@ def merge_entries(a: PlaceEntry, b: PlaceEntry) -> PlaceEntry:
     )
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km.
-
-    >>> round(haversine_km(43.07, 12.62, 41.89, 12.48))  # Assisi to Rome
-    132
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 # --------------------------------------------------------------------------------------------
 # Readers for the shipped gazetteers
 
@@ -209,8 +198,15 @@ def read_countries(sources: Path) -> tuple[list[PlaceEntry], dict[str, str]]:
         qid_to_iso[qid] = iso
         names = [(row["name"], "en")] + ([(row["native"], "")] if row.get("native") else [])
         entries.append(
-            PlaceEntry(qid, tuple(names), iso, frozenset({COUNTRY}), _float(row.get("latitude")),
-                       _float(row.get("longitude")), sources=frozenset({DR5HN_SOURCE}))
+            PlaceEntry(
+                qid,
+                tuple(names),
+                iso,
+                frozenset({COUNTRY}),
+                _float(row.get("latitude")),
+                _float(row.get("longitude")),
+                sources=frozenset({DR5HN_SOURCE}),
+            )
         )
     return entries, qid_to_iso
 
@@ -225,9 +221,16 @@ def read_states(sources: Path) -> list[PlaceEntry]:
         kind = MUNICIPALITY if (row.get("type") or "").strip().lower() in _MUNICIPAL_STATE_TYPES else ADMIN
         names = [(row["name"], "en")] + ([(row["native"], "")] if row.get("native") else [])
         out.append(
-            PlaceEntry(qid, tuple(names), (row.get("country_code") or "").upper() or None, frozenset({kind}),
-                       _float(row.get("latitude")), _float(row.get("longitude")), _int(row.get("population")),
-                       sources=frozenset({DR5HN_SOURCE}))
+            PlaceEntry(
+                qid,
+                tuple(names),
+                (row.get("country_code") or "").upper() or None,
+                frozenset({kind}),
+                _float(row.get("latitude")),
+                _float(row.get("longitude")),
+                _int(row.get("population")),
+                sources=frozenset({DR5HN_SOURCE}),
+            )
         )
     return out
 
@@ -293,8 +296,9 @@ def _cluster_same_place(group: Sequence[dict]) -> list[list[dict]]:
         lat, lon = _float(r.get("latitude")), _float(r.get("longitude"))
         for c in clusters:
             c0 = c[0]
-            same_name = base == split_name(c0["name"]).base or (native and native == split_name(c0.get("native")
-                                                                                              or "").base)
+            same_name = base == split_name(c0["name"]).base or (
+                native and native == split_name(c0.get("native") or "").base
+            )
             la, lo = _float(c0.get("latitude")), _float(c0.get("longitude"))
             close = None not in (lat, lon, la, lo) and haversine_km(lat, lon, la, lo) <= 15  # type: ignore[arg-type]
             if same_name and (close or None in (lat, lon, la, lo)):
@@ -321,8 +325,9 @@ def _jp_entry(qid: str, rows: list[dict]) -> PlaceEntry:
         if lat is None:
             lat, lon = _float(r.get("latitude")), _float(r.get("longitude"))
     kinds = {MUNICIPALITY if r.get("type") in _JP_MUNICIPAL_TYPES else ADMIN for r in rows}
-    return PlaceEntry(qid, tuple(dict.fromkeys(names)), "JP", frozenset(kinds), lat, lon, pop,
-                      sources=frozenset({DR5HN_SOURCE}))
+    return PlaceEntry(
+        qid, tuple(dict.fromkeys(names)), "JP", frozenset(kinds), lat, lon, pop, sources=frozenset({DR5HN_SOURCE})
+    )
 
 
 def read_eurocities(sources: Path, qid_to_iso: dict[str, str]) -> list[PlaceEntry]:
@@ -339,9 +344,16 @@ def read_eurocities(sources: Path, qid_to_iso: dict[str, str]) -> list[PlaceEntr
             continue
         names = tuple(dict.fromkeys([(m.get("wikidata_name") or "", "en"), (m.get("name_on_website") or "", "en")]))
         out.append(
-            PlaceEntry(qid, tuple(n for n in names if n[0]), qid_to_iso.get(str(m.get("country"))),
-                       frozenset({MUNICIPALITY}), _float(m.get("latitude")), _float(m.get("longitude")),
-                       _int(m.get("population")), sources=frozenset({EUROCITIES_SOURCE}))
+            PlaceEntry(
+                qid,
+                tuple(n for n in names if n[0]),
+                qid_to_iso.get(str(m.get("country"))),
+                frozenset({MUNICIPALITY}),
+                _float(m.get("latitude")),
+                _float(m.get("longitude")),
+                _int(m.get("population")),
+                sources=frozenset({EUROCITIES_SOURCE}),
+            )
         )
     return out
 
