@@ -179,10 +179,6 @@ def write_headline_results(store: EmbeddedStore, directory: Path) -> list[Path]:
     return written
 
 
-def _ontology_graphs() -> list[str]:
-    return [str(graph_iri("ontology/" + f.relative_to(ONTOLOGY_DIR).as_posix())) for f in ontology_files()]
-
-
 def _count(store: EmbeddedStore, graph: URIRef) -> int:
     r = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph})
     assert isinstance(r, SelectResult)
