@@ -273,7 +273,7 @@ class _Reader:
                 return None
             return members
         if name in ("class", "datatype", "equals", "disjoint", "lessThan", "lessThanOrEquals", "nodeKind"):
-            return self.iris([o], f"sh:{name}", o)[0] if isinstance(o, URIRef) else self._not_iri(name, o, where)
+            return self.iris([o], f"sh:{name}", o)[0] if isinstance(o, URIRef) else self._not_iri(name, o, where)  # type: ignore[func-returns-value]  # None is the result
         if name == "pattern":
             return str(o)
         if isinstance(o, BNode):  # hasValue and the range bounds

@@ -42,6 +42,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -154,13 +155,13 @@ def run_shapes(store: Store, model: ShapesModel) -> list[RawResult]:
 def _locate(store: Store, q: _Query, r: SelectResult) -> SelectResult:
     """The focus nodes of the flagged values in ``r`` (rows: this, value, the value's flags)."""
     assert q.locate is not None
-    flagged = {row[0]: row[1:] for row in r.rows}
+    flagged: dict[Node | None, tuple[Node | None, ...]] = {row[0]: row[1:] for row in r.rows}
     if any(isinstance(v, BNode) for v in flagged):
         return _select(store, q.fallback)
-    found: list[tuple[Node, ...]] = []
+    found: list[tuple[Node | None, ...]] = []
     values = sorted(flagged, key=str)
     for i in range(0, len(values), 1000):
-        listing = " ".join(term_to_sparql(v) for v in values[i : i + 1000])
+        listing = " ".join(term_to_sparql(cast(Node, v)) for v in values[i : i + 1000])
         located = _select(store, q.locate[0] + listing + q.locate[1])
         found += [(this, value, *flagged[value]) for this, value in located.rows]
     return SelectResult(("this", "value", *r.variables[1:]), tuple(found))
@@ -173,9 +174,9 @@ def _check_focus(store: Store, q: _Query, r: SelectResult) -> SelectResult:
     candidates = sorted({row[col] for row in r.rows}, key=str)
     if any(isinstance(c, BNode) for c in candidates):
         return _select(store, q.fallback)
-    keep: set[Node] = set()
+    keep: set[Node | None] = set()
     for i in range(0, len(candidates), 1000):
-        listing = " ".join(term_to_sparql(c) for c in candidates[i : i + 1000])
+        listing = " ".join(term_to_sparql(cast(Node, c)) for c in candidates[i : i + 1000])
         keep |= {row[0] for row in _select(store, q.check[0] + listing + q.check[1]).rows}
     return SelectResult(r.variables, tuple(row for row in r.rows if row[col] in keep))
 
@@ -275,7 +276,7 @@ class _Compiler:
                 self.store,
                 f"SELECT DISTINCT ?c WHERE {{ ?c {term_to_sparql(RDFS.subClassOf)}* {term_to_sparql(cls)} }}",
             )
-            found = {row[0] for row in r.rows} | {cls}
+            found = {cast(Node, row[0]) for row in r.rows} | {cls}  # ?c is always bound
             self._closures[cls] = sorted(found, key=lambda n: (n != cls, str(n)))
         return self._closures[cls]
 
@@ -631,7 +632,7 @@ def _read(q: _Query, r: SelectResult) -> Iterator[RawResult]:
     cols = {name: i for i, name in enumerate(r.variables)}
     label = q.shape.path.label if q.shape.path else ""
     for row in r.rows:
-        focus = row[cols["this"]]
+        focus = cast(Node, row[cols["this"]])  # ?this is always bound
         if q.kind == "missing":
             for i, (shape, c) in enumerate(zip(q.flag_shapes, q.constraints, strict=True)):
                 if _true(row[cols[f"f{i}"]]):

@@ -91,8 +91,8 @@ def synthetic_world(
         kind = t(SECTOR.culture) if defect == "bad-type" else t(RELTYPE[rnd.choice(_TYPES)])
         add(f"{r} {rel_type} {kind} .")
         if defect != "no-source":
-            for s in rnd.sample(source_terms, rnd.choice((1, 1, 1, 2, 3))):
-                add(f"{r} {derived} {s} .")
+            for st in rnd.sample(source_terms, rnd.choice((1, 1, 1, 2, 3))):
+                add(f"{r} {derived} {st} .")
         add(f"{r} {listed} {x} .")
         if i % 3:
             add(f"{r} {listed} {y} .")

@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
@@ -331,7 +332,7 @@ def _labels(store: Store, nodes: set[Node]) -> dict[Node, list[Node]]:
         r = store.query(f"SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n {term_to_sparql(RDFS.label)} ?l }}")
         assert isinstance(r, SelectResult)
         for n, label in r.rows:
-            out[n].append(label)
+            out[cast(Node, n)].append(cast(Node, label))  # both always bound
     return out
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from graphkit.cli import cli
 from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, emit, open_store
 from graphkit.errors import ValidationError
+
+if TYPE_CHECKING:
+    from graphkit.store import Store
 
 
 @cli.command()
@@ -120,7 +124,7 @@ def query(
     if endpoint:
         from graphkit.remote_store import RemoteStore
 
-        store = RemoteStore(endpoint)
+        store: Store = RemoteStore(endpoint)
     else:
         store = open_store(graph_files, out_dir)
     result = store.query(named.text, bindings=bindings)

@@ -249,9 +249,9 @@ def learn_country_names(
     for (name, _), (iso, _) in zip(items, table.locator.nearest_countries([c for _, c in items]), strict=True):
         votes.setdefault(name, Counter())[iso] += 1
     out = {}
-    for name, c in votes.items():
-        iso, n = c.most_common(1)[0]
-        if n / sum(c.values()) >= min_share:
+    for name, cnt in votes.items():
+        iso, n = cnt.most_common(1)[0]
+        if n / sum(cnt.values()) >= min_share:
             out[name] = iso
     return out
 

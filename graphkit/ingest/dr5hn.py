@@ -108,6 +108,7 @@ def read_japan_cities(folder: Path) -> list[JapanCityRow]:
             continue
         pop = x.get("population")
         tr = x.get("translations") if isinstance(x.get("translations"), dict) else {}
+        assert isinstance(tr, dict)
         out.append(
             JapanCityRow(
                 str(x["name"]),

@@ -35,7 +35,7 @@ def read_pairs(folder: Path) -> list[HekmanPair]:
     """Every row of ``twin_cities_raw.csv``."""
     path = source_file(folder, "twin_cities_raw.csv")
     rows = read_csv_tuples(path, ("city1", "country1", "city2", "country2"))
-    return [HekmanPair(*r, i) for i, r in enumerate(rows, 2)]
+    return [HekmanPair(*r, i) for i, r in enumerate(rows, 2)]  # type: ignore[call-arg,arg-type]  # rows have exactly the 4 str columns
 
 
 def read_coordinates(folder: Path) -> dict[tuple[str, str], tuple[float, float]]:

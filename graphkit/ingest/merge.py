@@ -202,7 +202,7 @@ def places_from_mentions(
     """Group mentions into places. Returns places, ``id(mention) → place id`` and the mentions
     with no country (resolved later by name)."""
     groups: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
-    unresolved = []
+    unresolved: list[Mention] = []
     for m in mentions:
         (groups[m.key] if m.iso else unresolved).append(m)
     places: dict[int, Place] = {}
@@ -392,7 +392,7 @@ def gazetteer_entries(
     for q, label in l3_names.items():
         evidence[q].add(japan_base_name(label))
     for q, info in seed.items():
-        for label in info.get("labels", ()):  # type: ignore[union-attr]
+        for label in info.get("labels", ()):  # type: ignore[attr-defined]  # seed values are untyped JSON
             evidence[q].add(japan_base_name(str(label)))
     owners = dedupe_qid_claims(((r.qid, japan_base_name(r.name)) for r in jp if r.qid), evidence)
     grouped: dict[str, list[dr5hn.JapanCityRow]] = defaultdict(list)
@@ -449,7 +449,7 @@ def gazetteer_entries(
     for qid, info in seed.items():
         iso = str(info.get("iso") or "")
         if iso:
-            labels = {fold(str(x)) for x in info.get("labels", ())}  # type: ignore[union-attr]
+            labels = {fold(str(x)) for x in info.get("labels", ())}  # type: ignore[attr-defined]  # seed values are untyped JSON
             out.append(GazetteerEntry(qid, iso, {}, info.get("coords"), None, "municipality", "seed", labels))  # type: ignore[arg-type]
     return out
 
@@ -573,6 +573,7 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
         if fold(n):
             wd_names[q].add(fold(n))
     wd_iso: dict[str, str] = {}
+    e: GazetteerEntry | None
     for e in entries:
         wd_names[e.qid] |= e.match_names
         wd_iso.setdefault(e.qid, e.iso)
@@ -591,7 +592,7 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
     for pid, q in found.items():
         ledger.count_lazy(
             "qid-from-wikidata-p190-graph",
-            lambda pid=pid, q=q: (f"{_label(places[pid])} ({places[pid].iso})", f"{q} {l3_names.get(q, '')}"),
+            lambda pid=pid, q=q: (f"{_label(places[pid])} ({places[pid].iso})", f"{q} {l3_names.get(q, '')}"),  # type: ignore[misc]  # default-arg capture
         )
     # Italian-only places may be duplicates of places that already hold the QID: a second, shared pass
     anchors = {**fixed, **found}
@@ -610,7 +611,7 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
     for pid, q in shared.items():
         ledger.count_lazy(
             "qid-from-wikidata-p190-graph-italian-names",
-            lambda pid=pid, q=q: (f"{_label(places[pid])} ({places[pid].iso})", f"{q} {l3_names.get(q, '')}"),
+            lambda pid=pid, q=q: (f"{_label(places[pid])} ({places[pid].iso})", f"{q} {l3_names.get(q, '')}"),  # type: ignore[misc]  # default-arg capture
         )
     found.update(shared)
     # what is left: unique names on both sides, with a partner country in common
@@ -640,7 +641,7 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
         found[pid] = q
         ledger.count_lazy(
             "qid-from-unique-name",
-            lambda pid=pid, q=q: (f"{_label(places[pid])} ({places[pid].iso})", f"{q} {l3_names.get(q, '')}"),
+            lambda pid=pid, q=q: (f"{_label(places[pid])} ({places[pid].iso})", f"{q} {l3_names.get(q, '')}"),  # type: ignore[misc]  # default-arg capture
         )
     lap("wikidata matching")
     qid_of = {**fixed, **found}
@@ -653,19 +654,19 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
         isos = Counter(places[p].iso for p in pids)
         main_iso = isos.most_common(1)[0][0]
         keep = [p for p in pids if places[p].iso == main_iso]
-        for p in pids:
-            if places[p].iso != main_iso:
+        for pi in pids:
+            if places[pi].iso != main_iso:
                 ledger.reject(
                     "merge",
                     q,
-                    f"{_label(places[p])} ({places[p].iso})",
+                    f"{_label(places[pi])} ({places[pi].iso})",
                     "qid-country-conflict",
                     f"{q} also matched a place in {main_iso}; QID not given to this one",
                 )
         root = keep[0]
-        for p in keep[1:]:
-            root = uf.union(root, p)
-            ledger.count("same-qid-merged", f"{_label(places[p])} ({places[p].iso})", q)
+        for pi in keep[1:]:
+            root = uf.union(root, pi)
+            ledger.count("same-qid-merged", f"{_label(places[pi])} ({places[pi].iso})", q)
         places[root].qid = q
     _fold_unions(places, uf)
     for p in places.values():
@@ -675,7 +676,7 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
             ledger.count("kind-from-wikidata-label", f"{_label(p)} ({p.iso})", f"{l3_names[p.qid]}: {wd_kind}")
     # P190-only places
     p_of_qid = {p.qid: p.id for p in places.values() if p.qid}
-    entry_of = {}
+    entry_of: dict[str, GazetteerEntry] = {}
     for e in entries:
         entry_of.setdefault(e.qid, e)
     next_id = max(places) + 1 if places else 0

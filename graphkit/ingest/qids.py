@@ -95,8 +95,8 @@ def match_by_structure(
         votes = {}
         for p in frontier:
             c: Counter[str] = Counter()
-            for n in adjacency.get(p, ()):
-                qn = assigned.get(n)
+            for pn in adjacency.get(p, ()):
+                qn = assigned.get(pn)
                 if qn is not None:
                     c.update(q for q in wd_adjacency.get(qn, ()) if q not in taken and compatible(p, q))
             if c:

@@ -141,19 +141,19 @@ def emit_world(world: World, existing: Existing, *, country_it_names: dict[str, 
     for pid, p in world.places.items():
         iri = iris[pid]
         node = nt_iri(iri)
-        for s in sorted(p.sources):
-            if s in src:
-                out(f"{node} {derived} {src[s]} .")
+        for sid in sorted(p.sources):
+            if sid in src:
+                out(f"{node} {derived} {src[sid]} .")
         if iri in existing.places:
             continue
         out(f"{node} {a} {nt_iri(str(KIND_CLASS[p.kind]))} .")
         lines.extend(_labels(node, p, label, alt))
         if p.iso:
             out(f"{node} {p_country} {nt_iri(country_iri[p.iso])} .")
-        c = p.best_coords()
-        if c:
-            out(f"{node} {p_lat} {_decimal(c[0])} .")
-            out(f"{node} {p_long} {_decimal(c[1])} .")
+        xy = p.best_coords()
+        if xy:
+            out(f"{node} {p_lat} {_decimal(xy[0])} .")
+            out(f"{node} {p_long} {_decimal(xy[1])} .")
         if p.qid:
             out(f"{node} {p_wd} <{wd_base}{p.qid}> .")
         if p.population:
@@ -181,8 +181,8 @@ def emit_world(world: World, existing: Existing, *, country_it_names: dict[str, 
             out(f"{node} {r_type} {partnership} .")
             out(f"{na} {r_partner} {nb} .")
             out(f"{nb} {r_partner} {na} .")
-        for s in sorted(r.sources):
-            out(f"{node} {derived} {src[s]} .")
+        for sid in sorted(r.sources):
+            out(f"{node} {derived} {src[sid]} .")
         for lister in sorted(r.listed_by):
             out(f"{node} {r_listed} {nt_iri(iris[lister])} .")
     return Emitted("\n".join(lines) + "\n", len(lines), iris, rel_iris, len(used_isos))

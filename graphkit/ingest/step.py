@@ -63,7 +63,7 @@ def existing_in_store(store: EmbeddedStore) -> tuple[Existing, dict[str, dict[st
         if label is not None:
             info["labels"].add(str(label))
         if lat is not None and long is not None:
-            info["coords"] = (float(lat), float(long))
+            info["coords"] = (float(lat), float(long))  # type: ignore[arg-type]  # lat/long are xsd literals
     return existing, seed
 
 
@@ -73,7 +73,7 @@ def load_world(data_dir: Path, store: EmbeddedStore) -> tuple[World, Emitted, di
     t = time.process_time()
     existing, seed = existing_in_store(store)
     world = build_world(Path(data_dir) / "sources", seed)
-    timings.update(world.ledger.facts.get("timings", {}))  # type: ignore[arg-type]
+    timings.update(world.ledger.facts.get("timings", {}))  # type: ignore[call-overload]
     t = time.process_time()
     it_names = world.ledger.facts.get("italian-country-label", {})
     emitted = emit_world(world, existing, country_it_names=it_names)  # type: ignore[arg-type]

@@ -23,12 +23,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import FOAF, PROV, SKOS
+from rdflib.term import Node
 
 from graphkit.errors import InputError
 from graphkit.namespaces import GK, ID, OA, WD, curie, place_iri  # noqa: F401  (place_iri: doctest)
+from graphkit.results import SelectResult
 from graphkit.store import Store
 from graphkit.viz.layout import graph_layout
 from graphkit.viz.model import LegendItem, ViewData, ViewEdge, ViewNode
@@ -113,12 +116,13 @@ def _is_candidate(iri: str) -> bool:
 def _describe(store: Store, iri: str) -> _Entity:
     ent = _Entity(iri)
     node = URIRef(iri)
-    for p, o in sorted(store.query(_Q_OUT, bindings={"s": node}).rows, key=lambda r: (str(r[0]), str(r[1]))):
+    out_result = cast(SelectResult, store.query(_Q_OUT, bindings={"s": node}))
+    for p, o in sorted(out_result.rows, key=lambda r: (str(r[0]), str(r[1]))):
         ps = str(p)
         if ps == str(RDF.type):
             ent.classes.add(str(o))
         elif ps == str(RDFS.label):
-            ent.labels.append(o)
+            ent.labels.append(cast(Literal, o))
         elif ps == str(PROV.wasDerivedFrom):
             ent.sources.add(str(o))
         elif ps in SKIPPED_PROPERTIES or isinstance(o, BNode):
@@ -127,7 +131,8 @@ def _describe(store: Store, iri: str) -> _Entity:
             ent.links.append((iri, ps, str(o)))
         elif ps not in QUIET_PROPERTIES:
             ent.attributes.append((ps, str(o)))
-    for s, p in sorted(store.query(_Q_IN, bindings={"o": node}).rows, key=lambda r: (str(r[0]), str(r[1]))):
+    in_result = cast(SelectResult, store.query(_Q_IN, bindings={"o": node}))
+    for s, p in sorted(in_result.rows, key=lambda r: (str(r[0]), str(r[1]))):
         ps = str(p)
         if isinstance(s, URIRef) and ps not in SKIPPED_PROPERTIES and ps not in NOT_FOLLOWED_INCOMING:
             if _is_candidate(str(s)):
@@ -237,8 +242,8 @@ def _spaced(local: str) -> str:
 
 
 def _labels(store: Store, query: str) -> dict[str, str]:
-    by: dict[str, list[Literal]] = defaultdict(list)
-    for x, label in store.query(query).rows:
+    by: dict[str, list[Node | None]] = defaultdict(list)
+    for x, label in cast(SelectResult, store.query(query)).rows:
         by[str(x)].append(label)
     return {k: best_label(v, fallback=k) for k, v in by.items()}
 

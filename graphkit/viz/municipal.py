@@ -25,6 +25,7 @@ import functools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import cast
 
 from rdflib import URIRef
 
@@ -65,13 +66,13 @@ def ego_data(net: MunicipalNetwork, center: str, depth: int = 1) -> ViewData:
     if len(iris) <= FORCE_LAYOUT_MAX:
         pos = graph_layout(iris, [p for r in relations for p in r.pairs()], center=center)
     else:
-        pos = radial_layout(center, *_rings(net, center, members))
+        pos = radial_layout(center, *_rings(net, center, members))  # type: ignore[arg-type]  # dict invariance
     place = net.places[center]
     view = _build(
         net,
         iris,
         relations,
-        pos,
+        cast(dict[str, tuple[float, float]], pos),
         kind="ego",
         title=f"{place.label}: partners to depth {depth}",
         subtitle=f"{place.kind}, {net.country_name(place.country)} ({place.country})" if place.country else place.kind,
@@ -142,10 +143,10 @@ def country_graph_data(net: MunicipalNetwork) -> ViewData:
                 f"domestic relations: {domestic[cc]}",
             ]
         )
-        x, y = centroid[cc]
+        px, py = centroid[cc]
         view.nodes.append(
             ViewNode(
-                id=ids[cc], key=cc, label=f"{name} ({cc})" if cc != "?" else name, title=title, x=x, y=y,
+                id=ids[cc], key=cc, label=f"{name} ({cc})" if cc != "?" else name, title=title, x=px, y=py,
                 size=degree_size(degree[cc], base=8, per=2.0, cap=60), color=colours[cc], shape="dot",
                 country=cc, search=_fold_all(name, cc),
             )

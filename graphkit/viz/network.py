@@ -18,11 +18,13 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Literal
 
 from graphkit.namespaces import PREFIXES, place_iri  # noqa: F401  (place_iri is used in the doctest)
+from graphkit.results import SelectResult
 from graphkit.store import EmbeddedStore, Store
 from graphkit.viz.safejson import clean_text, fold
 
@@ -95,11 +97,11 @@ def select(store: Store, sparql: str) -> list[tuple[str | Text | None, ...]]:
                 None if t is None else t.value if type(t) is named or not t.language else Text(t.value, t.language)
                 for t in sol
             )
-            for sol in result
+            for sol in cast(ox.QuerySolutions, result)
         ]
     return [
-        tuple(None if t is None else Text(str(t), t.language) if getattr(t, "language", None) else str(t) for t in row)
-        for row in store.query(sparql).rows
+        tuple(None if t is None else Text(str(t), t.language) if getattr(t, "language", None) else str(t) for t in row)  # type: ignore[attr-defined]
+        for row in cast(SelectResult, store.query(sparql)).rows
     ]
 
 
@@ -208,7 +210,7 @@ def read_network(store: Store) -> MunicipalNetwork:
     """Read every municipality, relation party and relation (with labels, countries, coordinates)."""
     places = {str(r[0]) for r in select(store, _Q_PLACES)}
     kinds = _place_kinds(store, places)
-    labels: dict[str, list[Text]] = defaultdict(list)
+    labels: dict[str, list[str | Text | None]] = defaultdict(list)
     for p, label in select(store, _Q_PLACE_LABELS):
         labels[str(p)].append(label)
     alts: dict[str, list[str]] = defaultdict(list)
@@ -299,7 +301,7 @@ def _place_kinds(store: Store, places: Iterable[str]) -> dict[str, str]:
 
 
 def _country_names(store: Store) -> dict[str, str]:
-    by_code: dict[str, list[Text]] = defaultdict(list)
+    by_code: dict[str, list[str | Text | None]] = defaultdict(list)
     for cc, label in select(store, _Q_COUNTRIES):
         by_code[str(cc).upper()].append(label)
     return {cc: best_label(labels, fallback=cc) for cc, labels in by_code.items()}
@@ -307,7 +309,7 @@ def _country_names(store: Store) -> dict[str, str]:
 
 def source_title_map(store: Store) -> dict[str, str]:
     """Titles of the source documents, by IRI (English title preferred)."""
-    by_src: dict[str, list[Text]] = defaultdict(list)
+    by_src: dict[str, list[str | Text | None]] = defaultdict(list)
     for src, title in select(store, _Q_SOURCE_TITLES):
         by_src[str(src)].append(title)
     return {s: best_label(titles, fallback=_local_name(s)) for s, titles in by_src.items()}
@@ -315,7 +317,7 @@ def source_title_map(store: Store) -> dict[str, str]:
 
 def concept_label_map(store: Store) -> dict[str, str]:
     """English preferred labels of the SKOS concepts (relation types, statuses, sectors, ...)."""
-    by_concept: dict[str, list[Text]] = defaultdict(list)
+    by_concept: dict[str, list[str | Text | None]] = defaultdict(list)
     for c, label in select(store, _Q_CONCEPT_LABELS):
         by_concept[str(c)].append(label)
     return {c: best_label(labels, fallback=_local_name(c)) for c, labels in by_concept.items()}

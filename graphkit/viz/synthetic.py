@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from itertools import accumulate
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
@@ -64,7 +65,7 @@ def synthetic_world(
     g = ox.NamedNode(str(graph_iri("synthetic/world.nt")))
     quads: list[ox.Quad] = []
 
-    def add(s: ox.NamedNode, p: object, o: object) -> None:
+    def add(s: ox.NamedNode, p: object, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         quads.append(ox.Quad(s, ox.NamedNode(str(p)), o, g))
 
     codes = list(COUNTRY_CENTRES)
@@ -122,10 +123,10 @@ def synthetic_world(
         add(places[a], GK.partnerOf, places[b])
         add(places[b], GK.partnerOf, places[a])
         kind = _weighted(rng, _TYPES)
-        add(rel, GK.relationType, ox.NamedNode(str(RELTYPE[kind])))
+        add(rel, GK.relationType, ox.NamedNode(str(RELTYPE[cast(str, kind)])))
         status = _weighted(rng, _STATUSES)
         if status:
-            add(rel, GK.status, ox.NamedNode(str(RELSTATUS[status])))
+            add(rel, GK.status, ox.NamedNode(str(RELSTATUS[cast(str, status)])))
         if rng.random() < 0.4:
             add(rel, GK.startDate, ox.Literal(str(rng.randint(1950, 2024)), datatype=ox.NamedNode(str(XSD.gYear))))
         add(rel, PROV.wasDerivedFrom, sources[made % 2])
