@@ -16,6 +16,12 @@ GRAPH_OPTION = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="RDF file(s) to use instead of the last build (out/graph.nq). Repeatable.",
 )
+OUTPUT_OPTION = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (atomically); standard output when omitted.",
+)
 OUT_OPTION = click.option(
     "--out",
     "out_dir",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from graphkit.cli import cli
-from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, emit, open_store
+from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, OUTPUT_OPTION, emit, open_store
 from graphkit.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -165,12 +165,7 @@ def export() -> None:
     type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml"]),
     help="RDF serialisation.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (atomically); standard output when omitted.",
-)
+@OUTPUT_OPTION
 @GRAPH_OPTION
 @OUT_OPTION
 def export_graph_cmd(fmt: str, output: Path | None, graph_files: tuple[Path, ...], out_dir: Path) -> None:

@@ -64,8 +64,9 @@ def link(ctx: click.Context, graph_files: tuple[Path, ...], out_dir: Path, sourc
         return
     from graphkit.wikidata.linking import run_offline_linking
 
-    run, written = run_offline_linking(open_store(graph_files, out_dir), sources, out_dir / "linking",
-                                       show_progress=True)
+    run, written = run_offline_linking(
+        open_store(graph_files, out_dir), sources, out_dir / "linking", show_progress=True
+    )
     c = run.counts()
     click.echo(
         f"{c['municipalities']} municipalities: {c['already linked']} had a QID, {c['matched now']} matched now, "
@@ -157,8 +158,17 @@ def wikidata_compare(user_agent, endpoint, cache_dir, no_cache, offline, sources
 @SOURCES_OPTION
 @GRAPH_OPTION
 @OUT_OPTION
-def wikidata_quickstatements(user_agent, endpoint, cache_dir, no_cache, offline, output, sources, graph_files,  # type: ignore[no-untyped-def]
-                             out_dir) -> None:
+def wikidata_quickstatements(
+    user_agent,
+    endpoint,
+    cache_dir,
+    no_cache,
+    offline,
+    output,
+    sources,
+    graph_files,  # type: ignore[no-untyped-def]
+    out_dir,
+) -> None:
     """Write QuickStatements v1 commands for the P190 claims Wikidata lacks (both directions, P580 with
     its precision, one reference per line: S854 source URL, S813 retrieved)."""
     from graphkit.wikidata.quickstatements import run_quickstatements

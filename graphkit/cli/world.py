@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, emit, open_store
+from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, OUTPUT_OPTION, emit, open_store
 from graphkit.cli.core import export
 
 
@@ -20,12 +20,7 @@ from graphkit.cli.core import export
     type=click.Choice(["csv", "json"]),
     help="Table format.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (atomically); standard output when omitted.",
-)
+@OUTPUT_OPTION
 @GRAPH_OPTION
 @OUT_OPTION
 def export_relations_cmd(fmt: str, output: Path | None, graph_files: tuple[Path, ...], out_dir: Path) -> None:
