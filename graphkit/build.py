@@ -25,9 +25,10 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from graphkit.background import in_forked_process, in_thread
 from graphkit.catalogue import list_queries, run_named_query
 from graphkit.errors import InputError, ValidationError
-from graphkit.fileio import RDF_EXTENSIONS, write_text_atomic
+from graphkit.fileio import RDF_EXTENSIONS, staged_file, write_text_atomic
 from graphkit.namespaces import graph_iri
 from graphkit.paths import ONTOLOGY_DIR, SNAPSHOT_NAME, ontology_files
 from graphkit.progress import progress
@@ -139,27 +140,38 @@ def build_graph(
     Raises :class:`~graphkit.errors.ValidationError` (with the report) on SHACL violations, and
     :class:`~graphkit.errors.ParseError` on a broken RDF file; in both cases nothing is written
     except ``out/validation.txt`` for violations.
+
+    Once the graph is assembled, three jobs share the two cores: SHACL validation in a forked
+    child process, the snapshot written to a temporary file by a thread (pyoxigraph releases the
+    GIL), and the headline queries here. The snapshot and the query results are put in place only
+    when the graph conforms.
     """
     out = Path(out_dir)
     store, reports = assemble(data_dir, out, steps=steps, show_progress=show_progress)
-    report: ValidationReport | None = None
-    if validate:
-        t0 = time.perf_counter()
-        report = validate_store(store)
-        reports.append(StepReport("validate (SHACL)", time.perf_counter() - t0, {"violations": len(report.violations)}))
-        if not report.conforms:
-            write_text_atomic(out / "validation.txt", report.full_text())
-            raise ValidationError(
-                f"the graph does not conform to the shapes: {len(report.violations)} violation(s); "
-                f"see {out / 'validation.txt'} (nothing else was written)",
-                report,
-            )
     t0 = time.perf_counter()
-    snapshot = store.dump(out / SNAPSHOT_NAME, fmt="nq")
-    outputs = [snapshot]
-    outputs += write_headline_results(store, out / "queries")
-    reports.append(StepReport("write outputs", time.perf_counter() - t0, {"files": len(outputs)}))
-    graphs = {str(g): _count(store, g) for g in store.graphs()}
+    validation = in_forked_process(timed_validation, store) if validate else None
+    with staged_file(out / SNAPSHOT_NAME) as staged:
+        dumping = in_thread(store.write_file, staged, "nq")
+        headline = headline_results(store)
+        graphs = {str(g): _count(store, g) for g in store.graphs()}
+        report, seconds = validation.result() if validation is not None else (None, 0.0)
+        dumping.result()
+        if report is not None:
+            reports.append(StepReport("validate (SHACL)", seconds, {"violations": len(report.violations)}))
+            if not report.conforms:
+                write_text_atomic(out / "validation.txt", report.full_text())
+                raise ValidationError(
+                    f"the graph does not conform to the shapes: {len(report.violations)} violation(s); "
+                    f"see {out / 'validation.txt'} (nothing else was written)",
+                    report,
+                )
+    snapshot = out / SNAPSHOT_NAME
+    outputs = [snapshot] + [
+        write_text_atomic(out / "queries" / f"{name}.csv", text) for name, text in headline.items()
+    ]
+    reports.append(
+        StepReport("write outputs (beside SHACL)", time.perf_counter() - t0, {"files": len(outputs)})
+    )
     result = BuildReport(snapshot, len(store), graphs, reports, True, 0, outputs)
     summary_path = out / "build.json"
     write_text_atomic(summary_path, json.dumps(_jsonable(result), indent=2, ensure_ascii=False) + "\n")
@@ -167,16 +179,30 @@ def build_graph(
     return result
 
 
-def write_headline_results(store: EmbeddedStore, directory: Path) -> list[Path]:
-    """Run every catalogue query marked ``# headline: yes`` and write its rows as CSV."""
-    written = []
+def timed_validation(store: EmbeddedStore) -> tuple[ValidationReport, float]:
+    """:func:`~graphkit.validate.validate_store` and the seconds it took."""
+    t0 = time.perf_counter()
+    report = validate_store(store)
+    return report, time.perf_counter() - t0
+
+
+def headline_results(store: EmbeddedStore) -> dict[str, str]:
+    """The rows of every catalogue query marked ``# headline: yes``, as CSV text by query name."""
+    results = {}
     for q in list_queries():
         if not q.headline:
             continue
         result = run_named_query(store, q.name)
         if isinstance(result, SelectResult):
-            written.append(write_text_atomic(directory / f"{q.name}.csv", render(result, "csv")))
-    return written
+            results[q.name] = render(result, "csv")
+    return results
+
+
+def write_headline_results(store: EmbeddedStore, directory: Path) -> list[Path]:
+    """Run every catalogue query marked ``# headline: yes`` and write its rows as CSV."""
+    return [
+        write_text_atomic(Path(directory) / f"{name}.csv", text) for name, text in headline_results(store).items()
+    ]
 
 
 def _count(store: EmbeddedStore, graph: URIRef) -> int:

@@ -26,6 +26,10 @@ class StoreError(GraphkitError):
     """The store could not be opened, read or written (no build yet, endpoint unreachable, ...)."""
 
 
+class ReadOnlyStoreError(StoreError):
+    """A write was attempted on a read-only store (e.g. the on-disk index ``graphkit index`` builds)."""
+
+
 class QueryError(GraphkitError):
     """A SPARQL query is malformed, refused, or failed while running."""
 

@@ -87,6 +87,32 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:  # type: i
         raise
 
 
+@contextlib.contextmanager
+def staged_file(path: str | Path) -> Iterator[Path]:
+    """A temporary path next to ``path`` for a writer that wants a file name (e.g. pyoxigraph's dump);
+    renamed over ``path`` when the block succeeds, removed when it raises.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> with staged_file(d / "x.nq") as tmp:
+    ...     _ = tmp.write_text("<a:b> <a:c> <a:d> .\\n")
+    >>> sorted(p.name for p in d.iterdir())
+    ['x.nq']
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    os.chmod(name, 0o644)
+    try:
+        yield Path(name)
+        os.replace(name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+        raise
+
+
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically, UTF-8; return the path."""
     with atomic_writer(path) as f:

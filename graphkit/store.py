@@ -29,8 +29,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from graphkit.errors import InputError, ParseError, QueryError, StoreError
-from graphkit.fileio import QUAD_FORMATS, atomic_writer, check_rdf_format, rdf_format_for
+from graphkit.errors import InputError, ParseError, QueryError, ReadOnlyStoreError, StoreError
+from graphkit.fileio import QUAD_FORMATS, check_rdf_format, rdf_format_for, staged_file
 from graphkit.namespaces import PREFIXES
 from graphkit.results import AskResult, GraphResult, QueryResult, SelectResult
 from graphkit.sparql_text import bind_values
@@ -75,10 +75,41 @@ class Store(Protocol):
 
 
 class EmbeddedStore:
-    """An in-memory pyoxigraph store. Queries see the union of all graphs as the default graph."""
+    """An in-memory pyoxigraph store. Queries see the union of all graphs as the default graph.
+
+    :meth:`from_oxigraph` wraps an existing pyoxigraph store instead, e.g. the read-only on-disk
+    index of :mod:`graphkit.index`; writes to a read-only store raise :class:`ReadOnlyStoreError`.
+    """
 
     def __init__(self) -> None:
         self._store = ox.Store()
+        self._read_only: str | None = None  # what the read-only store is, for the error message
+
+    @classmethod
+    def from_oxigraph(cls, store: ox.Store, *, read_only: bool = False, name: str = "this store") -> EmbeddedStore:
+        """Wrap ``store`` (in memory or on disk); ``read_only=True`` refuses every write with a clear error.
+
+        >>> ro = EmbeddedStore.from_oxigraph(ox.Store(), read_only=True, name="the index")
+        >>> ro.read_only
+        True
+        >>> ro.load_data('<https://x.org/a> <https://x.org/p> "1" .', "nt")
+        Traceback (most recent call last):
+        ...
+        graphkit.errors.ReadOnlyStoreError: the index is read-only; open the graph writable to change it
+        """
+        wrapped = cls.__new__(cls)
+        wrapped._store = store
+        wrapped._read_only = name if read_only else None
+        return wrapped
+
+    @property
+    def read_only(self) -> bool:
+        """True when writes are refused (a store opened read-only, such as the on-disk index)."""
+        return self._read_only is not None
+
+    def _check_writable(self) -> None:
+        if self._read_only is not None:
+            raise ReadOnlyStoreError(f"{self._read_only} is read-only; open the graph writable to change it")
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -112,6 +143,7 @@ class EmbeddedStore:
         base_iri: str | None,
         lenient: bool = False,
     ) -> None:
+        self._check_writable()
         to_graph = None if fmt in QUAD_FORMATS or graph is None else ox.NamedNode(str(graph))
         try:
             self._store.load(data, format=_OX_FORMATS[fmt], to_graph=to_graph, base_iri=base_iri, lenient=lenient)
@@ -121,11 +153,13 @@ class EmbeddedStore:
             raise ParseError(f"{source}: {_one_line(e)}") from None
 
     def add_graph(self, triples: Graph, graph: URIRef) -> None:
+        self._check_writable()
         g = ox.NamedNode(str(graph))
         self._store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), g) for s, p, o in triples)
 
     def add_quads(self, quads: Iterable[tuple[Node, Node, Node, URIRef]]) -> None:
         """Add ``(s, p, o, graph)`` tuples of rdflib terms."""
+        self._check_writable()
         self._store.extend(
             ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(g))) for s, p, o, g in quads
         )
@@ -147,9 +181,25 @@ class EmbeddedStore:
 
     def dump(self, path: str | Path, *, fmt: str | None = None, graph: URIRef | None = None) -> Path:
         fmt = check_rdf_format(fmt) if fmt else rdf_format_for(path)
-        with atomic_writer(path, "wb") as f:
-            f.write(self.serialize(fmt, graph=graph))
+        with staged_file(path) as tmp:
+            self.write_file(tmp, fmt, graph=graph)
         return Path(path)
+
+    def write_file(self, path: str | Path, fmt: str = "nq", *, graph: URIRef | None = None) -> None:
+        """Write the store (or one graph) to ``path`` in format ``fmt``, in place (see :meth:`dump` for
+        an atomic write). pyoxigraph writes the file itself and releases the GIL meanwhile, so this can
+        run in a thread beside Python work."""
+        check_rdf_format(fmt)
+        if graph is None and fmt not in QUAD_FORMATS:
+            Path(path).write_bytes(self.serialize(fmt))
+            return
+        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
+        if graph is None:
+            self._store.dump(output=str(path), format=_OX_FORMATS[fmt], prefixes=prefixes)
+        else:
+            self._store.dump(
+                output=str(path), format=_OX_FORMATS[fmt], from_graph=ox.NamedNode(str(graph)), prefixes=prefixes
+            )
 
     def serialize(self, fmt: str, *, graph: URIRef | None = None) -> bytes:
         """The store (or one graph) as bytes in format ``fmt``; triple formats merge all graphs."""

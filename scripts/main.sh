@@ -18,4 +18,7 @@ echo "World dataset: what the cleaning did is in out/quality.md (and .json); dro
 # Network analysis of the built graph: statistics table (printed), report with plots in out/analysis/,
 # degree/betweenness/community written back into out/graph.nq as the named graph graph/analysis/network.
 .venv/bin/graphkit analyze --report-dir out/analysis --write-back
+# On-disk index of the final out/graph.nq (out/graph.oxigraph/): cold `graphkit query` runs open it
+# instead of loading the snapshot. Last, because --write-back above rewrites the snapshot.
+.venv/bin/graphkit index
 echo "Done: outputs are in out/ (graph.nq, build.json, quality.md, queries/, views/, linking/, analysis/)."

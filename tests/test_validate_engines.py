@@ -471,3 +471,4 @@ def test_failed_build_writes_every_violation(tmp_path):
     assert all(f"<https://example.org/r{i}>" in written for i in range(30))
     assert "… and" in report.summary() and "… and" not in written
     assert not (tmp_path / "out" / "graph.nq").exists()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["validation.txt"]  # no temp snapshot left

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "graphkit.cli.view",
     "graphkit.cli.analyze",
     "graphkit.cli.world",
+    "graphkit.cli.index",
 )
 
 

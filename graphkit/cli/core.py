@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from graphkit.cli import cli
-from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, OUTPUT_OPTION, emit, open_store
+from graphkit.cli.common import GRAPH_OPTION, INDEX_OPTION, OUT_OPTION, OUTPUT_OPTION, emit, open_store
 from graphkit.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ def validate(graph_files: tuple[Path, ...], out_dir: Path, engine: str, limit: i
 @click.option("--endpoint", help="Run it on this SPARQL 1.1 endpoint (e.g. http://localhost:7878/sparql) instead.")
 @GRAPH_OPTION
 @OUT_OPTION
+@INDEX_OPTION
 def query(
     query: str,
     params: tuple[str, ...],
@@ -104,6 +105,7 @@ def query(
     endpoint: str | None,
     graph_files: tuple[Path, ...],
     out_dir: Path,
+    use_index: bool,
 ) -> None:
     """Run a SPARQL query: a catalogue name (see `graphkit queries`), a .rq file, or inline text.
 
@@ -126,7 +128,7 @@ def query(
 
         store: Store = RemoteStore(endpoint)
     else:
-        store = open_store(graph_files, out_dir)
+        store = open_store(graph_files, out_dir, use_index=use_index)
     result = store.query(named.text, bindings=bindings)
     emit(render(result, fmt), output)
 
@@ -143,11 +145,12 @@ def queries_cmd(fmt: str) -> None:
 @cli.command()
 @GRAPH_OPTION
 @OUT_OPTION
-def info(graph_files: tuple[Path, ...], out_dir: Path) -> None:
+@INDEX_OPTION
+def info(graph_files: tuple[Path, ...], out_dir: Path, use_index: bool) -> None:
     """Print the number of triples, the named graphs and the classes with instance counts."""
     from graphkit.info import graph_info
 
-    click.echo(graph_info(open_store(graph_files, out_dir)).summary(), nl=False)
+    click.echo(graph_info(open_store(graph_files, out_dir, use_index=use_index)).summary(), nl=False)
 
 
 @cli.group()

@@ -13,7 +13,10 @@ One module per job:
   (QIDs from the shape of the Wikidata P190 graph);
 * :mod:`~graphkit.ingest.rdf` (N-Triples text), :mod:`~graphkit.ingest.report` (quality report,
   rejects), :mod:`~graphkit.ingest.step` (the build step registered in ``graphkit.build.BUILD_STEPS``),
-  :mod:`~graphkit.ingest.ledger` (what every rule did), :mod:`~graphkit.ingest.sources` (citations).
+  :mod:`~graphkit.ingest.ledger` (what every rule did), :mod:`~graphkit.ingest.sources` (citations);
+* speed, without changing the result: :mod:`~graphkit.ingest.prefetch` (source files read by a forked
+  worker process meanwhile), :mod:`~graphkit.ingest.loader` (N-Triples loaded into the store chunk by
+  chunk from a background thread, while the rest is merged and written).
 
 >>> from graphkit.ingest.clean import resolve_country, split_disambiguator
 >>> split_disambiguator("Shibuya (Tokyo)")

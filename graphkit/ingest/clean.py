@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -50,9 +51,42 @@ _TYPE_HINT = re.compile(
     re.IGNORECASE,
 )
 _MUNICIPAL_HINT = re.compile(r"gmina|commune|municipality|city|town|village|community|municipal unit", re.IGNORECASE)
+_DISTRICT_HINT = re.compile(r"district|county", re.IGNORECASE)
+
+
+class _Words:
+    """A case-insensitive search for any of some words, fast on ASCII text.
+
+    ``re.IGNORECASE`` keeps the regex engine from skipping ahead, which makes a search for many
+    words slow; ASCII text is lower-cased and searched for the ASCII words without it instead
+    (same answer: a non-ASCII word cannot occur in ASCII text). Other text uses the full regex.
+
+    >>> w = _Words("county|comunidad autónoma")
+    >>> w.search("Maui COUNTY"), w.search("Comunidad Autónoma de Madrid"), w.search("Maui")
+    (True, True, False)
+    """
+
+    def __init__(self, alternatives: str) -> None:
+        self.any = re.compile(alternatives, re.IGNORECASE)
+        ascii_words = [w for w in alternatives.split("|") if w.isascii()]
+        assert all(re.fullmatch(r"[a-z -]+", w) for w in ascii_words), "plain lower-case words only"
+        self.ascii = re.compile("|".join(ascii_words)) if ascii_words else None
+
+    def search(self, text: str) -> bool:
+        """True when one of the words occurs in ``text`` (any case)."""
+        if text.isascii():
+            return self.ascii is not None and self.ascii.search(text.lower()) is not None
+        return self.any.search(text) is not None
+
+
+_ANY_KIND_WORD = _Words("|".join(w for _, w in _KIND_WORDS))
+_MUNICIPAL_HINT_WORD = _Words(_MUNICIPAL_HINT.pattern)
+_DISTRICT_HINT_WORD = _Words(_DISTRICT_HINT.pattern)
 
 
 _SPACES = re.compile(r"\s+")
+_BRACKETED_HINT = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
+_DIGIT = re.compile(r"\d")
 
 
 def normalize_unicode(text: str) -> str:
@@ -91,11 +125,11 @@ def split_disambiguator(text: str) -> tuple[str, str]:
     >>> split_disambiguator("Limbaži – Salacgrīva")
     ('Limbaži – Salacgrīva', '')
     """
-    m = re.match(r"^(.*\S)\s*\(([^()]+)\)$", text)
+    m = _BRACKETED_HINT.match(text)
     if m:
         return m.group(1).strip(), m.group(2).strip()
     head, sep, tail = text.rpartition(", ")
-    if sep and head and tail[:1].isupper() and "," not in head and not re.search(r"\d", tail):
+    if sep and head and tail[:1].isupper() and "," not in head and not _DIGIT.search(tail):
         return head.strip(), tail.strip()
     return text, ""
 
@@ -117,9 +151,9 @@ def classify_kind(name: str, hint: str = "") -> str:
     >>> classify_kind("Shirak Province"), classify_kind("Tarnów", "rural gmina"), classify_kind("Maui County")
     ('province', 'municipality', 'district')
     """
-    if hint and _MUNICIPAL_HINT.search(hint) and not re.search(r"district|county", hint, re.IGNORECASE):
+    if hint and _MUNICIPAL_HINT_WORD.search(hint) and not _DISTRICT_HINT_WORD.search(hint):
         return "municipality"
-    if not _ANY_KIND.search(name) and not (hint and _ANY_KIND.search(hint)):
+    if not _ANY_KIND_WORD.search(name) and not (hint and _ANY_KIND_WORD.search(hint)):
         return "municipality"
     for text in (hint, name):
         for kind, rx in _KIND_RES:
@@ -310,6 +344,7 @@ def dedupe_qid_claims(claims: Iterable[tuple[str, str]], evidence: dict[str, set
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_similarity(a: str, b: str) -> float:
     """Similarity (0..1) of two folded names (difflib ratio).
 

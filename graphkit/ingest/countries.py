@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphkit.ingest.dr5hn import read_countries, read_states
+from graphkit.ingest.dr5hn import CountryRow, StateRow, read_countries, read_states
 from graphkit.ingest.geo import CountryLocator
 from graphkit.namespaces import slugify
 
@@ -109,10 +109,14 @@ class CountryTable:
     @classmethod
     def from_folder(cls, folder: Path) -> CountryTable:
         """Build the table from the dr5hn gazetteer folder."""
-        rows = read_countries(folder)
+        return cls.from_rows(read_countries(folder), read_states(folder))
+
+    @classmethod
+    def from_rows(cls, rows: list[CountryRow], states: list[StateRow]) -> CountryTable:
+        """Build the table from the dr5hn country and division rows (already read)."""
         countries = [Country(r.iso2, r.name, r.native, r.qid, r.coords) for r in rows]
         points = [(r.iso2, r.coords[0], r.coords[1]) for r in rows if r.coords]
-        points += [(s.country, s.coords[0], s.coords[1]) for s in read_states(folder) if s.coords]
+        points += [(s.country, s.coords[0], s.coords[1]) for s in states if s.coords]
         known = {c.iso2 for c in countries}
         return cls(countries, [p for p in points if p[0] in known])
 

@@ -12,17 +12,19 @@ HekmanPair(city1='Berat', country1='Albania', city2='Amasya', country2='Turkey',
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from graphkit.ingest.readutil import parse_coordinates, read_csv_tuples, read_json, source_file
 
 SOURCE_ID = "hekman-twincities"
 
 
-@dataclass(frozen=True)
-class HekmanPair:
-    """One row of the raw pair list, as written (``line`` is the CSV line number)."""
+class HekmanPair(NamedTuple):
+    """One row of the raw pair list, as written (``line`` is the CSV line number).
+
+    A named tuple rather than a dataclass: there are 26,000 of them, made faster this way.
+    """
 
     city1: str
     country1: str

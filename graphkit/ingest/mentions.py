@@ -35,7 +35,7 @@ from graphkit.ingest.ledger import Ledger
 ITALIAN_COUNTRY_FIXES: dict[str, str] = {"Repubblica Democratica del Congo": "CD"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One place as one source writes it, cleaned."""
 
@@ -53,7 +53,7 @@ class Mention:
     def __post_init__(self) -> None:
         # (country, folded base name, kind qualifier): mentions with one key are one place
         # unless their coordinates say otherwise
-        qualifier = self.hint.lower() if is_type_hint(self.hint) else ""
+        qualifier = self.hint.lower() if self.hint and is_type_hint(self.hint) else ""
         self.key = (self.iso, fold(self.base), qualifier)
 
 
@@ -155,23 +155,35 @@ class MentionFactory:
         return m
 
 
-def hekman_assertions(folder: Path, factory: MentionFactory) -> list[Assertion]:
-    """Assertions from the English Wikipedia pair list (city1 is the city whose entry listed city2)."""
-    pairs = hekman.read_pairs(folder)
-    coords = hekman.read_coordinates(folder)
+def hekman_assertions(
+    folder: Path,
+    factory: MentionFactory,
+    *,
+    pairs: list[hekman.HekmanPair] | None = None,
+    coords: dict[tuple[str, str], tuple[float, float]] | None = None,
+) -> list[Assertion]:
+    """Assertions from the English Wikipedia pair list (city1 is the city whose entry listed city2).
+
+    ``pairs`` and ``coords`` are the source's files already read (else they are read from ``folder``).
+    """
+    pairs = hekman.read_pairs(folder) if pairs is None else pairs
+    coords = hekman.read_coordinates(folder) if coords is None else coords
     factory.ledger.rows_read[hekman.SOURCE_ID] = len(pairs)
-    factory.ledger.facts["hekman-rows-with-coordinates"] = sum(
-        1 for p in pairs if (p.city1, p.country1) in coords and (p.city2, p.country2) in coords
-    )
+    facts = factory.ledger.facts
+    facts["hekman-rows-with-coordinates"] = 0  # counted below, in the one pass over the rows
+    located = 0
     ends: dict[tuple[str, str], Mention | None] = {}
     for p in pairs:
-        for city, country in ((p.city1, p.country1), (p.city2, p.country2)):
-            if (city, country) not in ends:
+        end1, end2 = (p.city1, p.country1), (p.city2, p.country2)
+        xy1, xy2 = coords.get(end1), coords.get(end2)
+        if xy1 is not None and xy2 is not None:
+            located += 1
+        for end, xy in ((end1, xy1), (end2, xy2)):
+            if end not in ends:
                 where = f"twin_cities_raw.csv:{p.line}"
-                ends[(city, country)] = factory.mention(
-                    hekman.SOURCE_ID, city, country, coords.get((city, country)), "en", where
-                )
-    repeated = len(pairs) - len({(p.city1, p.country1, p.city2, p.country2) for p in pairs})
+                ends[end] = factory.mention(hekman.SOURCE_ID, end[0], end[1], xy, "en", where)
+    facts["hekman-rows-with-coordinates"] = located
+    repeated = len(pairs) - len({p[:4] for p in pairs})  # (city1, country1, city2, country2)
     if repeated:
         factory.ledger.count(f"same-row-repeated-{hekman.SOURCE_ID}", n=repeated)
     out = []
@@ -190,9 +202,14 @@ def hekman_assertions(folder: Path, factory: MentionFactory) -> list[Assertion]:
     return out
 
 
-def yuboski_assertions(folder: Path, factory: MentionFactory) -> list[Assertion]:
-    """Assertions from the Italian Wikipedia gemellaggi (the start comune lists the partner)."""
-    rows = yuboski.read_rows(folder)
+def yuboski_assertions(
+    folder: Path, factory: MentionFactory, *, rows: list[yuboski.YuboskiRow] | None = None
+) -> list[Assertion]:
+    """Assertions from the Italian Wikipedia gemellaggi (the start comune lists the partner).
+
+    ``rows`` are the source's rows already read (else they are read from ``folder``).
+    """
+    rows = yuboski.read_rows(folder) if rows is None else rows
     ledger = factory.ledger
     ledger.rows_read[yuboski.SOURCE_ID] = len(rows)
     samples = ((r.end_country, r.end_coords) for r in rows if r.end_country and r.end_coords)

@@ -16,11 +16,11 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphkit.ingest import dr5hn, eurocities, l3viathan
+from graphkit.ingest import dr5hn, eurocities, hekman, l3viathan, yuboski
 from graphkit.ingest.clean import (
     classify_kind,
     coordinates_contradict,
@@ -33,6 +33,7 @@ from graphkit.ingest.countries import CountryTable, fold
 from graphkit.ingest.geo import haversine_km
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.mentions import Assertion, Mention, MentionFactory, hekman_assertions, yuboski_assertions
+from graphkit.ingest.prefetch import Job, Prefetch
 from graphkit.ingest.qids import match_by_structure, match_by_unique_name
 
 #: Coordinates nearer than this to their country's reference points are never flagged.
@@ -67,7 +68,7 @@ _STATE_KINDS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Place:
     """One merged place."""
 
@@ -109,7 +110,7 @@ class Place:
         return min(self.coords)[1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     """One merged relation between two places."""
 
@@ -276,6 +277,9 @@ def resolve_unplaced(
             ledger.reject(m.source, "mention", m.raw, "unresolved-country", f"no country given; {why}")
 
 
+_ITALIAN_ONLY = {yuboski.SOURCE_ID}
+
+
 def merge_cross_language(places: dict[int, Place], uf: UnionFind, ledger: Ledger) -> None:
     """An Italian-only place and an English-only place of the same kind and country within
     :data:`CROSS_LANGUAGE_KM` whose names are alike (Firenze ~ Florence, Milano ~ Milan: similarity
@@ -283,7 +287,7 @@ def merge_cross_language(places: dict[int, Place], uf: UnionFind, ledger: Ledger
     italian = [
         p
         for p in places.values()
-        if p.sources == {"yuboski-itwiki-gemellaggi"} and p.best_coords() and not p.parent_hint
+        if p.sources == _ITALIAN_ONLY and p.best_coords() and not p.parent_hint
     ]
     english = [
         p
@@ -345,7 +349,7 @@ class _Grid:
 # ---------------------------------------------------------------- gazetteers
 
 
-@dataclass
+@dataclass(slots=True)
 class GazetteerEntry:
     """A place with a QID from a gazetteer (or the seed): names, country, coordinates."""
 
@@ -360,9 +364,18 @@ class GazetteerEntry:
 
 
 def gazetteer_entries(
-    folder: Path, table: CountryTable, l3_names: dict[str, str], ledger: Ledger, seed: dict[str, dict[str, object]]
+    folder: Path,
+    table: CountryTable,
+    l3_names: dict[str, str],
+    ledger: Ledger,
+    seed: dict[str, dict[str, object]],
+    *,
+    states: list[dr5hn.StateRow] | None = None,
 ) -> list[GazetteerEntry]:
-    """Eurocities members, deduplicated dr5hn Japanese municipalities and divisions, and seed places."""
+    """Eurocities members, deduplicated dr5hn Japanese municipalities and divisions, and seed places.
+
+    ``states`` are the dr5hn divisions, if already read.
+    """
     out: list[GazetteerEntry] = []
     by_country_qid = {c.qid: c.iso2 for c in table.countries.values() if c.qid}
     members = eurocities.read_members(folder / eurocities.SOURCE_ID)
@@ -386,7 +399,7 @@ def gazetteer_entries(
         )
     gz = folder / dr5hn.SOURCE_ID
     jp = dr5hn.read_japan_cities(gz)
-    states = dr5hn.read_states(gz)
+    states = dr5hn.read_states(gz) if states is None else states
     ledger.rows_read[dr5hn.SOURCE_ID] = len(jp) + len(states) + len(table.countries)
     evidence: dict[str, set[str]] = defaultdict(set)
     for q, label in l3_names.items():
@@ -526,21 +539,89 @@ def _label(p: Place) -> str:
 # ---------------------------------------------------------------- the whole merge
 
 
-def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = None) -> World:
+def build_world(
+    sources_dir: Path,
+    seed: dict[str, dict[str, object]] | None = None,
+    *,
+    places_ready: Callable[[World], None] | None = None,
+) -> World:
     """Read, clean and merge every source under ``sources_dir`` (``data/sources``).
 
     ``seed`` describes places already in the graph by QID (``{"Q20103": {"iso": "IT", "labels": [...],
     "coords": (lat, lon)}}``) so the world joins them instead of duplicating them.
+
+    The files of :func:`reading_jobs` are read by a forked worker process meanwhile (see
+    :mod:`graphkit.ingest.prefetch`); the result is the same as reading them here.
+
+    ``places_ready(world)``, if given, is called as soon as the places are final, with the world
+    still without relations (the build step starts loading the places into the store then).
     """
-    seed = seed or {}
+    with Prefetch(reading_jobs(sources_dir, seed)) as raw:
+        world = _build_world(sources_dir, seed or {}, raw, places_ready)
+    if raw.worker_seconds:  # the stages above do not include what the worker read for them
+        world.ledger.facts["timings"]["reading (worker process)"] = round(raw.worker_seconds, 3)  # type: ignore[index]
+    return world
+
+
+#: Names of the :func:`reading_jobs`.
+HEKMAN_COORDINATES, YUBOSKI_ROWS = "hekman coordinates", "yuboski rows"
+L3_NAMES, L3_STATEMENTS = "l3viathan names", "l3viathan statements"
+GAZETTEERS = "gazetteer entries"
+
+
+def reading_jobs(sources_dir: Path, seed: dict[str, dict[str, object]] | None = None) -> list[Job]:
+    """What a worker reads while the main process cleans the English Wikipedia pairs, in the order
+    it is needed (the main process reads the countries and the pairs themselves: it needs them at once).
+
+    The last job also prepares the gazetteer entries (:func:`gazetteer_job`): they depend on no
+    other source, and what their rules did is added to the ledger at their turn."""
+    return [
+        (HEKMAN_COORDINATES, hekman.read_coordinates, (sources_dir / hekman.SOURCE_ID,)),
+        (YUBOSKI_ROWS, yuboski.read_rows, (sources_dir / yuboski.SOURCE_ID,)),
+        (L3_NAMES, l3viathan.read_names, (sources_dir / l3viathan.SOURCE_ID,)),
+        (L3_STATEMENTS, l3viathan.read_statements, (sources_dir / l3viathan.SOURCE_ID,)),
+        (GAZETTEERS, gazetteer_job, (sources_dir, seed or {})),
+    ]
+
+
+def gazetteer_job(sources_dir: Path, seed: dict[str, dict[str, object]]) -> tuple[list[GazetteerEntry], Ledger]:
+    """:func:`gazetteer_entries` from the files alone, with its own ledger (to :meth:`~Ledger.absorb`)."""
+    gz = sources_dir / dr5hn.SOURCE_ID
+    states = dr5hn.read_states(gz)
+    table = CountryTable.from_rows(dr5hn.read_countries(gz), states)
+    l3_names = _l3_names(l3viathan.read_names(sources_dir / l3viathan.SOURCE_ID))
+    ledger = Ledger()
+    return gazetteer_entries(sources_dir, table, l3_names, ledger, seed, states=states), ledger
+
+
+def _l3_names(raw_names: dict[str, str]) -> dict[str, str]:
+    """The Wikidata crawl's labels, Unicode-normalised."""
+    return {q: normalize_unicode(n) for q, n in raw_names.items()}
+
+
+def _build_world(
+    sources_dir: Path,
+    seed: dict[str, dict[str, object]],
+    raw: Prefetch,
+    places_ready: Callable[[World], None] | None,
+) -> World:
+    """:func:`build_world`, with the files of :func:`reading_jobs` coming from ``raw``."""
     ledger = Ledger()
     lap = _Laps(ledger)
-    table = CountryTable.from_folder(sources_dir / dr5hn.SOURCE_ID)
+    gz = sources_dir / dr5hn.SOURCE_ID
+    countries = dr5hn.read_countries(gz)
+    states = dr5hn.read_states(gz)
+    table = CountryTable.from_rows(countries, states)
     factory = MentionFactory(table, ledger)
     lap("countries")
-    assertions: list[Assertion] = hekman_assertions(sources_dir / "hekman-twincities", factory)
+    hekman_dir = sources_dir / hekman.SOURCE_ID
+    pairs = hekman.read_pairs(hekman_dir)
+    assertions: list[Assertion] = hekman_assertions(
+        hekman_dir, factory, pairs=pairs, coords=raw.get(HEKMAN_COORDINATES)
+    )
     lap("read+clean hekman")
-    assertions += yuboski_assertions(sources_dir / "yuboski-itwiki-gemellaggi", factory)
+    yuboski_dir = sources_dir / yuboski.SOURCE_ID
+    assertions += yuboski_assertions(yuboski_dir, factory, rows=raw.get(YUBOSKI_ROWS))
     lap("read+clean yuboski")
     mentions = list({id(m): m for a in assertions for m in (a.lister, a.partner)}.values())
     flag_contradicting_coordinates(mentions, table, ledger)
@@ -552,14 +633,14 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
     _fold_unions(places, uf)
     lap("places")
 
-    l3_folder = sources_dir / l3viathan.SOURCE_ID
-    l3_names = {q: normalize_unicode(n) for q, n in l3viathan.read_names(l3_folder).items()}
-    statements = l3viathan.read_statements(l3_folder)
+    l3_names = _l3_names(raw.get(L3_NAMES))
+    statements: list[tuple[str, str, int]] = raw.get(L3_STATEMENTS)
     ledger.rows_read[l3viathan.SOURCE_ID] = len(statements)
     repeated = len(statements) - len({(a, b) for a, b, _ in statements})
     if repeated:
         ledger.count(f"same-row-repeated-{l3viathan.SOURCE_ID}", n=repeated)
-    entries = gazetteer_entries(sources_dir, table, l3_names, ledger, seed)
+    entries, gazetteer_ledger = raw.get(GAZETTEERS)
+    ledger.absorb(gazetteer_ledger)
     fixed = attach_gazetteers(places, uf, entries, ledger)
     lap("gazetteers")
 
@@ -712,25 +793,37 @@ def build_world(sources_dir: Path, seed: dict[str, dict[str, object]] | None = N
         if q in wd_adj:
             places[pid].sources.add(l3viathan.SOURCE_ID)
     lap("qid merge + wikidata-only places")
-    relations = _relations(assertions, statements, owner, uf, p_of_qid, places, ledger)
-    _link_city_parts(places, ledger)
+    # city parts are typed before the relations are merged (neither depends on the other), so that the
+    # places are final early; what the rule did is recorded after the relations', as it always was
+    parts_ledger = Ledger()
+    _link_city_parts(places, parts_ledger)
+    world = World(places, [], table, ledger, seed)
+    if places_ready is not None:
+        places_ready(world)
+        lap.restart()  # its time is not the relations'
+    world.relations = _relations(assertions, statements, owner, uf, p_of_qid, places, ledger)
+    ledger.absorb(parts_ledger)
     lap("relations")
     ledger.facts["countries"] = len({p.iso for p in places.values() if p.iso})
-    return World(places, relations, table, ledger, seed)
+    return world
 
 
 class _Laps:
-    """Seconds per stage of the merge, kept in ``ledger.facts["timings"]``."""
+    """CPU seconds (of this thread) per stage of the merge, kept in ``ledger.facts["timings"]``."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.times: dict[str, float] = {}
         ledger.facts["timings"] = self.times
-        self.t = time.process_time()
+        self.t = time.thread_time()
 
     def __call__(self, name: str) -> None:
-        now = time.process_time()
+        now = time.thread_time()
         self.times[name] = round(now - self.t, 3)
         self.t = now
+
+    def restart(self) -> None:
+        """Leave the time since the last lap out of the next one."""
+        self.t = time.thread_time()
 
 
 def _fold_unions(places: dict[int, Place], uf: UnionFind) -> None:
@@ -786,11 +879,25 @@ def _relations(
         r.sources.add(source)
         r.listed_by.add(a)
 
+    def add_fast(source: str, a: int, b: int) -> bool:
+        """:func:`add` for the common cases (a new pair; a known pair, new source); False: use :func:`add`."""
+        key = (a, b) if a < b else (b, a)
+        r = rels.get(key)
+        if r is None:
+            if a == b:
+                return False
+            rels[key] = Relation(key[0], key[1], {source}, {a})
+            return True
+        if source in r.sources:
+            return False
+        r.sources.add(source)
+        r.listed_by.add(a)
+        return True
+
+    find = uf.find
     for asr in assertions:
         pa, pb = owner.get(id(asr.lister)), owner.get(id(asr.partner))
-        a = uf.find(pa) if pa is not None else None
-        b = uf.find(pb) if pb is not None else None
-        if a is None or b is None:
+        if pa is None or pb is None:
             ledger.reject(
                 asr.source,
                 asr.where,
@@ -799,9 +906,14 @@ def _relations(
                 "a party could not be placed",
             )
             continue
-        add(asr.source, a, b, asr.where, f"{asr.lister.raw} – {asr.partner.raw}")
+        a, b = find(pa), find(pb)
+        if not add_fast(asr.source, a, b):
+            add(asr.source, a, b, asr.where, f"{asr.lister.raw} – {asr.partner.raw}")
+    l3 = l3viathan.SOURCE_ID
     for s, d, line in statements:
-        add(l3viathan.SOURCE_ID, p_of_qid[s], p_of_qid[d], line, (s, d))
+        a, b = p_of_qid[s], p_of_qid[d]
+        if not add_fast(l3, a, b):
+            add(l3, a, b, line, (s, d))
     for source, n in repeats.items():
         if n > 6:
             ledger.count(f"duplicate-pair-merged-{source}", n=n - 6)

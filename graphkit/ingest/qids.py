@@ -76,6 +76,8 @@ def match_by_structure(
             name_index[n].add(q)
     # 1. anchors: both names of a relation agree with both ends of a P190 edge
     votes: dict[int, Counter[str]] = defaultdict(Counter)
+    partner_names: dict[str, set[str]] = {}  # QID → every name of its P190 partners
+    no_names: set[str] = set()
     for a, partners in adjacency.items():
         if a in assigned:
             continue
@@ -83,8 +85,13 @@ def match_by_structure(
             for qa in name_index.get(na, ()):
                 if qa in taken or not compatible(a, qa):
                     continue
+                around = partner_names.get(qa)
+                if around is None:
+                    around = partner_names[qa] = set().union(
+                        *(wd_names.get(qb, no_names) for qb in wd_adjacency.get(qa, ()))
+                    )
                 for b in partners:
-                    if any(nb in wd_names.get(qb, ()) for qb in wd_adjacency.get(qa, ()) for nb in names.get(b, ())):
+                    if not around.isdisjoint(names.get(b, ())):
                         votes[a][qa] += 1
     for p, q in _mutual_best(votes).items():
         if q not in taken:
@@ -95,10 +102,15 @@ def match_by_structure(
         votes = {}
         for p in frontier:
             c: Counter[str] = Counter()
+            iso = countries.get(p)
             for pn in adjacency.get(p, ()):
                 qn = assigned.get(pn)
-                if qn is not None:
-                    c.update(q for q in wd_adjacency.get(qn, ()) if q not in taken and compatible(p, q))
+                if qn is not None:  # compatible(p, q), inlined: this loop is hot
+                    c.update(
+                        q
+                        for q in wd_adjacency.get(qn, ())
+                        if q not in taken and not (iso and (wd_iso := wd_countries.get(q)) and wd_iso != iso)
+                    )
             if c:
                 votes[p] = c
         accepted = {}
@@ -130,9 +142,14 @@ def match_by_unique_name(
     on both sides (no other unmatched place or QID has it) and that ``corroborated(place, qid)``
     confirms (the build checks that their partners share a country).
 
+    A place whose names point to two different QIDs is ambiguous and left alone.
+
     >>> match_by_unique_name({1: {"vinci"}, 2: {"manta"}}, {"Q82884": {"vinci"}, "Q990738": {"manta"}},
     ...                      lambda p, q: q == "Q82884")
     {1: 'Q82884'}
+    >>> match_by_unique_name({1: {"alfano", "rofrano"}}, {"Q80554": {"alfano"}, "Q81453": {"rofrano"}},
+    ...                      lambda p, q: True)
+    {}
     """
     places_by: dict[str, set[int]] = defaultdict(set)
     for pid, names in place_names.items():
@@ -142,14 +159,19 @@ def match_by_unique_name(
     for q, names in qid_names.items():
         for n in names:
             qids_by[n].add(q)
-    out: dict[int, str] = {}
-    used: set[str] = set()
+    candidates: dict[int, set[str]] = defaultdict(set)  # place → QIDs its unique names point to
     for n, pids in places_by.items():
         qs = qids_by.get(n, set())
-        if len(pids) != 1 or len(qs) != 1:
-            continue
-        pid, q = next(iter(pids)), next(iter(qs))
-        if pid not in out and q not in used and corroborated(pid, q):
+        if len(pids) == 1 and len(qs) == 1:
+            candidates[next(iter(pids))].add(next(iter(qs)))
+    out: dict[int, str] = {}
+    used: set[str] = set()
+    for pid in sorted(candidates):  # sorted: the result never depends on set order (hash seed)
+        qs = candidates[pid]
+        if len(qs) != 1:
+            continue  # two names of one place point to two different QIDs: ambiguous, leave it
+        q = next(iter(qs))
+        if q not in used and corroborated(pid, q):
             out[pid] = q
             used.add(q)
     return out

@@ -22,9 +22,10 @@ from rdflib import namespace as rdfns
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from graphkit.ingest.clean import choose_label
+from graphkit.ingest.countries import fold
 from graphkit.ingest.merge import Place, World
 from graphkit.ingest.sources import SOURCES, source_iri
-from graphkit.namespaces import GK, ID, LICENSES, RELTYPE, SCHEMA, WD, WGS84, place_iri
+from graphkit.namespaces import GK, ID, LICENSES, RELTYPE, SCHEMA, WD, WGS84, place_iri, slugify
 
 KIND_CLASS: dict[str, URIRef] = {
     "municipality": GK.Municipality,
@@ -61,7 +62,12 @@ class Existing:
 
 @dataclass
 class Emitted:
-    """The N-Triples text and what it contains."""
+    """The N-Triples text and what it contains.
+
+    ``text`` is the whole document from :func:`emit_world`; it is empty when the text went
+    straight into the store chunk by chunk (:class:`WorldWriter`, as the build step does).
+    ``triples`` counts the lines written (the build step replaces it by the distinct triples loaded).
+    """
 
     text: str
     triples: int
@@ -74,19 +80,29 @@ def place_iris(world: World) -> dict[int, str]:
     """A unique IRI per place (QID-based when known; a numbered slug when two names collide)."""
     out: dict[int, str] = {}
     used: set[str] = set()
-    qid_base = str(place_iri(qid="Q1"))[:-2]  # …/id/place/
+    place_base = str(ID["place/"])
     for pid in sorted(world.places):
         p = world.places[pid]
         if p.qid:
-            iri = qid_base + p.qid
+            iri = place_base + p.qid
         else:
-            base = str(place_iri(country=p.iso or "xx", name=p.key_name))
+            base = f"{place_base}{(p.iso or 'xx').lower()}/{_slug(p.key_name)}"
             iri, n = base, 2
             while iri in used:
                 iri, n = f"{base}-{n}", n + 1
         used.add(iri)
         out[pid] = iri
     return out
+
+
+def _slug(name: str) -> str:
+    """:func:`~graphkit.namespaces.slugify` (what :func:`~graphkit.namespaces.place_iri` uses), through
+    the cached :func:`~graphkit.ingest.countries.fold`, which is the same slug for any name that has one.
+
+    >>> _slug("Kōya") == slugify("Kōya") == "koya"
+    True
+    """
+    return fold(name) or slugify(name)  # slugify raises the InputError of a name without a slug
 
 
 _DECIMAL = f"^^<{rdfns.XSD.decimal}>"
@@ -97,95 +113,183 @@ def _decimal(x: float) -> str:
     return '"' + f"{x:.6f}".rstrip("0").rstrip(".") + '"' + _DECIMAL
 
 
+#: Lines of N-Triples per chunk handed to the store by :class:`WorldWriter`.
+CHUNK_LINES = 40_000
+
+
 def emit_world(world: World, existing: Existing, *, country_it_names: dict[str, str] | None = None) -> Emitted:
     """All the world's triples as one N-Triples document."""
-    lines: list[str] = []
-    out = lines.append
-    a, label, alt = nt_iri(str(RDF.type)), nt_iri(str(RDFS.label)), nt_iri(str(SKOS.altLabel))
-    derived = nt_iri(str(PROV.wasDerivedFrom))
-    src = {k: nt_iri(str(source_iri(k))) for k in SOURCES}
-    # sources
-    for s in SOURCES.values():
-        node = src[s.id]
-        out(f"{node} {a} {nt_iri(str(GK.SourceDocument))} .")
-        out(f"{node} {a} {nt_iri(str(PROV.Entity))} .")
-        out(f"{node} {nt_iri(str(DCTERMS.title))} {nt_literal(s.title, 'en')} .")
-        out(f"{node} {nt_iri(str(RDFS.comment))} {nt_literal('Licence: ' + s.licence, 'en')} .")
-        out(f"{node} {nt_iri(str(SCHEMA.url))} {nt_iri(s.url)} .")
-        for spdx in s.spdx:
-            out(f"{node} {nt_iri(str(DCTERMS.license))} {nt_iri(str(LICENSES[spdx]))} .")
-    # countries
-    country_iri: dict[str, str] = {}
-    used_isos = sorted({p.iso for p in world.places.values() if p.iso})
-    it_names = country_it_names or {}
-    for iso in used_isos:
-        c = world.table[iso]
-        iri = str(place_iri(qid=c.qid)) if c.qid else str(ID[f"country/{iso.lower()}"])
-        country_iri[iso] = iri
-        if iri in existing.places:
-            continue
-        node = nt_iri(iri)
-        out(f"{node} {a} {nt_iri(str(GK.Country))} .")
-        out(f"{node} {label} {nt_literal(c.name, 'en')} .")
-        if iso in it_names:
-            out(f"{node} {label} {nt_literal(it_names[iso], 'it')} .")
-        out(f"{node} {nt_iri(str(GK.countryCode))} {nt_literal(iso)} .")
-        if c.qid:
-            out(f"{node} {nt_iri(str(GK.wikidata))} {nt_iri(str(WD[c.qid]))} .")
-        out(f"{node} {derived} {src['dr5hn-csc-wikidata']} .")
-    # places
-    iris = place_iris(world)
-    p_country, p_lat, p_long = nt_iri(str(GK.country)), nt_iri(str(WGS84.lat)), nt_iri(str(WGS84.long))
-    p_wd, p_pop, p_in = nt_iri(str(GK.wikidata)), nt_iri(str(GK.population)), nt_iri(str(GK.locatedIn))
-    wd_base = str(WD)
-    for pid, p in world.places.items():
-        iri = iris[pid]
-        node = nt_iri(iri)
-        for sid in sorted(p.sources):
-            if sid in src:
-                out(f"{node} {derived} {src[sid]} .")
-        if iri in existing.places:
-            continue
-        out(f"{node} {a} {nt_iri(str(KIND_CLASS[p.kind]))} .")
-        lines.extend(_labels(node, p, label, alt))
-        if p.iso:
-            out(f"{node} {p_country} {nt_iri(country_iri[p.iso])} .")
-        xy = p.best_coords()
-        if xy:
-            out(f"{node} {p_lat} {_decimal(xy[0])} .")
-            out(f"{node} {p_long} {_decimal(xy[1])} .")
-        if p.qid:
-            out(f"{node} {p_wd} <{wd_base}{p.qid}> .")
-        if p.population:
-            out(f"{node} {p_pop} {nt_literal(str(p.population), datatype=str(rdfns.XSD.integer))} .")
-        if p.parent is not None and p.parent in iris:
-            out(f"{node} {p_in} {nt_iri(iris[p.parent])} .")
-    # relations
-    r_class, r_party, r_type = nt_iri(str(GK.MunicipalRelation)), nt_iri(str(GK.party)), nt_iri(str(GK.relationType))
-    r_listed, r_partner = nt_iri(str(GK.listedBy)), nt_iri(str(GK.partnerOf))
-    partnership = nt_iri(str(RELTYPE.partnership))
-    rel_iris = []
-    rel_base = str(ID["relation/"])
-    local = {pid: _local(iri) for pid, iri in iris.items()}
-    for r in world.relations:
-        ia, ib = iris[r.a], iris[r.b]
-        known = existing.relations.get(frozenset((ia, ib))) if existing.relations else None
-        la, lb = local[r.a], local[r.b]
-        iri = known or (rel_base + (f"{la}--{lb}" if ia < ib else f"{lb}--{la}"))
-        rel_iris.append(iri)
-        node, na, nb = nt_iri(iri), nt_iri(ia), nt_iri(ib)
-        if not known:
-            out(f"{node} {a} {r_class} .")
-            out(f"{node} {r_party} {na} .")
-            out(f"{node} {r_party} {nb} .")
-            out(f"{node} {r_type} {partnership} .")
-            out(f"{na} {r_partner} {nb} .")
-            out(f"{nb} {r_partner} {na} .")
-        for sid in sorted(r.sources):
-            out(f"{node} {derived} {src[sid]} .")
-        for lister in sorted(r.listed_by):
-            out(f"{node} {r_listed} {nt_iri(iris[lister])} .")
-    return Emitted("\n".join(lines) + "\n", len(lines), iris, rel_iris, len(used_isos))
+    writer = WorldWriter(world, existing, country_it_names=country_it_names)
+    text = "".join(writer.chunks())
+    return writer.emitted(text)
+
+
+class WorldWriter:
+    """Writes the world's triples as N-Triples, in chunks of whole lines (:meth:`chunks`).
+
+    :meth:`place_chunks` (sources, countries, places) needs only the final places, so the build
+    step loads them while the relations are still being merged; :meth:`relation_chunks` follows.
+    After the chunks are consumed, :meth:`emitted` tells what was written.
+    """
+
+    def __init__(self, world: World, existing: Existing, *, country_it_names: dict[str, str] | None = None) -> None:
+        self.world = world
+        self.existing = existing
+        self.it_names = country_it_names or {}
+        self.lines = 0
+        self.iris: dict[int, str] = {}
+        self.relation_iris: list[str] = []
+        self.countries = 0
+
+    def emitted(self, text: str = "") -> Emitted:
+        """What was written (``text``: the document, when the caller kept it)."""
+        return Emitted(text, self.lines, self.iris, self.relation_iris, self.countries)
+
+    def chunks(self, chunk_lines: int = CHUNK_LINES) -> Iterator[str]:
+        """The document in pieces of about ``chunk_lines`` lines, each ending with a newline."""
+        yield from self.place_chunks(chunk_lines)
+        yield from self.relation_chunks(chunk_lines)
+
+    def place_chunks(self, chunk_lines: int = CHUNK_LINES) -> Iterator[str]:
+        """The first part of :meth:`chunks`: sources, countries and places (it needs no relations)."""
+        yield from self._chunked(self._pieces(), chunk_lines)
+
+    def relation_chunks(self, chunk_lines: int = CHUNK_LINES) -> Iterator[str]:
+        """The rest of :meth:`chunks`: the relations (after :meth:`place_chunks`, which names the places)."""
+        if not self.iris and self.world.places:
+            raise RuntimeError("relation_chunks() needs the place IRIs of place_chunks()")
+        src = {k: nt_iri(str(source_iri(k))) for k in SOURCES}
+        pieces = self._relations(self.iris, src, nt_iri(str(RDF.type)), nt_iri(str(PROV.wasDerivedFrom)))
+        yield from self._chunked(pieces, chunk_lines)
+
+    def _chunked(self, pieces: Iterator[str], chunk_lines: int) -> Iterator[str]:
+        """Join pieces (a few lines each: one place, one relation) into chunks of about ``chunk_lines`` lines."""
+        buf: list[str] = []
+        for piece in pieces:
+            buf.append(piece)
+            if len(buf) >= chunk_lines // 8:
+                text = "".join(buf)
+                self.lines += text.count("\n")
+                yield text
+                buf = []
+        if buf:
+            text = "".join(buf)
+            self.lines += text.count("\n")
+            yield text
+
+    def _pieces(self) -> Iterator[str]:
+        """Pieces of the document, each one or more whole lines: sources, countries, places."""
+        world, existing = self.world, self.existing
+        a, label, alt = nt_iri(str(RDF.type)), nt_iri(str(RDFS.label)), nt_iri(str(SKOS.altLabel))
+        derived = nt_iri(str(PROV.wasDerivedFrom))
+        src = {k: nt_iri(str(source_iri(k))) for k in SOURCES}
+        # sources
+        for s in SOURCES.values():
+            node = src[s.id]
+            lines = [
+                f"{node} {a} {nt_iri(str(GK.SourceDocument))} .",
+                f"{node} {a} {nt_iri(str(PROV.Entity))} .",
+                f"{node} {nt_iri(str(DCTERMS.title))} {nt_literal(s.title, 'en')} .",
+                f"{node} {nt_iri(str(RDFS.comment))} {nt_literal('Licence: ' + s.licence, 'en')} .",
+                f"{node} {nt_iri(str(SCHEMA.url))} {nt_iri(s.url)} .",
+            ]
+            lines += [f"{node} {nt_iri(str(DCTERMS.license))} {nt_iri(str(LICENSES[spdx]))} ." for spdx in s.spdx]
+            yield "\n".join(lines) + "\n"
+        # countries
+        country_iri: dict[str, str] = {}
+        used_isos = sorted({p.iso for p in world.places.values() if p.iso})
+        self.countries = len(used_isos)
+        for iso in used_isos:
+            c = world.table[iso]
+            iri = str(place_iri(qid=c.qid)) if c.qid else str(ID[f"country/{iso.lower()}"])
+            country_iri[iso] = iri
+            if iri in existing.places:
+                continue
+            node = nt_iri(iri)
+            lines = [f"{node} {a} {nt_iri(str(GK.Country))} .", f"{node} {label} {nt_literal(c.name, 'en')} ."]
+            if iso in self.it_names:
+                lines.append(f"{node} {label} {nt_literal(self.it_names[iso], 'it')} .")
+            lines.append(f"{node} {nt_iri(str(GK.countryCode))} {nt_literal(iso)} .")
+            if c.qid:
+                lines.append(f"{node} {nt_iri(str(GK.wikidata))} {nt_iri(str(WD[c.qid]))} .")
+            lines.append(f"{node} {derived} {src['dr5hn-csc-wikidata']} .")
+            yield "\n".join(lines) + "\n"
+        # places
+        iris = self.iris = place_iris(world)
+        yield from self._places(iris, country_iri, src, a, label, alt, derived)
+
+    def _places(
+        self,
+        iris: dict[int, str],
+        country_iri: dict[str, str],
+        src: dict[str, str],
+        a: str,
+        label: str,
+        alt: str,
+        derived: str,
+    ) -> Iterator[str]:
+        """One piece per place: its sources, and (unless the graph has it already) its description."""
+        p_country, p_lat, p_long = nt_iri(str(GK.country)), nt_iri(str(WGS84.lat)), nt_iri(str(WGS84.long))
+        p_wd, p_pop, p_in = nt_iri(str(GK.wikidata)), nt_iri(str(GK.population)), nt_iri(str(GK.locatedIn))
+        kind_class = {k: nt_iri(str(v)) for k, v in KIND_CLASS.items()}
+        country_node = {iso: nt_iri(iri) for iso, iri in country_iri.items()}
+        integer = str(rdfns.XSD.integer)
+        wd_base = str(WD)
+        known = self.existing.places
+        for pid, p in self.world.places.items():
+            iri = iris[pid]
+            node = f"<{iri}>"
+            lines = [f"{node} {derived} {src[sid]} ." for sid in sorted(p.sources) if sid in src]
+            if iri not in known:
+                lines.append(f"{node} {a} {kind_class[p.kind]} .")
+                lines.extend(_labels(node, p, label, alt))
+                if p.iso:
+                    lines.append(f"{node} {p_country} {country_node[p.iso]} .")
+                xy = p.best_coords()
+                if xy:
+                    lines.append(f"{node} {p_lat} {_decimal(xy[0])} .")
+                    lines.append(f"{node} {p_long} {_decimal(xy[1])} .")
+                if p.qid:
+                    lines.append(f"{node} {p_wd} <{wd_base}{p.qid}> .")
+                if p.population:
+                    lines.append(f"{node} {p_pop} {nt_literal(str(p.population), datatype=integer)} .")
+                if p.parent is not None and p.parent in iris:
+                    lines.append(f"{node} {p_in} <{iris[p.parent]}> .")
+            if lines:
+                lines.append("")
+                yield "\n".join(lines)
+
+    def _relations(self, iris: dict[int, str], src: dict[str, str], a: str, derived: str) -> Iterator[str]:
+        """One piece per relation: its type and parties (unless the graph has it), sources and listings."""
+        r_class, r_party = nt_iri(str(GK.MunicipalRelation)), nt_iri(str(GK.party))
+        r_type, r_listed, r_partner = nt_iri(str(GK.relationType)), nt_iri(str(GK.listedBy)), nt_iri(str(GK.partnerOf))
+        partnership = nt_iri(str(RELTYPE.partnership))
+        rel_iris = self.relation_iris
+        rel_base = str(ID["relation/"])
+        local = {pid: _local(iri) for pid, iri in iris.items()}
+        known_rels = self.existing.relations
+        for r in self.world.relations:
+            ia, ib = iris[r.a], iris[r.b]
+            known = known_rels.get(frozenset((ia, ib))) if known_rels else None
+            la, lb = local[r.a], local[r.b]
+            iri = known or (rel_base + (f"{la}--{lb}" if ia < ib else f"{lb}--{la}"))
+            rel_iris.append(iri)
+            node, na, nb = f"<{iri}>", f"<{ia}>", f"<{ib}>"
+            head = (
+                ""
+                if known
+                else (
+                    f"{node} {a} {r_class} .\n{node} {r_party} {na} .\n{node} {r_party} {nb} .\n"
+                    f"{node} {r_type} {partnership} .\n{na} {r_partner} {nb} .\n{nb} {r_partner} {na} .\n"
+                )
+            )
+            sources = (
+                f"{node} {derived} {src[next(iter(r.sources))]} .\n"
+                if len(r.sources) == 1
+                else "".join(f"{node} {derived} {src[sid]} .\n" for sid in sorted(r.sources))
+            )
+            listed = "".join(f"{node} {r_listed} <{iris[lister]}> .\n" for lister in sorted(r.listed_by))
+            yield head + sources + listed
 
 
 def _local(iri: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import operator
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,11 +49,12 @@ def read_csv_tuples(path: Path, columns: tuple[str, ...], *, delimiter: str = ",
             raise ParseError(f"{path}: missing column(s) {', '.join(missing)}")
         idx = [header.index(c) for c in columns]
         width = max(idx) + 1
+        pick = operator.itemgetter(*idx)
         try:
             for row in reader:
                 if len(row) < width:
                     row = row + [""] * (width - len(row))
-                yield tuple(row[i] for i in idx)
+                yield pick(row) if len(idx) > 1 else (row[idx[0]],)
         except csv.Error as e:
             raise ParseError(f"{path}, line {reader.line_num}: {e}") from None
 

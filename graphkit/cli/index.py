@@ -1,0 +1,50 @@
+"""The `graphkit index` command: an on-disk index of the build snapshot for fast cold queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from graphkit.cli import cli
+from graphkit.cli.common import OUT_OPTION
+from graphkit.errors import StoreError
+
+
+@cli.command("index")
+@OUT_OPTION
+@click.option("--check", is_flag=True, help="Only report whether a fresh index exists (exit 1 if not).")
+@click.option("--remove", is_flag=True, help="Delete the index (commands then load the snapshot again).")
+def index_cmd(out_dir: Path, check: bool, remove: bool) -> None:
+    """Bulk-load the last build (out/graph.nq) into an on-disk store, out/graph.oxigraph/, that
+    `graphkit query` and `graphkit info` open in milliseconds instead of loading the snapshot into
+    memory each time: a cold aggregate or selective query gets 2-7x faster (pass --no-index to them
+    for queries that return tens of thousands of rows, which run faster in memory).
+
+    Takes several seconds, so it is a separate step: run it after `graphkit build`. Rebuilding the
+    graph (or `graphkit analyze --write-back`) makes the index stale; it is then ignored, with a note,
+    until you run `graphkit index` again. Commands that change or scan the whole graph never use it.
+
+    \b
+    Examples:
+      graphkit index
+      graphkit index --check
+      graphkit index --out build/ --remove
+    """
+    from graphkit.index import build_index, default_index_dir, index_status, remove_index
+    from graphkit.paths import default_snapshot
+
+    if check and remove:
+        raise click.UsageError("--check and --remove do not go together")
+    snapshot = default_snapshot(out_dir)
+    if check:
+        status = index_status(snapshot)
+        if not status.fresh:
+            raise StoreError(status.summary().strip())
+        click.echo(status.summary(), nl=False)
+        return
+    if remove:
+        click.echo(f"removed {default_index_dir(snapshot)}" if remove_index(snapshot) else "no index to remove")
+        return
+    click.echo(f"indexing {snapshot} ...", err=True)
+    click.echo(build_index(snapshot, show_progress=True).summary(), nl=False)
