@@ -15,14 +15,14 @@ so the result is the same everywhere, only slower.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 #: The call a forked child runs; set just before the fork, read by the child (never pickled).
-_INHERITED: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+_INHERITED: tuple[tuple[Callable[..., Any], tuple[Any, ...]], ...] | None = None
 
 
 def in_thread(fn: Callable[..., T], *args: Any) -> Future[T]:
@@ -39,23 +39,37 @@ def in_forked_process(fn: Callable[..., T], *args: Any) -> Future[T]:
     Start it before any other thread of this process (a fork copies only the calling thread).
     The result and any exception must be picklable.
     """
+    return in_forked_processes([(fn, args)])[0]
+
+
+def in_forked_processes(calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[Future[Any]]:
+    """Start each ``fn(*args)`` of ``calls`` in its own forked child, all forked at once (before
+    any helper thread exists); one future per call, in order.
+
+    >>> [f.result() for f in in_forked_processes([(min, (3, 1)), (max, (3, 1))])]
+    [1, 3]
+    """
     global _INHERITED
+    if not calls:
+        return []
     if "fork" not in multiprocessing.get_all_start_methods():
-        return _run_inline(fn, *args)
-    _INHERITED = (fn, args)
+        return [_run_inline(fn, *args) for fn, args in calls]
+    _INHERITED = tuple(calls)
     try:
-        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        future: Future[T] = executor.submit(_run_inherited)
+        # with the fork context every worker is forked during the first submit, before the
+        # executor starts its manager thread
+        executor = ProcessPoolExecutor(max_workers=len(calls), mp_context=multiprocessing.get_context("fork"))
+        futures: list[Future[Any]] = [executor.submit(_run_inherited, i) for i in range(len(calls))]
         executor.shutdown(wait=False)
     finally:
         _INHERITED = None
-    return future
+    return futures
 
 
-def _run_inherited() -> Any:
-    if _INHERITED is None:  # pragma: no cover - only when a child was not forked from in_forked_process
-        raise RuntimeError("in_forked_process: nothing to run in this child")
-    fn, args = _INHERITED
+def _run_inherited(index: int) -> Any:
+    if _INHERITED is None:  # pragma: no cover - only when a child was not forked from in_forked_processes
+        raise RuntimeError("in_forked_processes: nothing to run in this child")
+    fn, args = _INHERITED[index]
     return fn(*args)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from graphkit.background import in_forked_process, in_thread
+from graphkit.background import in_forked_processes, in_thread
 from graphkit.catalogue import list_queries, run_named_query
 from graphkit.errors import InputError, ValidationError
 from graphkit.fileio import RDF_EXTENSIONS, staged_file, write_text_atomic
@@ -141,20 +141,23 @@ def build_graph(
     :class:`~graphkit.errors.ParseError` on a broken RDF file; in both cases nothing is written
     except ``out/validation.txt`` for violations.
 
-    Once the graph is assembled, three jobs share the two cores: SHACL validation in a forked
-    child process, the snapshot written to a temporary file by a thread (pyoxigraph releases the
-    GIL), and the headline queries here. The snapshot and the query results are put in place only
-    when the graph conforms.
+    Once the graph is assembled, three jobs share the two cores: SHACL validation and the headline
+    queries each in a forked child process (queries hold the GIL), and the snapshot written to a
+    temporary file by a thread (pyoxigraph releases the GIL). The snapshot and the query results are
+    put in place only when the graph conforms.
     """
     out = Path(out_dir)
     store, reports = assemble(data_dir, out, steps=steps, show_progress=show_progress)
     t0 = time.perf_counter()
-    validation = in_forked_process(timed_validation, store) if validate else None
+    jobs: list[tuple[Callable[..., object], tuple[EmbeddedStore]]] = [(headline_results, (store,))]
+    if validate:
+        jobs.append((timed_validation, (store,)))
+    children = in_forked_processes(jobs)
     with staged_file(out / SNAPSHOT_NAME) as staged:
         dumping = in_thread(store.write_file, staged, "nq")
-        headline = headline_results(store)
-        graphs = {str(g): _count(store, g) for g in store.graphs()}
-        report, seconds = validation.result() if validation is not None else (None, 0.0)
+        graphs = graph_sizes(store)
+        report, seconds = children[1].result() if validate else (None, 0.0)
+        headline = children[0].result()
         dumping.result()
         if report is not None:
             reports.append(StepReport("validate (SHACL)", seconds, {"violations": len(report.violations)}))
@@ -203,6 +206,17 @@ def write_headline_results(store: EmbeddedStore, directory: Path) -> list[Path]:
     return [
         write_text_atomic(Path(directory) / f"{name}.csv", text) for name, text in headline_results(store).items()
     ]
+
+
+def graph_sizes(store: EmbeddedStore) -> dict[str, int]:
+    """Quads per named graph. The world graph (when built) is counted as the rest of ``len(store)``:
+    every quad is in exactly one named graph, and this spares a scan of ~470k quads."""
+    world = graph_iri("world")
+    graphs = store.graphs()
+    sizes = {str(g): _count(store, g) for g in graphs if g != world}
+    if world in graphs:
+        sizes[str(world)] = len(store) - sum(sizes.values())
+    return dict(sorted(sizes.items()))
 
 
 def _count(store: EmbeddedStore, graph: URIRef) -> int:
