@@ -116,8 +116,8 @@ def main() -> None:
     QUERIES["selective (Assisi)"] = SELECTIVE
     tmp = Path(tempfile.mkdtemp(prefix="graphkit-bench-"))
     snapshot, rows = build_stages(tmp)
-    print("== the whole build, then its steps (seconds; steps overlap: SHACL runs in a forked child beside the")
-    print("   snapshot writer thread and the headline queries; world-step stages are CPU seconds of one core)")
+    print("== the whole build, then its steps (seconds; the last two overlap: SHACL and the headline queries")
+    print("   run in forked children beside the snapshot writer thread; world-step stages are CPU seconds)")
     for name, wall, cpu in rows:
         wall_text = f"wall {wall:7.2f}" if wall == wall else " " * 12
         cpu_text = f"cpu {cpu:6.2f}" if cpu == cpu else ""

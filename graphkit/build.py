@@ -173,7 +173,7 @@ def build_graph(
         write_text_atomic(out / "queries" / f"{name}.csv", text) for name, text in headline.items()
     ]
     reports.append(
-        StepReport("write outputs (beside SHACL)", time.perf_counter() - t0, {"files": len(outputs)})
+        StepReport("SHACL + queries + snapshot", time.perf_counter() - t0, {"files": len(outputs)})
     )
     result = BuildReport(snapshot, len(store), graphs, reports, True, 0, outputs)
     summary_path = out / "build.json"
