@@ -21,4 +21,4 @@ echo "World dataset: what the cleaning did is in out/quality.md (and .json); dro
 # On-disk index of the final out/graph.nq (out/graph.oxigraph/): cold `graphkit query` runs open it
 # instead of loading the snapshot. Last, because --write-back above rewrites the snapshot.
 .venv/bin/graphkit index
-echo "Done: outputs are in out/ (graph.nq, build.json, quality.md, queries/, views/, linking/, analysis/)."
+echo "Done: outputs are in out/ (graph.nq, graph.oxigraph/ index, build.json, quality.md, queries/, views/, linking/, analysis/)."
