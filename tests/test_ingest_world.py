@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from rdflib import Literal
 
 from graphkit.catalogue import run_named_query
 from graphkit.export_relations import COLUMNS, relations_dataframe
@@ -57,6 +58,28 @@ def test_florence_is_firenze_and_florence_kyoto_is_firenze_kyoto(world) -> None:
         "FILTER(STR(?l) IN ('Firenze', 'Florence')) }",
     )
     assert [x["p"] for x in others] == [str(place_iri(qid="Q2044"))]
+
+
+def _places_named(store, name: str, iso: str) -> set[str]:  # type: ignore[no-untyped-def]
+    rows = select(
+        store,
+        "SELECT DISTINCT ?p WHERE { ?p gk:country/gk:countryCode ?cc ; rdfs:label ?l FILTER(STR(?l) = ?name) }",
+        name=Literal(name),
+        cc=Literal(iso),
+    )
+    return {x["p"] for x in rows}
+
+
+def test_cross_language_merge_needs_near_identical_names_beyond_a_few_km(world) -> None:
+    store = world[0]
+    # Lisbona (itwiki) and Lisbon (English list, geocoded 4 km away): one place
+    assert len(_places_named(store, "Lisbona", "PT")) == 1
+    assert _places_named(store, "Lisbona", "PT") == _places_named(store, "Lisbon", "PT")
+    # Rofrano (itwiki, 40.2167 15.4333) and Alfano (English list, 40.1833 15.4167): two comuni 4 km apart
+    rofrano, alfano = _places_named(store, "Rofrano", "IT"), _places_named(store, "Alfano", "IT")
+    assert rofrano and alfano and not rofrano & alfano
+    # Menaggio and Bellagio face each other across Lake Como (3.9 km): two places
+    assert not _places_named(store, "Menaggio", "IT") & _places_named(store, "Bellagio", "IT")
 
 
 def test_relations_supported_by_several_sources_keep_every_source(world) -> None:

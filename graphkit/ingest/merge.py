@@ -43,6 +43,10 @@ SAME_PLACE_KM = 40.0
 #: An Italian-only and an English-only name this close, in the same country and alike, are one place.
 CROSS_LANGUAGE_KM = 7.0
 CROSS_LANGUAGE_SIMILARITY = 0.6
+#: ... but beyond this distance the names must be nearly the same (Lisbona ~ Lisbon at 4 km, not
+#: Rofrano ~ Alfano, two comuni 4 km apart, or Menaggio ~ Bellagio across Lake Como).
+CROSS_LANGUAGE_NEAR_KM = 2.5
+CROSS_LANGUAGE_FAR_SIMILARITY = 0.82
 #: A gazetteer entry this close to a place with the same name is that place.
 GAZETTEER_KM = 30.0
 #: Priorities of coordinates (lower wins): gazetteer, seed, Italian Wikipedia, English Wikipedia geocoder.
@@ -280,10 +284,24 @@ def resolve_unplaced(
 _ITALIAN_ONLY = {yuboski.SOURCE_ID}
 
 
+def cross_language_alike(similarity: float, km: float) -> bool:
+    """Are an Italian and an English name this similar, this far apart, one place?
+
+    >>> cross_language_alike(0.62, 0.4), cross_language_alike(0.62, 4.0)  # Venezia/Venice; Rofrano/Alfano
+    (True, False)
+    >>> cross_language_alike(0.92, 4.0)  # Lisbona/Lisbon
+    True
+    """
+    if similarity < CROSS_LANGUAGE_SIMILARITY or km > CROSS_LANGUAGE_KM:
+        return False
+    return km <= CROSS_LANGUAGE_NEAR_KM or similarity >= CROSS_LANGUAGE_FAR_SIMILARITY
+
+
 def merge_cross_language(places: dict[int, Place], uf: UnionFind, ledger: Ledger) -> None:
     """An Italian-only place and an English-only place of the same kind and country within
     :data:`CROSS_LANGUAGE_KM` whose names are alike (Firenze ~ Florence, Milano ~ Milan: similarity
-    at least :data:`CROSS_LANGUAGE_SIMILARITY`), each the other's best, are one place."""
+    at least :data:`CROSS_LANGUAGE_SIMILARITY`, and nearly equal beyond :data:`CROSS_LANGUAGE_NEAR_KM`;
+    see :func:`cross_language_alike`), each the other's best, are one place."""
     italian = [
         p
         for p in places.values()
@@ -302,7 +320,7 @@ def merge_cross_language(places: dict[int, Place], uf: UnionFind, ledger: Ledger
             if q.iso != p.iso or q.kind != p.kind:
                 continue
             sim = max(name_similarity(a, b) for a in p.folds() for b in q.folds())
-            if sim >= CROSS_LANGUAGE_SIMILARITY:
+            if cross_language_alike(sim, km):
                 cands.append((sim, -km, q.id, q))
         if not cands:
             return None
