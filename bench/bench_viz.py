@@ -32,18 +32,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def load_graph(args: argparse.Namespace):  # noqa: ANN201
     from graphkit.store import open_snapshot
@@ -206,10 +194,12 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
+    from tests.headless import launch as launch_chromium
+
     with sync_playwright() as p:
 
         def launch():  # noqa: ANN202
-            return p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            return launch_chromium(p)
 
         for name in ("world", "ego"):
             ours = browser_times(launch, pages[name]["ours"], args.runs, ours=True, cap=args.cap)

@@ -201,13 +201,6 @@ def headline_results(store: EmbeddedStore) -> dict[str, str]:
     return results
 
 
-def write_headline_results(store: EmbeddedStore, directory: Path) -> list[Path]:
-    """Run every catalogue query marked ``# headline: yes`` and write its rows as CSV."""
-    return [
-        write_text_atomic(Path(directory) / f"{name}.csv", text) for name, text in headline_results(store).items()
-    ]
-
-
 def graph_sizes(store: EmbeddedStore) -> dict[str, int]:
     """Quads per named graph. The world graph (when built) is counted as the rest of ``len(store)``:
     every quad is in exactly one named graph, and this spares a scan of ~470k quads."""

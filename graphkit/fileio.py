@@ -69,22 +69,9 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:  # type: i
     >>> (d / "x.txt").read_text(encoding="utf-8")
     'Łódź'
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs get the usual rw-r--r--
-    try:
-        if "b" in mode:
-            f = os.fdopen(fd, mode)
-        else:
-            f = os.fdopen(fd, mode, encoding="utf-8", newline="\n")
-        with f:
-            yield f
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    encoding, newline = (None, None) if "b" in mode else ("utf-8", "\n")
+    with staged_file(path) as tmp, open(tmp, mode, encoding=encoding, newline=newline) as f:  # closed, then renamed
+        yield f
 
 
 @contextlib.contextmanager

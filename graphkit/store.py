@@ -192,29 +192,26 @@ class EmbeddedStore:
         check_rdf_format(fmt)
         if graph is None and fmt not in QUAD_FORMATS:
             Path(path).write_bytes(self.serialize(fmt))
-            return
-        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
-        if graph is None:
-            self._store.dump(output=str(path), format=_OX_FORMATS[fmt], prefixes=prefixes)
         else:
-            self._store.dump(
-                output=str(path), format=_OX_FORMATS[fmt], from_graph=ox.NamedNode(str(graph)), prefixes=prefixes
-            )
+            self._dump_to(str(path), fmt, graph)
 
     def serialize(self, fmt: str, *, graph: URIRef | None = None) -> bytes:
         """The store (or one graph) as bytes in format ``fmt``; triple formats merge all graphs."""
         check_rdf_format(fmt)
         buf = io.BytesIO()
-        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
-        if graph is not None:
-            self._store.dump(buf, format=_OX_FORMATS[fmt], from_graph=ox.NamedNode(str(graph)), prefixes=prefixes)
-        elif fmt in QUAD_FORMATS:
-            self._store.dump(buf, format=_OX_FORMATS[fmt], prefixes=prefixes)
+        if graph is None and fmt not in QUAD_FORMATS:
+            merged = EmbeddedStore()
+            merged._store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self._store)
+            merged._dump_to(buf, fmt, ox.DefaultGraph())
         else:
-            merged = ox.Store()
-            merged.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self._store)
-            merged.dump(buf, format=_OX_FORMATS[fmt], from_graph=ox.DefaultGraph(), prefixes=prefixes)
+            self._dump_to(buf, fmt, graph)
         return buf.getvalue()
+
+    def _dump_to(self, output: str | IO[bytes], fmt: str, graph: URIRef | ox.DefaultGraph | None) -> None:
+        """pyoxigraph's dump of everything (``graph`` None) or of one graph, with our prefixes for Turtle/TriG."""
+        source = ox.NamedNode(str(graph)) if isinstance(graph, URIRef) else graph
+        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
+        self._store.dump(output, format=_OX_FORMATS[fmt], from_graph=source, prefixes=prefixes)
 
     def to_rdflib(self, graphs: Iterable[URIRef] | None = None) -> Graph:
         """The union of ``graphs`` (default: all) as an rdflib Graph, e.g. for pySHACL."""

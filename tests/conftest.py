@@ -57,3 +57,20 @@ def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     out = tmp_path_factory.mktemp("world-out")
     merged, emitted, _report = run_world_step(REPO / "data", out, store)
     return store, merged, emitted, out
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium (Debian's, through Playwright) for the whole session; missing is a failure."""
+    from playwright.sync_api import sync_playwright
+
+    from .headless import chromium_path, launch
+
+    try:
+        chromium_path()
+    except FileNotFoundError as e:
+        pytest.fail(str(e))
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

@@ -341,37 +341,24 @@ def test_serve_help_says_loopback_by_default(capsys):
     assert "127.0.0.1" in out and "--timeout" in out and "--memory-limit" in out
 
 
-def chromium_path() -> str:
-    import shutil
-
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        pytest.fail("Chromium is missing: run scripts/setup.sh --browser (Debian's chromium)")
-    return found
-
-
 @pytest.mark.browser
-def test_query_page_runs_a_catalogue_query_in_headless_chromium_without_leaving_the_machine(endpoint):
-    from playwright.sync_api import sync_playwright
-
+def test_query_page_runs_a_catalogue_query_in_headless_chromium_without_leaving_the_machine(endpoint, browser):
     requested: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: requested.append(r.url))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(endpoint + "/")
-            page.wait_for_selector(".yasqe .CodeMirror", timeout=20_000)
-            page.wait_for_selector("#catalogue option[value='active-relations-between-countries']", state="attached")
-            page.select_option("#catalogue", "active-relations-between-countries")
-            page.evaluate("window.graphkitYasgui.getTab().query()")
-            page.wait_for_selector(".yasr td", timeout=20_000)
-            table = page.inner_text(".yasr table")
-            rows = page.locator(".yasr table tbody tr").count()
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.on("request", lambda r: requested.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(endpoint + "/")
+        page.wait_for_selector(".yasqe .CodeMirror", timeout=20_000)
+        page.wait_for_selector("#catalogue option[value='active-relations-between-countries']", state="attached")
+        page.select_option("#catalogue", "active-relations-between-countries")
+        page.evaluate("window.graphkitYasgui.getTab().query()")
+        page.wait_for_selector(".yasr td", timeout=20_000)
+        table = page.inner_text(".yasr table")
+        rows = page.locator(".yasr table tbody tr").count()
+    finally:
+        page.close()
     assert errors == []
     assert '"Assisi"@en' in table and '"Kōya"@en' in table and "2009" in table
     assert rows == 1  # the defaults (countryA=IT, countryB=JP) were bound: the pair once, not both ways
