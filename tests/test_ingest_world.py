@@ -213,6 +213,28 @@ def test_non_municipal_parties_are_administrative_areas(world) -> None:
             assert str(cls) in classes
 
 
+def test_partners_that_are_whole_countries_are_not_municipalities(world) -> None:
+    """The Wikidata crawl twins towns with Morocco (Q1028), Kenya (Q114, a place with no country of
+    its own) and Guam (Q16635, put in the US by a source): those are the countries (Guam: ISO GU);
+    Monaco (Q235) is a city-state: the country and a municipality."""
+    store, merged = world[0], world[1]
+    expected = {
+        "Q1028": {GK.Country},
+        "Q114": {GK.Country},
+        "Q16635": {GK.Country},
+        "Q235": {GK.Country, GK.Municipality},
+    }
+    for qid, classes in expected.items():
+        rows = select(store, "SELECT ?c WHERE { ?p a ?c }", p=place_iri(qid=qid))
+        assert {r["c"] for r in rows} == {str(c) for c in classes}, qid
+    in_country = "SELECT ?cc ?in WHERE { ?p gk:countryCode ?cc OPTIONAL { ?p gk:country ?in } }"
+    for qid, iso in (("Q114", "KE"), ("Q16635", "GU")):
+        assert select(store, in_country, p=place_iri(qid=qid)) == [{"cc": iso, "in": None}], qid
+    rule = merged.ledger.rules["partner-is-a-whole-country"]
+    assert rule.count == 15
+    assert ("Marocco (Q1028)", "gk:Country MA") in rule.examples
+
+
 def test_world_graph_conforms_to_the_shapes(world) -> None:
     from graphkit.validate import validate_store
 

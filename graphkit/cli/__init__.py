@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 
 from graphkit.errors import GraphkitError
+from graphkit.teardown import exit_now, parking
 
 #: Modules that register commands on :data:`cli`. Add one line per area.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -72,3 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(f"internal error: {type(e).__name__}: {e} (set GRAPHKIT_DEBUG=1 for details)", err=True)
         return 70
     return 0
+
+
+def run() -> NoReturn:
+    """The ``graphkit`` console script: :func:`main`, then exit with its code.
+
+    A command that parked big objects (``graphkit build`` parks the built store and world, see
+    :mod:`graphkit.teardown`) ends without freeing them one by one: its files are all written by
+    then, and the operating system takes the memory back at once.
+    """
+    with parking() as parked:
+        code = main()
+        if parked:
+            exit_now(code)
+    sys.exit(code)

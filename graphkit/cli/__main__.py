@@ -1,7 +1,5 @@
 """``python -m graphkit.cli``."""
 
-import sys
+from graphkit.cli import run
 
-from graphkit.cli import main
-
-sys.exit(main())
+run()

@@ -302,11 +302,7 @@ def merge_cross_language(places: dict[int, Place], uf: UnionFind, ledger: Ledger
     :data:`CROSS_LANGUAGE_KM` whose names are alike (Firenze ~ Florence, Milano ~ Milan: similarity
     at least :data:`CROSS_LANGUAGE_SIMILARITY`, and nearly equal beyond :data:`CROSS_LANGUAGE_NEAR_KM`;
     see :func:`cross_language_alike`), each the other's best, are one place."""
-    italian = [
-        p
-        for p in places.values()
-        if p.sources == _ITALIAN_ONLY and p.best_coords() and not p.parent_hint
-    ]
+    italian = [p for p in places.values() if p.sources == _ITALIAN_ONLY and p.best_coords() and not p.parent_hint]
     english = [
         p
         for p in places.values()
@@ -810,6 +806,7 @@ def _build_world(
             places[pid].add_label("", l3_names[q])
         if q in wd_adj:
             places[pid].sources.add(l3viathan.SOURCE_ID)
+    type_whole_countries(places, table, ledger)
     lap("qid merge + wikidata-only places")
     # city parts are typed before the relations are merged (neither depends on the other), so that the
     # places are final early; what the rule did is recorded after the relations', as it always was
@@ -936,6 +933,37 @@ def _relations(
         if n > 6:
             ledger.count(f"duplicate-pair-merged-{source}", n=n - 6)
     return list(rels.values())
+
+
+#: Countries that are a single city (Monaco, Singapore, Vatican City, Gibraltar, Macau, Hong Kong): a
+#: partner with such a country's QID is the city, and stays a municipality.
+CITY_STATE_QIDS = frozenset({"Q235", "Q334", "Q237", "Q1410", "Q14773", "Q8646"})
+
+
+def type_whole_countries(places: dict[int, Place], table: CountryTable, ledger: Ledger) -> None:
+    """A partner whose QID is a country's (Morocco Q1028, Kenya Q114 in the Wikidata crawl) is that
+    whole country, not a municipality: kind ``country``, typed gk:Country (it is the very node of the
+    country, same IRI) with the country's ISO code, also where a source put it in another country
+    (Guam, Q16635, listed in the US, is ISO GU). City-states (:data:`CITY_STATE_QIDS`) stay
+    municipalities.
+
+    >>> from graphkit.ingest.countries import Country
+    >>> table = CountryTable([Country("MA", "Morocco", "", "Q1028", None), Country("MC", "Monaco", "", "Q235", None),
+    ...                       Country("GU", "Guam", "", "Q16635", None)], [])
+    >>> rows = [("MA", "Q1028"), ("MC", "Q235"), ("US", "Q16635"), ("", "Q1028")]
+    >>> places = {i: Place(i, iso, "municipality", q, qid=q) for i, (iso, q) in enumerate(rows)}
+    >>> type_whole_countries(places, table, Ledger())
+    >>> [(p.kind, p.iso) for p in places.values()]
+    [('country', 'MA'), ('municipality', 'MC'), ('country', 'GU'), ('country', 'MA')]
+    """
+    iso_of_qid = {c.qid: c.iso2 for c in table.countries.values() if c.qid and c.qid not in CITY_STATE_QIDS}
+    for p in places.values():
+        iso = iso_of_qid.get(p.qid)
+        if iso is None or p.kind == "country":
+            continue
+        was = f"{p.iso}, " if p.iso and p.iso != iso else ""
+        p.kind, p.iso = "country", iso
+        ledger.count("partner-is-a-whole-country", f"{_label(p)} ({was}{p.qid})", f"gk:Country {iso}")
 
 
 def _link_city_parts(places: dict[int, Place], ledger: Ledger) -> None:

@@ -34,6 +34,7 @@ KIND_CLASS: dict[str, URIRef] = {
     "region": GK.Region,
     "prefecture": GK.Prefecture,
     "area": GK.AdministrativeArea,
+    "country": GK.Country,
 }
 
 
@@ -243,7 +244,7 @@ class WorldWriter:
             if iri not in known:
                 lines.append(f"{node} {a} {kind_class[p.kind]} .")
                 lines.extend(_labels(node, p, label, alt))
-                if p.iso:
+                if p.iso and p.kind != "country":
                     lines.append(f"{node} {p_country} {country_node[p.iso]} .")
                 xy = p.best_coords()
                 if xy:

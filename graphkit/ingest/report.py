@@ -48,6 +48,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "qid-from-unique-name": "QID from a name unique on both sides, partners sharing a country",
     "kind-from-wikidata-label": 'the Wikidata label says prefecture/district/region ("Präfektur Tokio"): typed so',
     "same-qid-merged": "places given the same QID merged into one",
+    "partner-is-a-whole-country": "a partner with a country's QID (Morocco, Kenya, Guam) is that country: gk:Country",
     "wikidata-only-place-without-country": "place known only from the Wikidata crawl: no country in any source",
     "label-missing-qid-used": "place without any label: its QID is used as label",
     "self-pair-dropped": "both parties turned out to be the same place: relation dropped",

@@ -31,6 +31,7 @@ from graphkit.ingest.report import quality_data, write_quality_data
 from graphkit.namespaces import graph_iri
 from graphkit.results import SelectResult
 from graphkit.store import EmbeddedStore
+from graphkit.teardown import keep_until_exit
 
 WORLD_GRAPH = "world"
 T = TypeVar("T")
@@ -134,7 +135,11 @@ def world_step(data_dir: Path, out_dir: Path, store: EmbeddedStore) -> StepRepor
     """
     if not (Path(data_dir) / "sources").is_dir():
         return StepReport("world dataset: skipped, no sources/ folder", 0.0, {})
-    return run_world_step(data_dir, out_dir, store)[2]
+    with paused_gc():  # the world is let go (or parked) before the collector runs again
+        world, emitted, report = run_world_step(data_dir, out_dir, store)
+        keep_until_exit((world, emitted))
+        del world, emitted
+    return report
 
 
 def run_world_step(data_dir: Path, out_dir: Path, store: EmbeddedStore) -> tuple[World, Emitted, StepReport]:

@@ -1,0 +1,63 @@
+"""graphkit.teardown: parked objects live until the process ends; exit_now loses no output."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+import weakref
+
+from graphkit.teardown import keep_until_exit, parking
+
+from .conftest import REPO, run_cli
+
+
+class Big:
+    """Stands for a built world: something with a weak reference to watch it go."""
+
+
+def test_outside_parking_an_object_is_freed_as_usual() -> None:
+    obj = Big()
+    ref = weakref.ref(obj)
+    assert keep_until_exit(obj) is False
+    del obj
+    assert ref() is None
+
+
+def test_parked_object_lives_until_the_block_ends_and_the_collector_is_restored() -> None:
+    with parking() as parked:
+        obj = Big()
+        ref = weakref.ref(obj)
+        assert keep_until_exit(obj) is True
+        del obj
+        assert ref() is not None and parked == [ref()]
+        assert gc.get_freeze_count() > 0
+    assert ref() is None
+    assert gc.get_freeze_count() == 0
+
+
+def test_exit_now_flushes_unterminated_output_and_keeps_the_exit_code() -> None:
+    program = (
+        "import sys\n"
+        "from graphkit.teardown import exit_now, keep_until_exit, parking\n"
+        "with parking():\n"
+        "    keep_until_exit(list(range(100000)))\n"
+        "    sys.stdout.write('Built 3 triples; no newline')\n"
+        "    sys.stderr.write('note on stderr')\n"
+        "    exit_now(3)\n"
+        "print('not reached')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 3
+    assert proc.stdout == "Built 3 triples; no newline"
+    assert proc.stderr == "note on stderr"
+
+
+def test_build_command_ends_fast_and_complete(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The real command parks the store: every file is in place and the summary fully printed."""
+    proc = run_cli("build", "--data", str(REPO / "data" / "seed"), "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"Built {tmp_path / 'graph.nq'}:")
+    assert proc.stdout.rstrip().endswith(f"wrote {tmp_path / 'build.json'}")
+    assert (tmp_path / "build.json").read_text(encoding="utf-8").rstrip().endswith("}")
+    assert not list(tmp_path.glob("*.tmp*")) and not list(tmp_path.glob(".*"))
