@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from rdflib import URIRef
 
@@ -33,6 +34,7 @@ from graphkit.namespaces import graph_iri
 from graphkit.paths import ONTOLOGY_DIR, SNAPSHOT_NAME, ontology_files
 from graphkit.progress import progress
 from graphkit.results import SelectResult, render
+from graphkit.snapshot_sink import SnapshotSink
 from graphkit.store import EmbeddedStore
 from graphkit.teardown import keep_until_exit
 from graphkit.validate import ValidationReport, validate_store
@@ -71,15 +73,26 @@ class BuildReport:
         return "\n".join(lines) + "\n"
 
 
-#: A build step: given the data directory, the output directory and the store, add to the store.
-BuildStep = Callable[[Path, Path, EmbeddedStore], StepReport]
+class BuildStep(Protocol):
+    """A build step: given the data directory, the output directory and the store, add to the store.
+
+    A step that loads N-Triples text it wrote itself may also copy it into ``snapshot`` (the
+    snapshot file being written, see :mod:`graphkit.snapshot_sink`); graphs it does not copy there
+    are written from the store at the end.
+    """
+
+    def __call__(
+        self, data_dir: Path, out_dir: Path, store: EmbeddedStore, *, snapshot: SnapshotSink | None = None
+    ) -> StepReport: ...
 
 
-def world_dataset_step(data_dir: Path, out_dir: Path, store: EmbeddedStore) -> StepReport:
+def world_dataset_step(
+    data_dir: Path, out_dir: Path, store: EmbeddedStore, *, snapshot: SnapshotSink | None = None
+) -> StepReport:
     """The world twinning dataset from ``data/sources/`` (see :mod:`graphkit.ingest`)."""
     from graphkit.ingest.step import world_step
 
-    return world_step(data_dir, out_dir, store)
+    return world_step(data_dir, out_dir, store, snapshot=snapshot)
 
 
 #: Steps run after the RDF files are loaded (the world dataset ingest registers here).
@@ -113,8 +126,10 @@ def assemble(
     *,
     steps: Sequence[BuildStep] | None = None,
     show_progress: bool = False,
+    snapshot: SnapshotSink | None = None,
 ) -> tuple[EmbeddedStore, list[StepReport]]:
-    """Load ontology, RDF files and build steps into a fresh store (nothing is written)."""
+    """Load ontology, RDF files and build steps into a fresh store (nothing is written but what the
+    steps copy into ``snapshot``)."""
     store = EmbeddedStore()
     reports: list[StepReport] = []
     t0 = time.perf_counter()
@@ -124,7 +139,7 @@ def assemble(
         store.load_file(f, graph=graph_iri(f.relative_to(data_dir).as_posix()))
     reports.append(StepReport("load RDF files", time.perf_counter() - t0, {"files": len(files), "quads": len(store)}))
     for step in BUILD_STEPS if steps is None else steps:
-        reports.append(step(Path(data_dir), Path(out_dir), store))
+        reports.append(step(Path(data_dir), Path(out_dir), store, snapshot=snapshot))
     return store, reports
 
 
@@ -142,24 +157,33 @@ def build_graph(
     :class:`~graphkit.errors.ParseError` on a broken RDF file; in both cases nothing is written
     except ``out/validation.txt`` for violations.
 
-    Once the graph is assembled, three jobs share the two cores: SHACL validation and the headline
-    queries each in a forked child process (queries hold the GIL), and the snapshot written to a
-    temporary file by a thread (pyoxigraph releases the GIL). The snapshot and the query results are
-    put in place only when the graph conforms.
+    The snapshot is written while the graph loads: the world step copies its chunks into it as they
+    load, and the other graphs follow from the store (:mod:`graphkit.snapshot_sink`); a build whose
+    steps stream nothing dumps the store instead, in a thread beside the checks (pyoxigraph releases
+    the GIL). Once the graph is assembled, SHACL validation and the headline queries each run in a
+    forked child process (queries hold the GIL). The snapshot and the query results are put in place
+    only when the graph conforms.
     """
     out = Path(out_dir)
-    store, reports = assemble(data_dir, out, steps=steps, show_progress=show_progress)
-    t0 = time.perf_counter()
-    jobs: list[tuple[Callable[..., object], tuple[EmbeddedStore]]] = [(headline_results, (store,))]
-    if validate:
-        jobs.append((timed_validation, (store,)))
-    children = in_forked_processes(jobs)
     with staged_file(out / SNAPSHOT_NAME) as staged:
-        dumping = in_thread(store.write_file, staged, "nq")
+        with staged.open("wb") as file:
+            sink = SnapshotSink(file)
+            store, reports = assemble(data_dir, out, steps=steps, show_progress=show_progress, snapshot=sink)
+            t0 = time.perf_counter()
+            if sink.streamed:
+                sink.finish(store)  # before the fork: nothing left in the file's buffer to inherit
+        jobs: list[tuple[Callable[..., object], tuple[EmbeddedStore]]] = [(headline_results, (store,))]
+        if validate:
+            jobs.append((timed_validation, (store,)))
+        children = in_forked_processes(jobs)
         graphs = graph_sizes(store)
+        complete = bool(sink.streamed) and sink.quads == sum(graphs.values())
+        # no step streamed its graph, or a streamed chunk held a triple twice: the store is the truth
+        dumping = None if complete else in_thread(store.write_file, staged, "nq")
         report, seconds = children[1].result() if validate else (None, 0.0)
         headline = children[0].result()
-        dumping.result()
+        if dumping is not None:
+            dumping.result()
         if report is not None:
             reports.append(StepReport("validate (SHACL)", seconds, {"violations": len(report.violations)}))
             if not report.conforms:
@@ -171,7 +195,7 @@ def build_graph(
                 )
     snapshot = out / SNAPSHOT_NAME
     outputs = [snapshot] + [write_text_atomic(out / "queries" / f"{name}.csv", text) for name, text in headline.items()]
-    reports.append(StepReport("SHACL + queries + snapshot", time.perf_counter() - t0, {"files": len(outputs)}))
+    reports.append(StepReport("SHACL + queries", time.perf_counter() - t0, {"files": len(outputs)}))
     # every quad is in one named graph: their sum is len(store), without a second count of the store
     result = BuildReport(snapshot, sum(graphs.values()), graphs, reports, True, 0, outputs)
     summary_path = out / "build.json"

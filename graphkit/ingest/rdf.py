@@ -198,6 +198,7 @@ class WorldWriter:
             yield "\n".join(lines) + "\n"
         # countries
         country_iri: dict[str, str] = {}
+        country_lines: dict[str, set[str]] = {}  # a place that is a country (Monaco) repeats none of them
         used_isos = sorted({p.iso for p in world.places.values() if p.iso})
         self.countries = len(used_isos)
         for iso in used_isos:
@@ -214,10 +215,11 @@ class WorldWriter:
             if c.qid:
                 lines.append(f"{node} {nt_iri(str(GK.wikidata))} {nt_iri(str(WD[c.qid]))} .")
             lines.append(f"{node} {derived} {src['dr5hn-csc-wikidata']} .")
+            country_lines[iri] = set(lines)
             yield "\n".join(lines) + "\n"
         # places
         iris = self.iris = place_iris(world)
-        yield from self._places(iris, country_iri, src, a, label, alt, derived)
+        yield from self._places(iris, country_iri, src, a, label, alt, derived, country_lines)
 
     def _places(
         self,
@@ -228,8 +230,10 @@ class WorldWriter:
         label: str,
         alt: str,
         derived: str,
+        country_lines: dict[str, set[str]],
     ) -> Iterator[str]:
-        """One piece per place: its sources, and (unless the graph has it already) its description."""
+        """One piece per place: its sources, and (unless the graph has it already) its description;
+        a place that is a country node written before (``country_lines``) gets only what is new."""
         p_country, p_lat, p_long = nt_iri(str(GK.country)), nt_iri(str(WGS84.lat)), nt_iri(str(WGS84.long))
         p_wd, p_pop, p_in = nt_iri(str(GK.wikidata)), nt_iri(str(GK.population)), nt_iri(str(GK.locatedIn))
         kind_class = {k: nt_iri(str(v)) for k, v in KIND_CLASS.items()}
@@ -256,6 +260,8 @@ class WorldWriter:
                     lines.append(f"{node} {p_pop} {nt_literal(str(p.population), datatype=integer)} .")
                 if p.parent is not None and p.parent in iris:
                     lines.append(f"{node} {p_in} <{iris[p.parent]}> .")
+            if iri in country_lines:
+                lines = [line for line in lines if line not in country_lines[iri]]
             if lines:
                 lines.append("")
                 yield "\n".join(lines)

@@ -30,6 +30,7 @@ from graphkit.ingest.rdf import Emitted, Existing, WorldWriter
 from graphkit.ingest.report import quality_data, write_quality_data
 from graphkit.namespaces import graph_iri
 from graphkit.results import SelectResult
+from graphkit.snapshot_sink import SnapshotSink
 from graphkit.store import EmbeddedStore
 from graphkit.teardown import keep_until_exit
 
@@ -87,18 +88,30 @@ def load_world(data_dir: Path, store: EmbeddedStore) -> tuple[World, Emitted, di
 
 
 def _build_and_load(
-    data_dir: Path, store: EmbeddedStore, while_loading: Callable[[World], T] | None = None
+    data_dir: Path,
+    store: EmbeddedStore,
+    while_loading: Callable[[World], T] | None = None,
+    snapshot: SnapshotSink | None = None,
 ) -> tuple[World, Emitted, dict[str, float], T | None]:
     """Build the world and load it into the store from a background thread, chunk by chunk: the
     places as soon as they are final (while the relations are merged), then the relations; then run
-    ``while_loading(world)`` while the last chunks load (its result is returned last)."""
+    ``while_loading(world)`` while the last chunks load (its result is returned last), and copy
+    every chunk into ``snapshot``, if given, while the store indexes the last ones (the main thread
+    has nothing else to do then)."""
     existing, seed = existing_in_store(store)
     before = len(store)
     writing = 0.0
     writers: list[WorldWriter] = []
     extra: T | None = None
+    graph = str(graph_iri(WORLD_GRAPH))
+    chunks: list[str] = []  # for the snapshot
     # our own escaped N-Triples: parse leniently (no IRI re-validation), which is faster
-    with BackgroundLoader(store.oxigraph, ox.NamedNode(str(graph_iri(WORLD_GRAPH))), lenient=True) as loader:
+    with BackgroundLoader(store.oxigraph, ox.NamedNode(graph), lenient=True) as loader:
+
+        def put(chunk: str) -> None:
+            loader.put(chunk)
+            if snapshot is not None:
+                chunks.append(chunk)
 
         def load_places(partial: World) -> None:
             nonlocal writing
@@ -106,7 +119,7 @@ def _build_and_load(
             it_names = partial.ledger.facts.get("italian-country-label", {})
             writers.append(WorldWriter(partial, existing, country_it_names=it_names))  # type: ignore[arg-type]
             for chunk in writers[0].place_chunks():
-                loader.put(chunk)
+                put(chunk)
             writing += time.thread_time() - t
 
         world = build_world(Path(data_dir) / "sources", seed, places_ready=load_places)
@@ -114,20 +127,27 @@ def _build_and_load(
         writer = writers[0]
         writer.world = world
         for chunk in writer.relation_chunks():
-            loader.put(chunk)
+            put(chunk)
         timings: dict[str, float] = dict(world.ledger.facts.get("timings", {}))  # type: ignore[call-overload]
         timings["rdf text"] = round(writing + time.thread_time() - t, 3)
         timings["load into store"] = 0.0
         if while_loading is not None:
             extra = while_loading(world)
+        if snapshot is not None:
+            for chunk in chunks:
+                snapshot.add_ntriples(chunk, graph)
+            chunks.clear()
     timings["load into store"] = round(loader.seconds, 3)  # CPU seconds of the loading thread
     emitted = writer.emitted()
     emitted.triples = len(store) - before  # distinct triples (the text may repeat one)
     return world, emitted, timings, extra
 
 
-def world_step(data_dir: Path, out_dir: Path, store: EmbeddedStore) -> StepReport:
-    """The build step: load the world and write ``out/quality.{md,json}`` and ``out/rejects.csv``.
+def world_step(
+    data_dir: Path, out_dir: Path, store: EmbeddedStore, *, snapshot: SnapshotSink | None = None
+) -> StepReport:
+    """The build step: load the world and write ``out/quality.{md,json}`` and ``out/rejects.csv``
+    (and the world graph into ``snapshot``, if given).
 
     A data directory without ``sources/`` (a custom graph of RDF files only) has no world to build:
     the step says so in its name and adds nothing. A ``sources/`` folder with a missing or broken file
@@ -136,20 +156,22 @@ def world_step(data_dir: Path, out_dir: Path, store: EmbeddedStore) -> StepRepor
     if not (Path(data_dir) / "sources").is_dir():
         return StepReport("world dataset: skipped, no sources/ folder", 0.0, {})
     with paused_gc():  # the world is let go (or parked) before the collector runs again
-        world, emitted, report = run_world_step(data_dir, out_dir, store)
+        world, emitted, report = run_world_step(data_dir, out_dir, store, snapshot=snapshot)
         keep_until_exit((world, emitted))
         del world, emitted
     return report
 
 
-def run_world_step(data_dir: Path, out_dir: Path, store: EmbeddedStore) -> tuple[World, Emitted, StepReport]:
+def run_world_step(
+    data_dir: Path, out_dir: Path, store: EmbeddedStore, *, snapshot: SnapshotSink | None = None
+) -> tuple[World, Emitted, StepReport]:
     """:func:`world_step`, also returning the merged world and the emitted RDF (for tests and benchmarks)."""
     t0 = time.perf_counter()
     graph = str(graph_iri(WORLD_GRAPH))
     with paused_gc():
         # the report is computed while the store loads the last chunks; its triple count comes after
         world, emitted, timings, q = _build_and_load(
-            data_dir, store, lambda w: quality_data(w, triples=0, graph=graph, timings={})
+            data_dir, store, lambda w: quality_data(w, triples=0, graph=graph, timings={}), snapshot
         )
         assert q is not None
         q["triples"] = emitted.triples
