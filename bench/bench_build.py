@@ -188,7 +188,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
             f"  rdflib Dataset.parse:                      {t_rdf:6.2f} s  → pyoxigraph is {t_rdf / t_ox:5.1f}× faster"
         )
         # The reference: on its machine rdflib parses a ~300k-triple graph in ~10 s and the
-        # whole build must take < 5 s, i.e. at most half of rdflib's parse of the same graph.
+        # whole build must take < 5 s, i.e. at most half of rdflib's parse of 300k triples.
         sample = ntriples_sample(snapshot, REFERENCE_TRIPLES)
         t_ref, _ = timed(lambda: Graph().parse(data=sample, format="nt"))
         print(
@@ -196,9 +196,10 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
             f" {t_ref:6.2f} s"
         )
         print(
-            f"  build / rdflib parse of the same graph = {build_wall:.2f} / {t_rdf:.2f} = {build_wall / t_rdf:4.2f}"
-            f"  (the issue's 5 s against its ~10 s parse: 0.50)"
+            f"  build / rdflib parse of {REFERENCE_TRIPLES:,} triples = {build_wall:.2f} / {t_ref:.2f} ="
+            f" {build_wall / t_ref:4.2f}  (the issue's 5 s against its ~10 s: target ≤ 0.50)"
         )
+        print(f"  build / rdflib parse of the whole graph it builds = {build_wall / t_rdf:4.2f}")
 
     print("\n== queries (rdflib warm = best of runs after a warm-up; ours cold = first run on a fresh store)")
     fresh = open_snapshot(snapshot)

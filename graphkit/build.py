@@ -76,9 +76,9 @@ class BuildReport:
 class BuildStep(Protocol):
     """A build step: given the data directory, the output directory and the store, add to the store.
 
-    A step that loads N-Triples text it wrote itself may also copy it into ``snapshot`` (the
-    snapshot file being written, see :mod:`graphkit.snapshot_sink`); graphs it does not copy there
-    are written from the store at the end.
+    Every step takes the keyword ``snapshot`` (the snapshot file being written, see
+    :mod:`graphkit.snapshot_sink`, or None): a step that loads N-Triples text it wrote itself may
+    copy it there; graphs it does not copy are written from the store at the end.
     """
 
     def __call__(

@@ -41,8 +41,8 @@ from graphkit.store import EmbeddedStore
 class SnapshotSink:
     """The N-Quads snapshot being written: streamed graphs first, then the rest from the store.
 
-    ``quads`` counts the lines written. Use from one thread at a time (the build's loading thread
-    while it loads, then the main thread for :meth:`finish`).
+    ``quads`` counts the lines written. Use from one thread at a time (the build's main thread
+    copies the world's chunks while the store indexes the last ones, then calls :meth:`finish`).
     """
 
     def __init__(self, file: BinaryIO) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -67,8 +68,15 @@ def exit_now(code: int) -> NoReturn:
     """End the process with ``code`` at once: flush stdout and stderr, skip freeing memory.
 
     Only for the command-line entry point, after every file has been written and closed: exit
-    handlers and finalizers do not run.
+    handlers and finalizers do not run. Threads that would keep a normal exit waiting are waited for
+    first: the process pools of :mod:`graphkit.background` shut down without waiting, and their
+    manager thread must still tell the forked workers to stop (else they wait forever as orphans,
+    holding the caller's stdout pipe open).
     """
+    me = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not me and not thread.daemon:
+            thread.join()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import subprocess
 import sys
 import weakref
@@ -61,3 +63,38 @@ def test_build_command_ends_fast_and_complete(tmp_path) -> None:  # type: ignore
     assert proc.stdout.rstrip().endswith(f"wrote {tmp_path / 'build.json'}")
     assert (tmp_path / "build.json").read_text(encoding="utf-8").rstrip().endswith("}")
     assert not list(tmp_path.glob("*.tmp*")) and not list(tmp_path.glob(".*"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is gone, only not yet reaped
+    except FileNotFoundError:
+        return False
+
+
+def test_exit_now_leaves_no_forked_worker_behind(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A command that ends while a forked worker (graphkit.background) still runs, or before the pool
+    has told its workers to stop, leaves no worker behind (waiting forever, holding the output pipe)."""
+    program = (
+        "import multiprocessing, os, time\n"
+        "from graphkit.background import in_forked_processes\n"
+        "from graphkit.teardown import exit_now, keep_until_exit, parking\n"
+        "def slow():\n"
+        "    time.sleep(0.5)\n"
+        "with parking():\n"
+        "    keep_until_exit([1])\n"
+        "    done, running = in_forked_processes([(os.getpid, ()), (slow, ())])\n"
+        "    done.result()\n"
+        "    print(*[p.pid for p in multiprocessing.active_children()])\n"
+        "    exit_now(0)\n"
+    )
+    out = tmp_path / "stdout"
+    with out.open("w") as f:  # not a pipe: a leftover worker must not hang this test
+        subprocess.run([sys.executable, "-c", program], stdout=f, cwd=REPO, timeout=60, check=True)
+    workers = [int(pid) for pid in out.read_text().split()]
+    assert len(workers) == 2
+    leftover = [pid for pid in workers if _alive(pid)]
+    for pid in leftover:
+        os.kill(pid, signal.SIGKILL)
+    assert leftover == []

@@ -974,7 +974,7 @@ def _link_city_parts(places: dict[int, Place], ledger: Ledger) -> None:
             for f in p.folds():
                 by_name[(p.iso, f)].append(p.id)
     for p in places.values():
-        if not p.parent_hint:
+        if not p.parent_hint or p.kind == "country":
             continue
         cands = sorted(set(by_name.get((p.iso, fold(p.parent_hint)), [])))
         if len(cands) == 1 and cands[0] != p.id:

@@ -248,7 +248,7 @@ class WorldWriter:
             if iri not in known:
                 lines.append(f"{node} {a} {kind_class[p.kind]} .")
                 lines.extend(_labels(node, p, label, alt))
-                if p.iso and p.kind != "country":
+                if p.iso:  # a country partner (Morocco) is its own gk:country: found by country code too
                     lines.append(f"{node} {p_country} {country_node[p.iso]} .")
                 xy = p.best_coords()
                 if xy:

@@ -50,7 +50,7 @@ SELECT ?place ?t WHERE {
 }"""
 _Q_PLACE_LABELS = """
 SELECT ?place ?label WHERE {
-  VALUES ?t { gk:Municipality gk:Prefecture gk:Province gk:Region gk:District gk:AdministrativeArea }
+  VALUES ?t { gk:Municipality gk:Prefecture gk:Province gk:Region gk:District gk:AdministrativeArea gk:Country }
   ?place a ?t ; rdfs:label ?label .
 }"""
 _Q_PLACE_ALT = """
