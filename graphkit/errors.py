@@ -14,6 +14,15 @@ class GraphkitError(Exception):
     """Root of all graphkit errors."""
 
 
+def one_line(e: BaseException) -> str:
+    """An exception's message on one line (parsers and stores report over several), for our messages.
+
+    >>> one_line(ValueError("bad token\\n  at line 3"))
+    'bad token at line 3'
+    """
+    return " ".join(str(e).split())
+
+
 class InputError(GraphkitError):
     """Bad input from the user: a missing file, a malformed RDF/CSV file, a bad parameter."""
 

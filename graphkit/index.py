@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graphkit.errors import ParseError, StoreError
+from graphkit.errors import ParseError, StoreError, one_line
 from graphkit.store import EmbeddedStore
 
 #: Bump when the layout of the index directory or the marker changes: older indexes become stale.
@@ -127,7 +127,7 @@ def build_index(snapshot: str | Path, index_dir: str | Path | None = None, show_
         try:
             store = ox.Store(str(tmp / STORE_DIR_NAME))
         except OSError as e:
-            raise StoreError(f"cannot create the index in {tmp}: {' '.join(str(e).split())}") from None
+            raise StoreError(f"cannot create the index in {tmp}: {one_line(e)}") from None
         try:
             with _source(snap, show_progress) as source:
                 store.bulk_load(format=ox.RdfFormat.N_QUADS, lenient=True, **source)  # our own escaped N-Quads
@@ -135,9 +135,9 @@ def build_index(snapshot: str | Path, index_dir: str | Path | None = None, show_
             store.optimize()
             quads = len(store)
         except SyntaxError as e:
-            raise ParseError(f"{snap}: not valid N-Quads: {' '.join(str(e).split())}") from None
+            raise ParseError(f"{snap}: not valid N-Quads: {one_line(e)}") from None
         except (OSError, ValueError) as e:
-            raise StoreError(f"could not build the index in {tmp}: {' '.join(str(e).split())}") from None
+            raise StoreError(f"could not build the index in {tmp}: {one_line(e)}") from None
         finally:
             del store  # closes the database (and releases its lock) before the directory is renamed
         if _stamp(snap.stat()) != _stamp(before):
@@ -212,7 +212,7 @@ def open_index(snapshot: str | Path, index_dir: str | Path | None = None, *, che
         store = ox.Store.read_only(str(status.path / STORE_DIR_NAME))
     except OSError as e:
         raise StoreError(
-            f"{status.path}: cannot open the index ({' '.join(str(e).split())}); run `graphkit index` to rebuild it"
+            f"{status.path}: cannot open the index ({one_line(e)}); run `graphkit index` to rebuild it"
         ) from None
     return EmbeddedStore.from_oxigraph(store, read_only=True, name=f"the index {status.path}")
 

@@ -40,7 +40,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graphkit.errors import InputError, ParseError, QueryError, StoreError
+from graphkit.errors import InputError, ParseError, QueryError, StoreError, one_line
 from graphkit.fileio import QUAD_FORMATS, check_rdf_format, rdf_format_for
 from graphkit.namespaces import sparql_prefixes
 from graphkit.results import AskResult, GraphResult, QueryResult, SelectResult
@@ -324,7 +324,7 @@ def _body(e: urllib.error.HTTPError) -> str:
 
 
 def _short(e: BaseException, limit: int = 300) -> str:
-    text = " ".join(str(e).split())
+    text = one_line(e)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

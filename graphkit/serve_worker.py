@@ -23,6 +23,8 @@ import sys
 from multiprocessing.connection import Connection
 from typing import Any
 
+from graphkit.errors import one_line
+
 #: Result formats for SELECT/ASK: key → (pyoxigraph format name, media type).
 RESULT_FORMATS: dict[str, tuple[str, str]] = {
     "json": ("JSON", "application/sparql-results+json"),
@@ -97,9 +99,9 @@ def run_one(
             name, media = RESULT_FORMATS.get(fmt, RESULT_FORMATS["json"])
             body = result.serialize(format=getattr(ox.QueryResultsFormat, name))
     except SyntaxError as e:
-        return ("syntax", " ".join(str(e).split()))
+        return ("syntax", one_line(e))
     except Exception as e:  # noqa: BLE001 - evaluation errors go back to the client as a 500
-        return ("error", " ".join(str(e).split()))
+        return ("error", one_line(e))
     return ("ok", media, body or b"")
 
 

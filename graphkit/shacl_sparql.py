@@ -50,7 +50,7 @@ from rdflib import namespace as rdfns
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from graphkit.errors import QueryError
+from graphkit.errors import QueryError, one_line
 from graphkit.namespaces import SH, curie
 from graphkit.results import SelectResult
 from graphkit.shacl_shapes import Constraint, Shape, ShapesModel, UnsupportedShapesError
@@ -192,7 +192,7 @@ def _select(store: Store, text: str) -> SelectResult:
     try:
         solutions = raw.query(text, use_default_graph_as_union=True)
     except (SyntaxError, OSError) as e:
-        raise QueryError(f"validation query failed: {' '.join(str(e).split())}") from None
+        raise QueryError(f"validation query failed: {one_line(e)}") from None
     names = tuple(v.value for v in solutions.variables)
     return SelectResult(names, tuple(tuple(_exact(sol[i]) for i in range(len(names))) for sol in solutions))
 

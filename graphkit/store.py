@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from graphkit.errors import InputError, ParseError, QueryError, ReadOnlyStoreError, StoreError
+from graphkit.errors import InputError, ParseError, QueryError, ReadOnlyStoreError, StoreError, one_line
 from graphkit.fileio import QUAD_FORMATS, check_rdf_format, rdf_format_for, staged_file
 from graphkit.namespaces import PREFIXES
 from graphkit.results import AskResult, GraphResult, QueryResult, SelectResult
@@ -148,9 +148,9 @@ class EmbeddedStore:
         try:
             self._store.load(data, format=_OX_FORMATS[fmt], to_graph=to_graph, base_iri=base_iri, lenient=lenient)
         except SyntaxError as e:
-            raise ParseError(f"{source}: not valid {fmt}: {_one_line(e)}") from None
+            raise ParseError(f"{source}: not valid {fmt}: {one_line(e)}") from None
         except (ValueError, OSError) as e:
-            raise ParseError(f"{source}: {_one_line(e)}") from None
+            raise ParseError(f"{source}: {one_line(e)}") from None
 
     def add_graph(self, triples: Graph, graph: URIRef) -> None:
         self._check_writable()
@@ -171,9 +171,9 @@ class EmbeddedStore:
         try:
             result = self._store.query(text, use_default_graph_as_union=union_default_graph, prefixes=PREFIXES)
         except SyntaxError as e:
-            raise QueryError(f"malformed SPARQL query: {_one_line(e)}") from None
+            raise QueryError(f"malformed SPARQL query: {one_line(e)}") from None
         except OSError as e:
-            raise QueryError(f"query failed: {_one_line(e)}") from None
+            raise QueryError(f"query failed: {one_line(e)}") from None
         return convert_oxigraph_result(result)
 
     def graphs(self) -> list[URIRef]:
@@ -237,12 +237,8 @@ def convert_oxigraph_result(result: object) -> QueryResult:
                 tuple((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result)
             )
     except OSError as e:
-        raise QueryError(f"query failed: {_one_line(e)}") from None
+        raise QueryError(f"query failed: {one_line(e)}") from None
     raise QueryError(f"unexpected query result {type(result).__name__}")
-
-
-def _one_line(e: BaseException) -> str:
-    return " ".join(str(e).split())
 
 
 def open_snapshot(path: str | Path) -> EmbeddedStore:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pyoxigraph as ox
 import pytest
 
 from graphkit.background import in_forked_process, in_thread
@@ -42,3 +43,12 @@ def test_snapshot_written_from_a_thread_equals_a_plain_dump(seed_store: Embedded
     threaded = sorted((tmp_path / "threaded.nq").read_text(encoding="utf-8").splitlines())
     plain = sorted((tmp_path / "plain.nq").read_text(encoding="utf-8").splitlines())
     assert len(threaded) == len(seed_store) and threaded == plain
+    # and it holds the store's quads: reloaded, the same (blank-node labels aside)
+    reloaded = ox.Store()
+    reloaded.load(path=str(tmp_path / "threaded.nq"), format=ox.RdfFormat.N_QUADS)
+
+    def named(store: ox.Store) -> set[str]:
+        blank = ox.BlankNode
+        return {str(q) for q in store if not isinstance(q.subject, blank) and not isinstance(q.object, blank)}
+
+    assert named(reloaded) == named(seed_store.oxigraph) != set()

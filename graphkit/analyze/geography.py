@@ -26,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit.geodesy import EARTH_RADIUS_KM, haversine_km  # noqa: F401 - re-exported
+from graphkit.geodesy import haversine_km
 
 
 def _coords(G: nx.Graph, u: Any) -> tuple[float, float] | None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from graphkit.store import EmbeddedStore
+if TYPE_CHECKING:  # the store (rdflib, pyoxigraph) loads with the commands that use it, not at start-up
+    from graphkit.store import EmbeddedStore
 
 GRAPH_OPTION = click.option(
     "--graph",

@@ -92,7 +92,7 @@ def validate(graph_files: tuple[Path, ...], out_dir: Path, engine: str, limit: i
     type=click.Choice(["table", "csv", "tsv", "json", "sparql-json"]),
     help="Output format.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@OUTPUT_OPTION
 @click.option("--endpoint", help="Run it on this SPARQL 1.1 endpoint (e.g. http://localhost:7878/sparql) instead.")
 @GRAPH_OPTION
 @OUT_OPTION

@@ -166,7 +166,7 @@ def wikidata_quickstatements(
     offline,
     output,
     sources,
-    graph_files,  # type: ignore[no-untyped-def]
+    graph_files,
     out_dir,
 ) -> None:
     """Write QuickStatements v1 commands for the P190 claims Wikidata lacks (both directions, P580 with

@@ -42,7 +42,6 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     ),
 )
 _KIND_RES = tuple((k, re.compile(rf"(?<![\w-])(?:{w})(?![\w])", re.IGNORECASE)) for k, w in _KIND_WORDS)
-_ANY_KIND = re.compile("|".join(f"(?:{w})" for _, w in _KIND_WORDS), re.IGNORECASE)
 #: Words in a disambiguator that name the *kind* of place, not a parent place.
 _TYPE_HINT = re.compile(
     r"^(?:rural |urban |urban-rural )?(?:gmina|commune|municipality|city|town|village|district|county|"
@@ -50,8 +49,6 @@ _TYPE_HINT = re.compile(
     r"metropolitan city|municipal unit|community)$",
     re.IGNORECASE,
 )
-_MUNICIPAL_HINT = re.compile(r"gmina|commune|municipality|city|town|village|community|municipal unit", re.IGNORECASE)
-_DISTRICT_HINT = re.compile(r"district|county", re.IGNORECASE)
 
 
 class _Words:
@@ -80,8 +77,8 @@ class _Words:
 
 
 _ANY_KIND_WORD = _Words("|".join(w for _, w in _KIND_WORDS))
-_MUNICIPAL_HINT_WORD = _Words(_MUNICIPAL_HINT.pattern)
-_DISTRICT_HINT_WORD = _Words(_DISTRICT_HINT.pattern)
+_MUNICIPAL_HINT_WORD = _Words("gmina|commune|municipality|city|town|village|community|municipal unit")
+_DISTRICT_HINT_WORD = _Words("district|county")
 
 
 _SPACES = re.compile(r"\s+")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graphkit.geodesy import haversine_km
 from graphkit.ingest import dr5hn, eurocities, hekman, l3viathan, yuboski
 from graphkit.ingest.clean import (
     classify_kind,
@@ -30,7 +31,6 @@ from graphkit.ingest.clean import (
     normalize_unicode,
 )
 from graphkit.ingest.countries import CountryTable, fold
-from graphkit.ingest.geo import haversine_km
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.mentions import Assertion, Mention, MentionFactory, hekman_assertions, yuboski_assertions
 from graphkit.ingest.prefetch import Job, Prefetch

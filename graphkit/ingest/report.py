@@ -182,11 +182,6 @@ def rejects_csv(world: World) -> str:
     return buf.getvalue()
 
 
-def write_quality(world: World, out_dir: Path, *, triples: int, graph: str, timings: dict[str, float]) -> list[Path]:
-    """Write ``quality.json``, ``quality.md`` and ``rejects.csv`` into ``out_dir`` (atomically)."""
-    return write_quality_data(quality_data(world, triples=triples, graph=graph, timings=timings), world, out_dir)
-
-
 def write_quality_data(q: dict[str, Any], world: World, out_dir: Path) -> list[Path]:
     """Write the report ``q`` (from :func:`quality_data`) and the world's rejects into ``out_dir``."""
     return [

@@ -81,18 +81,12 @@ def existing_in_store(store: EmbeddedStore) -> tuple[Existing, dict[str, dict[st
     return existing, seed
 
 
-def load_world(data_dir: Path, store: EmbeddedStore) -> tuple[World, Emitted, dict[str, float]]:
-    """Build the world from ``data_dir/sources`` and load it into ``store`` (graph ``graph/world``)."""
-    world, emitted, timings, _ = _build_and_load(data_dir, store)
-    return world, emitted, timings
-
-
 def _build_and_load(
     data_dir: Path,
     store: EmbeddedStore,
-    while_loading: Callable[[World], T] | None = None,
+    while_loading: Callable[[World], T],
     snapshot: SnapshotSink | None = None,
-) -> tuple[World, Emitted, dict[str, float], T | None]:
+) -> tuple[World, Emitted, dict[str, float], T]:
     """Build the world and load it into the store from a background thread, chunk by chunk: the
     places as soon as they are final (while the relations are merged), then the relations; then run
     ``while_loading(world)`` while the last chunks load (its result is returned last), and copy
@@ -101,8 +95,7 @@ def _build_and_load(
     existing, seed = existing_in_store(store)
     before = len(store)
     writing = 0.0
-    writers: list[WorldWriter] = []
-    extra: T | None = None
+    writer: WorldWriter | None = None
     graph = str(graph_iri(WORLD_GRAPH))
     chunks: list[str] = []  # for the snapshot
     # our own escaped N-Triples: parse leniently (no IRI re-validation), which is faster
@@ -113,26 +106,24 @@ def _build_and_load(
             if snapshot is not None:
                 chunks.append(chunk)
 
-        def load_places(partial: World) -> None:
-            nonlocal writing
+        def load_places(partial: World) -> None:  # partial: the world itself, its relations to come
+            nonlocal writing, writer
             t = time.thread_time()
             it_names = partial.ledger.facts.get("italian-country-label", {})
-            writers.append(WorldWriter(partial, existing, country_it_names=it_names))  # type: ignore[arg-type]
-            for chunk in writers[0].place_chunks():
+            writer = WorldWriter(partial, existing, country_it_names=it_names)  # type: ignore[arg-type]
+            for chunk in writer.place_chunks():
                 put(chunk)
             writing += time.thread_time() - t
 
         world = build_world(Path(data_dir) / "sources", seed, places_ready=load_places)
         t = time.thread_time()
-        writer = writers[0]
-        writer.world = world
+        assert writer is not None and writer.world is world
         for chunk in writer.relation_chunks():
             put(chunk)
         timings: dict[str, float] = dict(world.ledger.facts.get("timings", {}))  # type: ignore[call-overload]
         timings["rdf text"] = round(writing + time.thread_time() - t, 3)
         timings["load into store"] = 0.0
-        if while_loading is not None:
-            extra = while_loading(world)
+        extra = while_loading(world)
         if snapshot is not None:
             for chunk in chunks:
                 snapshot.add_ntriples(chunk, graph)
@@ -173,7 +164,6 @@ def run_world_step(
         world, emitted, timings, q = _build_and_load(
             data_dir, store, lambda w: quality_data(w, triples=0, graph=graph, timings={}), snapshot
         )
-        assert q is not None
         q["triples"] = emitted.triples
         q["timings_cpu_seconds"] = timings
         write_quality_data(q, world, Path(out_dir))

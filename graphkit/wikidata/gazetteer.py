@@ -464,7 +464,6 @@ __all__ = [
     "PlaceEntry",
     "PlaceIndex",
     "build_gazetteer_index",
-    "haversine_km",
     "split_name",
 ]
 split_name = split_name  # re-exported for the doctest above
