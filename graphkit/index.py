@@ -121,7 +121,7 @@ def build_index(snapshot: str | Path, index_dir: str | Path | None = None, show_
     _remove_orphans(target)
     started = time.perf_counter()
     before = snap.stat()
-    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp = _sibling(target, "tmp")
     try:
         tmp.mkdir()
         try:
@@ -203,11 +203,15 @@ def open_index(snapshot: str | Path, index_dir: str | Path | None = None, *, che
 
     With ``check`` (the default) a missing or stale index raises :class:`StoreError`.
     """
-    import pyoxigraph as ox
-
     status = index_status(snapshot, index_dir)
     if check and not status.fresh:
         raise StoreError(status.summary().strip())
+    return _open(status)
+
+
+def _open(status: IndexStatus) -> EmbeddedStore:
+    import pyoxigraph as ox
+
     try:
         store = ox.Store.read_only(str(status.path / STORE_DIR_NAME))
     except OSError as e:
@@ -230,7 +234,7 @@ def open_fresh_index(snapshot: str | Path, *, notify: Callable[[str], None] | No
             notify(f"note: ignoring the stale index {status.path} ({status.reason}); `graphkit index` refreshes it")
         return None
     try:
-        return open_index(snapshot, check=False)
+        return _open(status)
     except StoreError as e:
         if notify is not None:
             notify(f"note: {e}; loading the snapshot instead")
@@ -243,7 +247,7 @@ def remove_index(snapshot: str | Path, index_dir: str | Path | None = None) -> b
     if not target.exists():
         return False
     _check_replaceable(target)
-    trash = target.parent / f".{target.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
+    trash = _sibling(target, "old")
     os.rename(target, trash)
     shutil.rmtree(trash, ignore_errors=True)
     return True
@@ -272,7 +276,7 @@ def _check_replaceable(target: Path) -> None:
 
 def _swap_into_place(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` to ``target``; an existing index is moved aside first and deleted after."""
-    old = target.parent / f".{target.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
+    old = _sibling(target, "old")
     moved = False
     try:
         if target.exists():
@@ -290,6 +294,12 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
         ) from None
     if moved:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _sibling(target: Path, kind: str) -> Path:
+    """A hidden work directory beside ``target`` (``kind`` "tmp": being built, "old": being deleted),
+    named with this process id so that :func:`_remove_orphans` can tell a dead build's leftovers."""
+    return target.parent / f".{target.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def _remove_orphans(target: Path) -> None:

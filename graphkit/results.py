@@ -24,7 +24,7 @@ from typing import Literal as TypingLiteral
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graphkit.errors import InputError
+from graphkit.errors import InputError, QueryError
 from graphkit.namespaces import curie
 
 OutputFormat = TypingLiteral["table", "csv", "tsv", "json", "sparql-json"]
@@ -107,6 +107,17 @@ def python_value(term: Node | None) -> Any:
     if isinstance(term, BNode):
         return "_:" + str(term)
     return str(term)
+
+
+def as_select(result: QueryResult) -> SelectResult:
+    """``result`` as the rows of a SELECT query; :class:`~graphkit.errors.QueryError` if it is not one.
+
+    >>> as_select(SelectResult(("x",), ())).variables
+    ('x',)
+    """
+    if not isinstance(result, SelectResult):
+        raise QueryError(f"expected the rows of a SELECT query, got {type(result).__name__}")
+    return result
 
 
 def render(result: QueryResult, fmt: str = "table") -> str:

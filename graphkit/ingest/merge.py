@@ -579,7 +579,7 @@ def build_world(
 
 #: Names of the :func:`reading_jobs`.
 HEKMAN_COORDINATES, YUBOSKI_ROWS = "hekman coordinates", "yuboski rows"
-L3_NAMES, L3_STATEMENTS = "l3viathan names", "l3viathan statements"
+L3_STATEMENTS = "l3viathan statements"
 GAZETTEERS = "gazetteer entries"
 
 
@@ -588,24 +588,27 @@ def reading_jobs(sources_dir: Path, seed: dict[str, dict[str, object]] | None = 
     it is needed (the main process reads the countries and the pairs themselves: it needs them at once).
 
     The last job also prepares the gazetteer entries (:func:`gazetteer_job`): they depend on no
-    other source, and what their rules did is added to the ledger at their turn."""
+    other source, and what their rules did is added to the ledger at their turn; it returns the
+    Wikidata crawl's labels it used too (read once, for both)."""
     return [
         (HEKMAN_COORDINATES, hekman.read_coordinates, (sources_dir / hekman.SOURCE_ID,)),
         (YUBOSKI_ROWS, yuboski.read_rows, (sources_dir / yuboski.SOURCE_ID,)),
-        (L3_NAMES, l3viathan.read_names, (sources_dir / l3viathan.SOURCE_ID,)),
         (L3_STATEMENTS, l3viathan.read_statements, (sources_dir / l3viathan.SOURCE_ID,)),
         (GAZETTEERS, gazetteer_job, (sources_dir, seed or {})),
     ]
 
 
-def gazetteer_job(sources_dir: Path, seed: dict[str, dict[str, object]]) -> tuple[list[GazetteerEntry], Ledger]:
-    """:func:`gazetteer_entries` from the files alone, with its own ledger (to :meth:`~Ledger.absorb`)."""
+def gazetteer_job(
+    sources_dir: Path, seed: dict[str, dict[str, object]]
+) -> tuple[list[GazetteerEntry], Ledger, dict[str, str]]:
+    """:func:`gazetteer_entries` from the files alone, with its own ledger (to :meth:`~Ledger.absorb`),
+    and the Wikidata crawl's labels (Unicode-normalised) it matched them with."""
     gz = sources_dir / dr5hn.SOURCE_ID
     states = dr5hn.read_states(gz)
     table = CountryTable.from_rows(dr5hn.read_countries(gz), states)
     l3_names = _l3_names(l3viathan.read_names(sources_dir / l3viathan.SOURCE_ID))
     ledger = Ledger()
-    return gazetteer_entries(sources_dir, table, l3_names, ledger, seed, states=states), ledger
+    return gazetteer_entries(sources_dir, table, l3_names, ledger, seed, states=states), ledger, l3_names
 
 
 def _l3_names(raw_names: dict[str, str]) -> dict[str, str]:
@@ -647,13 +650,12 @@ def _build_world(
     _fold_unions(places, uf)
     lap("places")
 
-    l3_names = _l3_names(raw.get(L3_NAMES))
     statements: list[tuple[str, str, int]] = raw.get(L3_STATEMENTS)
     ledger.rows_read[l3viathan.SOURCE_ID] = len(statements)
     repeated = len(statements) - len({(a, b) for a, b, _ in statements})
     if repeated:
         ledger.count(f"same-row-repeated-{l3viathan.SOURCE_ID}", n=repeated)
-    entries, gazetteer_ledger = raw.get(GAZETTEERS)
+    entries, gazetteer_ledger, l3_names = raw.get(GAZETTEERS)
     ledger.absorb(gazetteer_ledger)
     fixed = attach_gazetteers(places, uf, entries, ledger)
     lap("gazetteers")
@@ -873,66 +875,48 @@ def _relations(
     rels: dict[tuple[int, int], Relation] = {}
     repeats: Counter[str] = Counter()
 
-    def add(source: str, a: int, b: int, where: object, item: object) -> None:
-        if a == b:
-            ledger.count("self-pair-dropped", item, _label(places[a]))
-            ledger.reject(
-                source, str(where), str(item), "self-pair", f"both names are the same place ({_label(places[a])})"
-            )
-            return
+    def add(source: str, a: int, b: int, where: object, row: Assertion | tuple[str, str]) -> None:
+        """Add the pair as ``source`` states it (``row``, at ``where``: shown only for a self-pair or a repeat)."""
         key = (a, b) if a < b else (b, a)
         r = rels.get(key)
+        if r is None and a != b:
+            rels[key] = Relation(key[0], key[1], {source}, {a})
+            return
         if r is None:
-            r = rels[key] = Relation(key[0], key[1], {source}, {a})
+            item = _row_text(row)
+            ledger.count("self-pair-dropped", item, _label(places[a]))
+            ledger.reject(source, str(where), item, "self-pair", f"both names are the same place ({_label(places[a])})")
             return
         if source in r.sources:
             if repeats[source] < 6:
                 ledger.count(
-                    f"duplicate-pair-merged-{source}", item, f"{_label(places[key[0]])} – {_label(places[key[1]])}"
+                    f"duplicate-pair-merged-{source}",
+                    _row_text(row),
+                    f"{_label(places[key[0]])} – {_label(places[key[1]])}",
                 )
             repeats[source] += 1
         r.sources.add(source)
         r.listed_by.add(a)
 
-    def add_fast(source: str, a: int, b: int) -> bool:
-        """:func:`add` for the common cases (a new pair; a known pair, new source); False: use :func:`add`."""
-        key = (a, b) if a < b else (b, a)
-        r = rels.get(key)
-        if r is None:
-            if a == b:
-                return False
-            rels[key] = Relation(key[0], key[1], {source}, {a})
-            return True
-        if source in r.sources:
-            return False
-        r.sources.add(source)
-        r.listed_by.add(a)
-        return True
-
     find = uf.find
     for asr in assertions:
         pa, pb = owner.get(id(asr.lister)), owner.get(id(asr.partner))
         if pa is None or pb is None:
-            ledger.reject(
-                asr.source,
-                asr.where,
-                f"{asr.lister.raw} – {asr.partner.raw}",
-                "relation-dropped",
-                "a party could not be placed",
-            )
+            ledger.reject(asr.source, asr.where, _row_text(asr), "relation-dropped", "a party could not be placed")
             continue
-        a, b = find(pa), find(pb)
-        if not add_fast(asr.source, a, b):
-            add(asr.source, a, b, asr.where, f"{asr.lister.raw} – {asr.partner.raw}")
+        add(asr.source, find(pa), find(pb), asr.where, asr)
     l3 = l3viathan.SOURCE_ID
     for s, d, line in statements:
-        a, b = p_of_qid[s], p_of_qid[d]
-        if not add_fast(l3, a, b):
-            add(l3, a, b, line, (s, d))
+        add(l3, p_of_qid[s], p_of_qid[d], line, (s, d))
     for source, n in repeats.items():
         if n > 6:
             ledger.count(f"duplicate-pair-merged-{source}", n=n - 6)
     return list(rels.values())
+
+
+def _row_text(row: Assertion | tuple[str, str]) -> str:
+    """A source row for the report: "Lister – Partner" as written, or the (QID, QID) of a P190 statement."""
+    return f"{row.lister.raw} – {row.partner.raw}" if isinstance(row, Assertion) else str(row)
 
 
 #: Countries that are a single city (Monaco, Singapore, Vatican City, Gibraltar, Macau, Hong Kong): a

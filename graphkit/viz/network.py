@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from rdflib import Literal
 
 from graphkit.namespaces import PREFIXES, place_iri  # noqa: F401  (place_iri is used in the doctest)
-from graphkit.results import SelectResult
+from graphkit.results import as_select
 from graphkit.store import EmbeddedStore, Store
 from graphkit.viz.safejson import clean_text, fold
 
@@ -101,7 +101,7 @@ def select(store: Store, sparql: str) -> list[tuple[str | Text | None, ...]]:
         ]
     return [
         tuple(None if t is None else Text(str(t), t.language) if getattr(t, "language", None) else str(t) for t in row)  # type: ignore[attr-defined]
-        for row in cast(SelectResult, store.query(sparql)).rows
+        for row in as_select(store.query(sparql)).rows
     ]
 
 
