@@ -1,7 +1,7 @@
 """Time every step of the network analysis in both backends (networkx vs igraph) and print the ratios.
 
 Uses the built graph (out/graph.nq) when it holds at least --min-relations relations, else a
-synthetic world-sized graph (graphkit.analyze.synthetic, ~17.7k municipalities, ~25.9k pairs).
+synthetic world-sized graph (graphkit.synthetic.network, ~17.7k municipalities, ~25.9k pairs).
 networkx is the baseline of each ratio, measured in the same run, in CPU seconds of the process
 (``time.process_time``) so that other jobs sharing the machine do not skew the ratios. Where exact networkx would take
 minutes, the baseline is what a networkx user would run instead, and the table says so:
@@ -49,8 +49,8 @@ def main() -> int:
 
     from graphkit.analyze import centrality, communities, reciprocity, stats
     from graphkit.analyze.projections import listing_graph, load_relations, municipality_graph
-    from graphkit.analyze.synthetic import synthetic_world
-    from graphkit.store import EmbeddedStore
+    from graphkit.store.embedded import EmbeddedStore
+    from graphkit.synthetic.network import synthetic_world
 
     t0 = time.perf_counter()
     store = None
@@ -65,7 +65,7 @@ def main() -> int:
             source = f"{args.graph} ({len(store):,} quads)"
     if store is None:
         store = synthetic_world()
-        source = "synthetic world graph (graphkit.analyze.synthetic, seed 42)"
+        source = "synthetic world graph (graphkit.synthetic.network, seed 42)"
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     data = load_relations(store)

@@ -97,7 +97,7 @@ def build_stages(tmp: Path, runs: int) -> tuple[Path, list[float], list[tuple[st
 
 def ntriples_sample(snapshot: Path, triples: int) -> bytes:
     """The first ``triples`` lines of the snapshot's world graph as N-Triples (the graph term dropped)."""
-    from graphkit.namespaces import graph_iri
+    from graphkit.rdf.namespaces import graph_iri
 
     tail = f" <{graph_iri('world')}> .\n".encode()
     out = []
@@ -143,8 +143,8 @@ def main() -> None:
 
 def run(args: argparse.Namespace, tmp: Path) -> None:
     """Every measurement, with the build's outputs in ``tmp``."""
-    from graphkit.namespaces import place_iri, sparql_prefixes
-    from graphkit.store import open_snapshot
+    from graphkit.rdf.namespaces import place_iri, sparql_prefixes
+    from graphkit.store.embedded import open_snapshot
 
     queries = {**QUERIES, "selective (Assisi)": SELECTIVE.replace("ASSISI", str(place_iri(qid="Q20103")))}
     snapshot, walls, rows = build_stages(tmp, args.build_runs)
@@ -160,7 +160,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
 
     print("\n== load the snapshot")
     t_ox, store = timed(lambda: open_snapshot(snapshot))
-    print(f"  pyoxigraph (graphkit.store.open_snapshot): {t_ox:6.2f} s  ({len(store):,} quads)")
+    print(f"  pyoxigraph (graphkit.store.embedded.open_snapshot): {t_ox:6.2f} s  ({len(store):,} quads)")
     t_rdf = None
     if not args.no_rdflib:
         from rdflib import Dataset, Graph
@@ -204,7 +204,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         print(line)
 
     print("\n== cold `graphkit query` of the aggregate (each a new process, through the real CLI)")
-    # The on-disk index (`graphkit index`, graphkit.index): bulk-load the snapshot once into a persistent
+    # The on-disk index (`graphkit index`, graphkit.store.index): bulk-load the snapshot once into a persistent
     # pyoxigraph store; a new process then opens it read-only instead of loading out/graph.nq into memory.
     query_cmd = [sys.executable, "-m", "graphkit.cli", "query", AGGREGATE, "--out", str(tmp), "--format", "csv"]
     index_cmd = [sys.executable, "-m", "graphkit.cli", "index", "--out", str(tmp)]

@@ -19,10 +19,10 @@ from collections import Counter
 
 from rdflib import Graph
 
-from graphkit.namespaces import graph_iri
-from graphkit.store import EmbeddedStore
-from graphkit.synthetic_world import synthetic_world
-from graphkit.validate import ValidationReport, ensure_ontology, load_shapes, validate_graph, validate_store
+from graphkit.rdf.namespaces import graph_iri
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.synthetic.world import synthetic_world
+from graphkit.validate.validator import ValidationReport, ensure_ontology, load_shapes, validate_graph, validate_store
 
 
 def _key(report: ValidationReport) -> Counter[tuple[str, str, str, str | None, str]]:

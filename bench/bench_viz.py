@@ -11,7 +11,7 @@ on, as pyvis does by default); in the browser, its time until vis-network report
 stabilised (capped at --cap seconds).
 
 Uses the built graph (out/graph.nq) when it holds a world-sized network (>= --min-places
-municipalities), else a synthetic one (graphkit.viz.synthetic: 17,700 municipalities, 25,000
+municipalities), else a synthetic one (graphkit.synthetic.views: 17,700 municipalities, 25,000
 relations). Targets: world written < 2 s and interactive < 5 s; ego (few hundred nodes) < 3 s.
 
     .venv/bin/python bench/bench_viz.py               # out/graph.nq if it has the world, else synthetic
@@ -34,8 +34,8 @@ sys.path.insert(0, str(REPO))
 
 
 def load_graph(args: argparse.Namespace):  # noqa: ANN201
-    from graphkit.store import open_snapshot
-    from graphkit.viz.synthetic import synthetic_world
+    from graphkit.store.embedded import open_snapshot
+    from graphkit.synthetic.views import synthetic_world
 
     if not args.synthetic and args.graph.is_file():
         t0 = time.perf_counter()
@@ -132,7 +132,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=REPO / "out" / "bench" / "viz.json")
     args = parser.parse_args()
 
-    from graphkit.fileio import write_text_atomic
+    from graphkit.rdf.files import write_text_atomic
     from graphkit.viz.municipal import ego_data, world_data
     from graphkit.viz.network import read_network
     from graphkit.viz.render import render_html

@@ -1,6 +1,6 @@
 """Time every catalogue query on a world-sized graph, to choose the headline queries.
 
-The graph is the ontology + the seed + graphkit.synthetic_world (17,000 municipalities, 25,000
+The graph is the ontology + the seed + graphkit.synthetic.world (17,000 municipalities, 25,000
 relations: the shape and size of the world dataset), or a built snapshot with --snapshot out/graph.nq.
 Each query runs with its default parameters; the time is the best of --repeat runs, printed next to
 the time of a baseline whole-graph aggregate (COUNT of relations per type) in the same run, as a ratio.
@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graphkit.build import assemble  # noqa: E402
-from graphkit.catalogue import list_queries, run_named_query  # noqa: E402
-from graphkit.namespaces import graph_iri  # noqa: E402
-from graphkit.store import EmbeddedStore, open_snapshot  # noqa: E402
-from graphkit.synthetic_world import synthetic_world  # noqa: E402
+from graphkit.build.pipeline import assemble  # noqa: E402
+from graphkit.rdf.namespaces import graph_iri  # noqa: E402
+from graphkit.sparql.catalogue import list_queries, run_named_query  # noqa: E402
+from graphkit.store.embedded import EmbeddedStore, open_snapshot  # noqa: E402
+from graphkit.synthetic.world import synthetic_world  # noqa: E402
 
 BASELINE = "SELECT ?t (COUNT(?r) AS ?n) WHERE { ?r a gk:MunicipalRelation ; gk:relationType ?t } GROUP BY ?t"
 

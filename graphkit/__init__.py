@@ -1,8 +1,8 @@
 """graphkit: a knowledge graph of international municipal relations and the toolkit around it.
 
-Modules, one job each: :mod:`graphkit.namespaces` (prefixes, IRIs), :mod:`graphkit.store`
-(embedded store), :mod:`graphkit.build` (build + validate), :mod:`graphkit.catalogue` (named
-queries), :mod:`graphkit.validate` (SHACL), :mod:`graphkit.results` (tables, CSV, JSON).
+Modules, one job each: :mod:`graphkit.rdf.namespaces` (prefixes, IRIs), :mod:`graphkit.store.embedded`
+(embedded store), :mod:`graphkit.build.pipeline` (build + validate), :mod:`graphkit.sparql.catalogue` (named
+queries), :mod:`graphkit.validate.validator` (SHACL), :mod:`graphkit.sparql.results` (tables, CSV, JSON).
 Nothing runs at import.
 
 >>> import graphkit

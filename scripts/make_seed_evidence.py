@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from graphkit.provenance import locate_quote  # noqa: E402
+from graphkit.text.sentences import locate_quote  # noqa: E402
 
 EVENT = "<event/rome-italy-japan-local-government-meeting>"
 REL = "<relation/assisi-koya>"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graphkit.build import assemble
-from graphkit.store import EmbeddedStore
+from graphkit.build.pipeline import assemble
+from graphkit.store.embedded import EmbeddedStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GRAPHKIT_SHARED", REPO.parent / "shared"))
@@ -51,7 +51,7 @@ def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subproc
 def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Seed + the world dataset built once per session from data/sources (graphkit.ingest):
     ``(store, world, emitted, out_dir)``; out_dir holds quality.json/md and rejects.csv."""
-    from graphkit.ingest.step import run_world_step
+    from graphkit.build.world_step import run_world_step
 
     store, _ = assemble(REPO / "data", REPO / "out", steps=())
     out = tmp_path_factory.mktemp("world-out")

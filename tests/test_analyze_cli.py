@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from graphkit.analyze.stats import STAT_KEYS
-from graphkit.graphsource import open_graph
+from graphkit.store.open import open_graph
 
 from .conftest import REPO, run_cli
 

@@ -7,7 +7,7 @@ import pytest
 from graphkit.analyze.edgelist import edge_list_to_store, node_iri, read_edge_list
 from graphkit.analyze.projections import municipality_graph
 from graphkit.errors import InputError, ParseError
-from graphkit.validate import load_ontology, validate_graph
+from graphkit.validate.validator import load_ontology, validate_graph
 
 
 def write(tmp_path, text: str, name: str = "out.test"):

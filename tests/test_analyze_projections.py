@@ -13,9 +13,9 @@ from graphkit.analyze import geography, reciprocity
 from graphkit.analyze.pipeline import Filters, run_analysis
 from graphkit.analyze.projections import country_graph, listing_graph, load_relations, municipality_graph
 from graphkit.analyze.writeback import ANALYSIS_GRAPH, write_back
-from graphkit.catalogue import run_named_query
-from graphkit.graphsource import open_graph
-from graphkit.namespaces import ID
+from graphkit.rdf.namespaces import ID
+from graphkit.sparql.catalogue import run_named_query
+from graphkit.store.open import open_graph
 
 from .conftest import REPO
 

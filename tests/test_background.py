@@ -1,4 +1,4 @@
-"""graphkit.background: work in a thread or a forked child, results and errors handed back."""
+"""graphkit.runtime.forks: work in a thread or a forked child, results and errors handed back."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import os
 import pyoxigraph as ox
 import pytest
 
-from graphkit.background import in_forked_process, in_thread
 from graphkit.errors import InputError
-from graphkit.store import EmbeddedStore
+from graphkit.runtime.forks import in_forked_process, in_thread
+from graphkit.store.embedded import EmbeddedStore
 
 
 def _pid() -> int:

@@ -6,9 +6,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from graphkit.catalogue import Parameter, bind_parameters, convert_parameter, get_query, list_queries
 from graphkit.errors import InputError, ParameterError
-from graphkit.store import EmbeddedStore
+from graphkit.sparql.catalogue import Parameter, bind_parameters, convert_parameter, get_query, list_queries
+from graphkit.store.embedded import EmbeddedStore
 
 QUERIES = list_queries()
 

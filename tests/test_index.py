@@ -1,4 +1,4 @@
-"""The on-disk index (graphkit.index, `graphkit index`): same answers as the in-memory store,
+"""The on-disk index (graphkit.store.index, `graphkit index`): same answers as the in-memory store,
 freshness against the snapshot, atomic builds, read-only, and the CLI using it."""
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from graphkit.build import assemble
-from graphkit.catalogue import run_named_query
+from graphkit.build.pipeline import assemble
 from graphkit.errors import ParseError, ReadOnlyStoreError, StoreError
-from graphkit.graphsource import open_graph
-from graphkit.index import (
+from graphkit.rdf.namespaces import ID, graph_iri, place_iri
+from graphkit.sparql.catalogue import run_named_query
+from graphkit.sparql.results import AskResult, GraphResult, SelectResult
+from graphkit.store.embedded import open_snapshot
+from graphkit.store.index import (
     MARKER_NAME,
     build_index,
     default_index_dir,
@@ -24,9 +26,7 @@ from graphkit.index import (
     open_fresh_index,
     open_index,
 )
-from graphkit.namespaces import ID, graph_iri, place_iri
-from graphkit.results import AskResult, GraphResult, SelectResult
-from graphkit.store import open_snapshot
+from graphkit.store.open import open_graph
 
 from .conftest import REPO, run_cli
 
@@ -204,7 +204,7 @@ def test_interrupted_build_keeps_the_old_index(snapshot, tmp_path, monkeypatch):
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("graphkit.fileio.write_text_atomic", interrupted)
+    monkeypatch.setattr("graphkit.rdf.files.write_text_atomic", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_index(snap)
     assert sorted(p.name for p in snap.parent.iterdir()) == ["graph.nq", "graph.oxigraph"]
@@ -309,7 +309,7 @@ def test_failed_swap_puts_the_old_index_back(snapshot, tmp_path, monkeypatch):
             raise OSError(16, "Device or resource busy")
         real_rename(src, dst)
 
-    monkeypatch.setattr("graphkit.index.os.rename", rename)
+    monkeypatch.setattr("graphkit.store.index.os.rename", rename)
     with pytest.raises(
         StoreError, match=r"could not move the new index into .*graph\.oxigraph \(Device or resource busy\)"
     ):

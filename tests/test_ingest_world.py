@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from graphkit.catalogue import run_named_query
-from graphkit.export_relations import COLUMNS, relations_dataframe
-from graphkit.namespaces import GK, place_iri
-from graphkit.results import SelectResult
+from graphkit.rdf.namespaces import GK, place_iri
+from graphkit.relations.export import COLUMNS, relations_dataframe
+from graphkit.sparql.catalogue import run_named_query
+from graphkit.sparql.results import SelectResult
 from tests.conftest import REPO, run_cli
 
 SOURCES = REPO / "data" / "sources"
@@ -236,7 +236,7 @@ def test_partners_that_are_whole_countries_are_not_municipalities(world) -> None
 
 
 def test_world_graph_conforms_to_the_shapes(world) -> None:
-    from graphkit.validate import validate_store
+    from graphkit.validate.validator import validate_store
 
     report = validate_store(world[0])
     assert report.conforms, report.summary()[:2000]
@@ -327,8 +327,8 @@ def test_every_row_is_accounted_for(world, source) -> None:
 
 
 def test_world_step_is_registered_and_skips_without_sources(tmp_path: Path) -> None:
-    from graphkit.build import BUILD_STEPS, world_dataset_step
-    from graphkit.store import EmbeddedStore
+    from graphkit.build.pipeline import BUILD_STEPS, world_dataset_step
+    from graphkit.store.embedded import EmbeddedStore
 
     assert world_dataset_step in BUILD_STEPS
     report = world_dataset_step(tmp_path, tmp_path, EmbeddedStore())

@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from graphkit.namespaces import GK, VOCAB
 from graphkit.paths import ONTOLOGY_DIR
+from graphkit.rdf.namespaces import GK, VOCAB
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from graphkit.build import load_ontology_into
-from graphkit.catalogue import list_queries, run_named_query
+from graphkit.build.pipeline import load_ontology_into
 from graphkit.errors import ParameterError
-from graphkit.namespaces import GK, ID, RELTYPE, WD, graph_iri
-from graphkit.store import EmbeddedStore
+from graphkit.rdf.namespaces import GK, ID, RELTYPE, WD, graph_iri
+from graphkit.sparql.catalogue import list_queries, run_named_query
+from graphkit.store.embedded import EmbeddedStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cq-world.ttl"
 SOURCE = str(ID["source/"])

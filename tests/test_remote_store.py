@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from rdflib import Literal
 
-from graphkit.build import assemble
-from graphkit.catalogue import run_named_query
+from graphkit.build.pipeline import assemble
 from graphkit.errors import InputError, QueryError, StoreError
-from graphkit.remote_store import RemoteStore, push_snapshot
+from graphkit.sparql.catalogue import run_named_query
+from graphkit.store.remote import RemoteStore, push_snapshot
 
 from .conftest import REPO, run_cli
 from .servers import oxigraph_url  # noqa: F401 - a fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graphkit.provenance import split_sentences
-from graphkit.results import SelectResult
+from graphkit.sparql.results import SelectResult
+from graphkit.text.sentences import split_sentences
 
 GK = "https://w3id.org/graphkit/id/"
 
@@ -187,6 +187,6 @@ def _iri(local: str):
 
 
 def _curie(c: str):
-    from graphkit.namespaces import expand
+    from graphkit.rdf.namespaces import expand
 
     return expand(c)

@@ -19,11 +19,11 @@ import pytest
 from rdflib import Graph, Literal
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, SPARQLWrapper
 
-from graphkit.catalogue import bind_parameters, get_query, run_named_query
 from graphkit.errors import QueryError
-from graphkit.namespaces import ID, graph_iri, sparql_prefixes
-from graphkit.remote_store import RemoteStore
-from graphkit.sparql_text import bind_values
+from graphkit.rdf.namespaces import ID, graph_iri, sparql_prefixes
+from graphkit.sparql.binding import bind_values
+from graphkit.sparql.catalogue import bind_parameters, get_query, run_named_query
+from graphkit.store.remote import RemoteStore
 
 from .conftest import REPO
 from .servers import free_port, stop, wait_http
@@ -366,7 +366,7 @@ def test_query_page_runs_a_catalogue_query_in_headless_chromium_without_leaving_
 
 
 def test_a_query_past_the_memory_limit_stops_its_worker_not_the_machine(seed_store):
-    from graphkit.serve import make_server
+    from graphkit.server.app import make_server
 
     server = make_server(seed_store, port=0, timeout=30, workers=1, memory_limit_mb=400)
     try:

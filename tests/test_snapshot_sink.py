@@ -1,4 +1,4 @@
-"""The snapshot written while the graph loads (graphkit.snapshot_sink) holds exactly the store."""
+"""The snapshot written while the graph loads (graphkit.build.snapshot) holds exactly the store."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 
-from graphkit.build import StepReport, build_graph
-from graphkit.snapshot_sink import SnapshotSink
-from graphkit.store import EmbeddedStore
+from graphkit.build.pipeline import StepReport, build_graph
+from graphkit.build.snapshot import SnapshotSink
+from graphkit.store.embedded import EmbeddedStore
 
 from .conftest import REPO
 

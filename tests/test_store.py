@@ -1,5 +1,5 @@
 """The store interface, on both backends: the embedded pyoxigraph store and a remote SPARQL 1.1
-endpoint (a real `oxigraph serve` on loopback) through graphkit.remote_store. Formats, named graphs,
+endpoint (a real `oxigraph serve` on loopback) through graphkit.store.remote. Formats, named graphs,
 dumps, query kinds and safe parameter binding must behave the same."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from rdflib import Literal, URIRef
 
 from graphkit.errors import ParameterError, ParseError, QueryError
-from graphkit.remote_store import RemoteStore
-from graphkit.results import AskResult, GraphResult, SelectResult
-from graphkit.store import EmbeddedStore
+from graphkit.sparql.results import AskResult, GraphResult, SelectResult
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.store.remote import RemoteStore
 
 from .servers import oxigraph_url  # noqa: F401 - a fixture
 

@@ -1,4 +1,4 @@
-"""graphkit.teardown: parked objects live until the process ends; exit_now loses no output."""
+"""graphkit.runtime.teardown: parked objects live until the process ends; exit_now loses no output."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import sys
 import weakref
 
-from graphkit.teardown import keep_until_exit, parking
+from graphkit.runtime.teardown import keep_until_exit, parking
 
 from .conftest import REPO, run_cli
 
@@ -41,7 +41,7 @@ def test_parked_object_lives_until_the_block_ends_and_the_collector_is_restored(
 def test_exit_now_flushes_unterminated_output_and_keeps_the_exit_code() -> None:
     program = (
         "import sys\n"
-        "from graphkit.teardown import exit_now, keep_until_exit, parking\n"
+        "from graphkit.runtime.teardown import exit_now, keep_until_exit, parking\n"
         "with parking():\n"
         "    keep_until_exit(list(range(100000)))\n"
         "    sys.stdout.write('Built 3 triples; no newline')\n"
@@ -74,12 +74,12 @@ def _alive(pid: int) -> bool:
 
 
 def test_exit_now_leaves_no_forked_worker_behind(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A command that ends while a forked worker (graphkit.background) still runs, or before the pool
+    """A command that ends while a forked worker (graphkit.runtime.forks) still runs, or before the pool
     has told its workers to stop, leaves no worker behind (waiting forever, holding the output pipe)."""
     program = (
         "import multiprocessing, os, time\n"
-        "from graphkit.background import in_forked_processes\n"
-        "from graphkit.teardown import exit_now, keep_until_exit, parking\n"
+        "from graphkit.runtime.forks import in_forked_processes\n"
+        "from graphkit.runtime.teardown import exit_now, keep_until_exit, parking\n"
         "def slow():\n"
         "    time.sleep(0.5)\n"
         "with parking():\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from graphkit.validate import load_ontology, validate_graph
+from graphkit.validate.validator import load_ontology, validate_graph
 
 from .conftest import REPO
 

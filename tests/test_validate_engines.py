@@ -12,12 +12,12 @@ from collections import Counter
 import pytest
 from rdflib import Graph
 
-from graphkit import shacl_sparql
-from graphkit.namespaces import graph_iri
-from graphkit.shacl_shapes import UnsupportedShapesError
-from graphkit.store import EmbeddedStore
-from graphkit.synthetic_world import synthetic_world
-from graphkit.validate import ValidationReport, Violation, validate_graph, validate_store
+from graphkit.rdf.namespaces import graph_iri
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.synthetic.world import synthetic_world
+from graphkit.validate import sparql_engine as shacl_sparql
+from graphkit.validate.shapes import UnsupportedShapesError
+from graphkit.validate.validator import ValidationReport, Violation, validate_graph, validate_store
 
 from .test_validate import BROKEN_RELATIONS, PREFIXES
 
@@ -84,7 +84,7 @@ def test_mid_size_generated_graph_agrees():
     store = EmbeddedStore()
     store.load_data(synthetic_world(places=1500, relations=3000, countries=40, seed=7, broken=0.02), "nt",
                     graph=graph_iri("synthetic"))  # fmt: skip
-    from graphkit.validate import ensure_ontology
+    from graphkit.validate.validator import ensure_ontology
 
     ensure_ontology(store)
     sparql = validate_store(store, engine="sparql")
@@ -98,7 +98,7 @@ def test_mid_size_generated_graph_agrees():
 
 @pytest.fixture(scope="module")
 def ontology_graph() -> Graph:
-    from graphkit.validate import load_ontology
+    from graphkit.validate.validator import load_ontology
 
     return load_ontology()
 
@@ -410,7 +410,7 @@ def test_summary_groups_by_rule_and_caps_the_listing():
     store = EmbeddedStore()
     store.load_data(synthetic_world(places=300, relations=400, countries=10, seed=3, broken=0.5), "nt",
                     graph=graph_iri("synthetic"))  # fmt: skip
-    from graphkit.validate import ensure_ontology
+    from graphkit.validate.validator import ensure_ontology
 
     ensure_ontology(store)
     report = validate_store(store)
@@ -453,7 +453,7 @@ def test_cli_engine_and_limit(tmp_path):
 def test_failed_build_writes_every_violation(tmp_path):
     import shutil
 
-    from graphkit.build import build_graph
+    from graphkit.build.pipeline import build_graph
     from graphkit.errors import ValidationError
 
     from .conftest import REPO

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from graphkit.graphsource import open_graph
+from graphkit.store.open import open_graph
+from graphkit.synthetic.views import synthetic_world
 from graphkit.viz import country_view, ego_view, knowledge_view, world_view
-from graphkit.viz.synthetic import synthetic_world
 
 from .conftest import REPO
 

@@ -13,8 +13,9 @@ import re
 import pytest
 
 from graphkit.errors import InputError
-from graphkit.graphsource import open_graph
-from graphkit.namespaces import place_iri
+from graphkit.rdf.namespaces import place_iri
+from graphkit.store.open import open_graph
+from graphkit.synthetic.views import synthetic_world
 from graphkit.viz import (
     AmbiguousNameError,
     NameNotFoundError,
@@ -27,7 +28,6 @@ from graphkit.viz import (
 from graphkit.viz.layout import geo_xy
 from graphkit.viz.render import render_html
 from graphkit.viz.safejson import fold, script_json
-from graphkit.viz.synthetic import synthetic_world
 
 from .conftest import REPO, run_cli
 

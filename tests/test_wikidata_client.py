@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from graphkit.namespaces import WD
+from graphkit.rdf.namespaces import WD
 from graphkit.wikidata.client import (
     ClientConfig,
     UserAgentError,

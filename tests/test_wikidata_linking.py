@@ -10,10 +10,10 @@ from rdflib import Graph, Literal
 from rdflib import namespace as rdfns
 from rdflib.namespace import PROV, RDF
 
-from graphkit.build import assemble
+from graphkit.build.pipeline import assemble
 from graphkit.errors import InputError
-from graphkit.namespaces import GK, ID, WD
-from graphkit.validate import load_ontology, validate_graph
+from graphkit.rdf.namespaces import GK, ID, WD
+from graphkit.validate.validator import load_ontology, validate_graph
 from graphkit.wikidata.linking import (
     apply_review,
     link_graph,

@@ -11,10 +11,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, PROV, RDF, RDFS
 
-from graphkit.build import assemble
-from graphkit.namespaces import GK, ID, WGS84
-from graphkit.store import EmbeddedStore
-from graphkit.validate import load_ontology, validate_graph
+from graphkit.build.pipeline import assemble
+from graphkit.rdf.namespaces import GK, ID, WGS84
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.validate.validator import load_ontology, validate_graph
 from graphkit.wikidata.client import ClientConfig, WikidataClient
 from graphkit.wikidata.compare import (
     COMPARISON_GRAPH,

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from graphkit.build import assemble
+from graphkit.build.pipeline import assemble
 from graphkit.wikidata.recon_api import PLACE_SPACE, ReconciliationService
 
 from .conftest import REPO
@@ -115,7 +115,7 @@ def test_http_handler(service):
 
 
 def test_reconcile_route_in_graphkit_serve(store):
-    from graphkit.serve import make_server
+    from graphkit.server.app import make_server
 
     server = make_server(store, port=0, workers=1, timeout=20)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphkit.namespaces import GK, ID, WD
+from graphkit.rdf.namespaces import GK, ID, WD
 from graphkit.wikidata.evaluate import eurocities_sample, evaluate, evaluate_shipped
 from graphkit.wikidata.gazetteer import (
     EUROCITIES_SOURCE,

@@ -13,12 +13,12 @@ One module per job:
 - :mod:`~graphkit.analyze.pipeline` runs everything with timings, :mod:`~graphkit.analyze.report`
   writes the Markdown/HTML report with plots, :mod:`~graphkit.analyze.writeback` puts degree,
   betweenness and community back into the KG as a named graph;
-- :mod:`~graphkit.analyze.synthetic`: a world-sized synthetic KG for benchmarks.
+- :mod:`~graphkit.synthetic.network`: a world-sized synthetic KG for benchmarks.
 
 networkx graphs are what users get back; every function takes the graph first.
 
 >>> from graphkit.analyze import municipality_graph, network_stats
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> G = municipality_graph(open_graph(["data/seed/assisi-koya.ttl"]))
 >>> network_stats(G).as_dict()["edges"]
 1

@@ -36,8 +36,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from graphkit.errors import InputError, ParseError
-from graphkit.namespaces import GK, ID, RELTYPE, graph_iri, slugify
-from graphkit.store import EmbeddedStore
+from graphkit.rdf.namespaces import GK, ID, RELTYPE, graph_iri, slugify
+from graphkit.store.embedded import EmbeddedStore
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 

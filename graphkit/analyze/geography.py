@@ -26,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit.geodesy import haversine_km
+from graphkit.places.geodesy import haversine_km
 
 
 def _coords(G: nx.Graph, u: Any) -> tuple[float, float] | None:

@@ -5,7 +5,7 @@ centralities with top-N tables, Louvain communities, reciprocity and triads, par
 country homophily and mixing, population assortativity. The result keeps the networkx graphs and
 the per-node scores (for :mod:`graphkit.analyze.writeback`) and renders as JSON.
 
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> result = run_analysis(open_graph(["data/seed/assisi-koya.ttl"]), top=3)
 >>> result.stats.edges, [row["label"] for row in result.centrality["degree"]]
 (1, ['Assisi', 'Kōya'])
@@ -26,8 +26,8 @@ from graphkit.analyze import centrality, communities, geography, reciprocity
 from graphkit.analyze.backend import resolve
 from graphkit.analyze.projections import RelationData, country_graph, listing_graph, load_relations, municipality_graph
 from graphkit.analyze.stats import NetworkStats, PowerLawFit, degree_histogram, network_stats, tail_power_law
-from graphkit.progress import progress
-from graphkit.store import Store
+from graphkit.runtime.progress import progress
+from graphkit.store.embedded import Store
 
 T = TypeVar("T")
 #: Number of progress ticks of :func:`run_analysis` (one per timed step).

@@ -20,7 +20,7 @@ them), ``region`` (at least one party located, transitively through ``gk:located
 place). Parties that are not municipalities (regions, prefectures, ...) are left out unless
 ``include_areas=True``. A relation with more than two parties links every pair of them.
 
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> data = load_relations(open_graph(["data/seed/assisi-koya.ttl"]))
 >>> G = municipality_graph(data)
 >>> sorted(d["label"] for _, d in G.nodes(data=True))
@@ -44,9 +44,9 @@ from rdflib import URIRef
 from rdflib.namespace import PROV
 
 from graphkit.errors import InputError
-from graphkit.namespaces import GK, RELSTATUS, RELTYPE, WGS84, curie, expand
-from graphkit.results import SelectResult
-from graphkit.store import Store
+from graphkit.rdf.namespaces import GK, RELSTATUS, RELTYPE, WGS84, curie, expand
+from graphkit.sparql.results import SelectResult
+from graphkit.store.embedded import Store
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,8 @@ def _rows(store: Store, text: str, **bindings: URIRef) -> list[tuple[str, ...]]:
     """
     ox_store = getattr(store, "oxigraph", None)
     if ox_store is not None:
-        from graphkit.namespaces import PREFIXES
-        from graphkit.sparql_text import bind_values
+        from graphkit.rdf.namespaces import PREFIXES
+        from graphkit.sparql.binding import bind_values
 
         solutions = ox_store.query(
             bind_values(text, bindings) if bindings else text, use_default_graph_as_union=True, prefixes=PREFIXES

@@ -30,7 +30,7 @@ from typing import Any
 from graphkit.analyze.pipeline import AnalysisResult
 from graphkit.analyze.stats import STAT_KEYS, STAT_LABELS, NetworkStats
 from graphkit.errors import InputError
-from graphkit.fileio import write_bytes_atomic, write_text_atomic
+from graphkit.rdf.files import write_bytes_atomic, write_text_atomic
 
 TABLE_FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 

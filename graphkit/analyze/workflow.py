@@ -57,7 +57,7 @@ class AnalyzeOutcome:
 
 def analyze_and_report(request: AnalyzeRequest, *, show_progress: bool = False) -> AnalyzeOutcome:
     """Run the job described by ``request``."""
-    from graphkit.graphsource import open_graph
+    from graphkit.store.open import open_graph
 
     messages = []
     if request.edges_file is not None:

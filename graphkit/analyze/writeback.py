@@ -6,7 +6,7 @@ For every node of the analysed municipality graph: ``gk:degree`` (xsd:integer), 
 results never pile up across runs. The graph IRI itself is described (``dct:description``) with the
 method and seed.
 
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> from graphkit.analyze.pipeline import run_analysis
 >>> store = open_graph(["data/seed/assisi-koya.ttl"])
 >>> write_back(store, run_analysis(store))
@@ -23,8 +23,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from graphkit.analyze.pipeline import AnalysisResult
 from graphkit.errors import StoreError
-from graphkit.namespaces import GK, graph_iri
-from graphkit.store import EmbeddedStore
+from graphkit.rdf.namespaces import GK, graph_iri
+from graphkit.store.embedded import EmbeddedStore
 
 ANALYSIS_GRAPH = graph_iri("analysis/network")
 
@@ -62,7 +62,7 @@ def write_back(store: EmbeddedStore, result: AnalysisResult, graph: URIRef = ANA
 
     ox_store = getattr(store, "oxigraph", None)
     if ox_store is None:
-        raise StoreError("writing results back needs the embedded store (graphkit.store.EmbeddedStore)")
+        raise StoreError("writing results back needs the embedded store (graphkit.store.embedded.EmbeddedStore)")
     name = ox.NamedNode(str(graph))
     if name in set(ox_store.named_graphs()):
         ox_store.remove_graph(name)

@@ -17,7 +17,7 @@ from typing import NoReturn
 import click
 
 from graphkit.errors import GraphkitError
-from graphkit.teardown import exit_now, parking
+from graphkit.runtime.teardown import exit_now, parking
 
 #: Modules that register commands on :data:`cli`. Add one line per area.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -81,7 +81,7 @@ def run() -> NoReturn:
     """The ``graphkit`` console script: :func:`main`, then exit with its code.
 
     A command that parked big objects (``graphkit build`` parks the built store and world, see
-    :mod:`graphkit.teardown`) ends without freeing them one by one: its files are all written by
+    :mod:`graphkit.runtime.teardown`) ends without freeing them one by one: its files are all written by
     then, and the operating system takes the memory back at once.
     """
     with parking() as parked:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:  # the store (rdflib, pyoxigraph) loads with the commands that use it, not at start-up
-    from graphkit.store import EmbeddedStore
+    from graphkit.store.embedded import EmbeddedStore
 
 GRAPH_OPTION = click.option(
     "--graph",
@@ -47,7 +47,7 @@ def open_store(graph_files: Sequence[Path], out_dir: Path = Path("out"), *, use_
     """The graph a command works on: the --graph files, or the last build. ``use_index``: read-only
     from the build's on-disk index when `graphkit index` made a fresh one (a stale one is reported
     on stderr and ignored); only for commands that run a few queries and write nothing."""
-    from graphkit.graphsource import open_graph
+    from graphkit.store.open import open_graph
 
     return open_graph(list(graph_files), out_dir=out_dir, use_index=use_index, notify=_note)
 
@@ -61,7 +61,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        from graphkit.fileio import write_text_atomic
+        from graphkit.rdf.files import write_text_atomic
 
         write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)

@@ -14,7 +14,7 @@ from graphkit.cli.common import GRAPH_OPTION, INDEX_OPTION, OUT_OPTION, OUTPUT_O
 from graphkit.errors import ValidationError
 
 if TYPE_CHECKING:
-    from graphkit.store import Store
+    from graphkit.store.embedded import Store
 
 
 @cli.command()
@@ -34,7 +34,7 @@ def build(data_dir: Path, out_dir: Path, no_validate: bool) -> None:
 
     Nothing is replaced if a file does not parse or the graph does not validate.
     """
-    from graphkit.build import build_graph
+    from graphkit.build.pipeline import build_graph
 
     report = build_graph(data_dir, out_dir, validate=not no_validate, show_progress=True)
     click.echo(report.summary(), nl=False)
@@ -63,7 +63,7 @@ def validate(graph_files: tuple[Path, ...], out_dir: Path, engine: str, limit: i
     Validates the last build, or the given --graph files together with the ontology.
     Exits with status 1 when there are violations.
     """
-    from graphkit.validate import ensure_ontology, validate_store
+    from graphkit.validate.validator import ensure_ontology, validate_store
 
     store = open_store(graph_files, out_dir)
     ensure_ontology(store)
@@ -117,14 +117,14 @@ def query(
       graphkit query mous --endpoint http://localhost:7878/sparql
     Prefixes gk:, rdfs:, skos:, prov:, ... are predeclared. CSV and JSON are for scripts.
     """
-    from graphkit.catalogue import bind_parameters
-    from graphkit.querying import resolve_query_spec
-    from graphkit.results import render
+    from graphkit.sparql.catalogue import bind_parameters
+    from graphkit.sparql.querying import resolve_query_spec
+    from graphkit.sparql.results import render
 
     named = resolve_query_spec(query)
     bindings = bind_parameters(named, _parse_params(params))  # bad parameters fail before loading the graph
     if endpoint:
-        from graphkit.remote_store import RemoteStore
+        from graphkit.store.remote import RemoteStore
 
         store: Store = RemoteStore(endpoint)
     else:
@@ -137,7 +137,7 @@ def query(
 @click.option("--format", "-f", "fmt", default="table", type=click.Choice(["table", "json"]), show_default=True)
 def queries_cmd(fmt: str) -> None:
     """List the catalogue queries with their titles and parameters."""
-    from graphkit.catalogue import describe_catalogue
+    from graphkit.sparql.catalogue import describe_catalogue
 
     click.echo(describe_catalogue(fmt), nl=False)
 
@@ -148,7 +148,7 @@ def queries_cmd(fmt: str) -> None:
 @INDEX_OPTION
 def info(graph_files: tuple[Path, ...], out_dir: Path, use_index: bool) -> None:
     """Print the number of triples, the named graphs and the classes with instance counts."""
-    from graphkit.info import graph_info
+    from graphkit.store.info import graph_info
 
     click.echo(graph_info(open_store(graph_files, out_dir, use_index=use_index)).summary(), nl=False)
 

@@ -31,8 +31,8 @@ def index_cmd(out_dir: Path, check: bool, remove: bool) -> None:
       graphkit index --check
       graphkit index --out build/ --remove
     """
-    from graphkit.index import build_index, default_index_dir, index_status, remove_index
     from graphkit.paths import default_snapshot
+    from graphkit.store.index import build_index, default_index_dir, index_status, remove_index
 
     if check and remove:
         raise click.UsageError("--check and --remove do not go together")

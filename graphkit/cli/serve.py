@@ -51,8 +51,8 @@ def serve(
     graphs that are not in the store are refused. Stop with Ctrl-C.
     Example:  graphkit serve --port 7878 --timeout 10
     """
-    from graphkit.serve import is_loopback
-    from graphkit.serve import serve as run
+    from graphkit.server.app import is_loopback
+    from graphkit.server.app import serve as run
 
     if not is_loopback(host):
         click.echo(f"warning: listening on {host}: the endpoint is reachable from other machines", err=True)
@@ -107,7 +107,7 @@ def push(
     """
     from graphkit.errors import InputError
     from graphkit.paths import default_snapshot
-    from graphkit.remote_store import RemoteStore, push_snapshot
+    from graphkit.store.remote import RemoteStore, push_snapshot
 
     if not (update_endpoint or graph_store):
         raise InputError("push needs --update-endpoint (SPARQL Update) or --graph-store (Graph Store Protocol)")

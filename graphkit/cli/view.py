@@ -24,7 +24,7 @@ def _default_path(output: Path | None, out_dir: Path, name: str) -> Path:
 
 
 def _file_name(text: str) -> str:
-    from graphkit.namespaces import slugify
+    from graphkit.rdf.namespaces import slugify
     from graphkit.viz.safejson import fold
 
     try:

@@ -31,8 +31,8 @@ def export_relations_cmd(fmt: str, output: Path | None, graph_files: tuple[Path,
     Examples:
       graphkit export relations --format csv -o relations.csv
       graphkit export relations --format json | jq '.[0]'
-    From Python: graphkit.export_relations.relations_dataframe(store).
+    From Python: graphkit.relations.export.relations_dataframe(store).
     """
-    from graphkit.export_relations import export_relations
+    from graphkit.relations.export import export_relations
 
     emit(export_relations(open_store(graph_files, out_dir), fmt), output)

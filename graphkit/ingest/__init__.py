@@ -12,7 +12,7 @@ One module per job:
   :mod:`~graphkit.ingest.merge` (places and relations across sources), :mod:`~graphkit.ingest.qids`
   (QIDs from the shape of the Wikidata P190 graph);
 * :mod:`~graphkit.ingest.rdf` (N-Triples text), :mod:`~graphkit.ingest.report` (quality report,
-  rejects), :mod:`~graphkit.ingest.step` (the build step registered in ``graphkit.build.BUILD_STEPS``),
+  rejects), :mod:`~graphkit.build.world_step` (the build step registered in ``graphkit.build.pipeline.BUILD_STEPS``),
   :mod:`~graphkit.ingest.ledger` (what every rule did), :mod:`~graphkit.ingest.sources` (citations);
 * speed, without changing the result: :mod:`~graphkit.ingest.prefetch` (source files read by a forked
   worker process meanwhile), :mod:`~graphkit.ingest.loader` (N-Triples loaded into the store chunk by

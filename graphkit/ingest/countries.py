@@ -21,7 +21,7 @@ from pathlib import Path
 
 from graphkit.ingest.dr5hn import CountryRow, StateRow, read_countries, read_states
 from graphkit.ingest.geo import CountryLocator
-from graphkit.namespaces import slugify
+from graphkit.rdf.namespaces import slugify
 
 #: Country names in the sources that are not (folded) names of the gazetteer, with their ISO code.
 COUNTRY_ALIASES: dict[str, str] = {

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from graphkit.errors import ParseError
 from graphkit.ingest.readutil import parse_coordinates, read_csv_rows, read_json, source_file
-from graphkit.namespaces import is_qid
+from graphkit.rdf.namespaces import is_qid
 
 SOURCE_ID = "dr5hn-csc-wikidata"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from graphkit.errors import ParseError
 from graphkit.ingest.readutil import parse_coordinates, read_json, source_file
-from graphkit.namespaces import is_qid
+from graphkit.rdf.namespaces import is_qid
 
 SOURCE_ID = "eurocities-wikidata"
 

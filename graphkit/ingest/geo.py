@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from graphkit.geodesy import EARTH_RADIUS_KM, haversine_km  # noqa: F401 - re-exported
+from graphkit.places.geodesy import EARTH_RADIUS_KM, haversine_km  # noqa: F401 - re-exported
 
 
 def _unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ SOURCE_ID = "l3viathan-wikidata-p190"
 
 
 def _qid_like(text: str) -> bool:
-    """:func:`~graphkit.namespaces.is_qid`, faster for the 70,000 ids of the crawl."""
+    """:func:`~graphkit.rdf.namespaces.is_qid`, faster for the 70,000 ids of the crawl."""
     return len(text) > 1 and text[0] == "Q" and text[1] != "0" and text.isascii() and text[1:].isdigit()
 
 

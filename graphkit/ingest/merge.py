@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphkit.geodesy import haversine_km
 from graphkit.ingest import dr5hn, eurocities, hekman, l3viathan, yuboski
 from graphkit.ingest.clean import (
     classify_kind,
@@ -35,6 +34,7 @@ from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.mentions import Assertion, Mention, MentionFactory, hekman_assertions, yuboski_assertions
 from graphkit.ingest.prefetch import Job, Prefetch
 from graphkit.ingest.qids import match_by_structure, match_by_unique_name
+from graphkit.places.geodesy import haversine_km
 
 #: Coordinates nearer than this to their country's reference points are never flagged.
 MIN_CONTRADICTION_KM = 650.0

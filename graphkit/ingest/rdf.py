@@ -25,7 +25,7 @@ from graphkit.ingest.clean import choose_label
 from graphkit.ingest.countries import fold
 from graphkit.ingest.merge import Place, World
 from graphkit.ingest.sources import SOURCES, source_iri
-from graphkit.namespaces import GK, ID, LICENSES, RELTYPE, SCHEMA, WD, WGS84, place_iri, slugify
+from graphkit.rdf.namespaces import GK, ID, LICENSES, RELTYPE, SCHEMA, WD, WGS84, place_iri, slugify
 
 KIND_CLASS: dict[str, URIRef] = {
     "municipality": GK.Municipality,
@@ -97,7 +97,7 @@ def place_iris(world: World) -> dict[int, str]:
 
 
 def _slug(name: str) -> str:
-    """:func:`~graphkit.namespaces.slugify` (what :func:`~graphkit.namespaces.place_iri` uses), through
+    """:func:`~graphkit.rdf.namespaces.slugify` (what :func:`~graphkit.rdf.namespaces.place_iri` uses), through
     the cached :func:`~graphkit.ingest.countries.fold`, which is the same slug for any name that has one.
 
     >>> _slug("Kōya") == slugify("Kōya") == "koya"

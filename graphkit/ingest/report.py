@@ -14,8 +14,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from graphkit.fileio import write_text_atomic
 from graphkit.ingest.merge import World
+from graphkit.rdf.files import write_text_atomic
 
 #: What each rule does, for the report (rules named ``<prefix>-<source>`` use the prefix).
 RULE_DESCRIPTIONS: dict[str, str] = {

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from graphkit.namespaces import ID
+from graphkit.rdf.namespaces import ID
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ aggregated), :func:`world_view` (everything, placed by coordinates). Each return
 :class:`View`: ``view.html()`` is the page, ``view.write(path)`` saves it, and in a notebook the
 view displays itself (an isolated iframe). Nothing is written to the working directory.
 
->>> from graphkit.build import assemble
+>>> from graphkit.build.pipeline import assemble
 >>> store, _ = assemble("data", "out", steps=())
 >>> country_view(store, "IT", "JP").data.counts()
 {'nodes': 2, 'edges': 1}

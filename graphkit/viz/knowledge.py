@@ -10,7 +10,7 @@ Incoming ``gk:country``/``gk:locatedIn`` links are not followed (a country would
 municipality); the materialised ``gk:partnerOf`` is left out (the relation node shows it); and
 relations are followed from the entity itself only (partners' own partners are the ego view's).
 
->>> from graphkit.build import assemble
+>>> from graphkit.build.pipeline import assemble
 >>> store, _ = assemble("data", "out", steps=())
 >>> v = knowledge_data(store, str(place_iri(qid="Q20103")))
 >>> labels = {n.label for n in v.nodes}
@@ -30,9 +30,9 @@ from rdflib.namespace import FOAF, PROV, SKOS
 from rdflib.term import Node
 
 from graphkit.errors import InputError
-from graphkit.namespaces import GK, ID, OA, WD, curie, place_iri  # noqa: F401  (place_iri: doctest)
-from graphkit.results import as_select
-from graphkit.store import Store
+from graphkit.rdf.namespaces import GK, ID, OA, WD, curie, place_iri  # noqa: F401  (place_iri: doctest)
+from graphkit.sparql.results import as_select
+from graphkit.store.embedded import Store
 from graphkit.viz.layout import graph_layout
 from graphkit.viz.model import LegendItem, ViewData, ViewEdge, ViewNode
 from graphkit.viz.network import best_label, concept_label_map, source_title_map

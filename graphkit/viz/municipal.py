@@ -5,7 +5,7 @@ Each function turns a :class:`~graphkit.viz.network.MunicipalNetwork` into a
 coordinates for the world and country pairs, a seeded layout for ego networks, mean coordinates
 of each country's municipalities for the country graph.
 
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> net = read_network(open_graph(["data/seed/assisi-koya.ttl", "ontology/vocab.ttl"]))
 >>> v = country_pair_data(net, "IT", "JP")
 >>> v.counts(), sorted(n.label for n in v.nodes)
@@ -30,7 +30,7 @@ from typing import cast
 from rdflib import URIRef
 
 from graphkit.errors import InputError
-from graphkit.namespaces import ID, curie
+from graphkit.rdf.namespaces import ID, curie
 from graphkit.viz.layout import GEO_SCALE, geo_xy, graph_layout, grid_positions, radial_layout
 from graphkit.viz.model import FilterOption, LegendItem, ViewData, ViewEdge, ViewNode
 from graphkit.viz.network import MunicipalNetwork, Place, Relation, read_network, search_key  # noqa: F401

@@ -4,7 +4,7 @@ One pass of small SPARQL queries (one per attribute, joined here) reads everythi
 municipal views need; :class:`MunicipalNetwork` then answers ego, country-pair and whole-world
 questions in memory. Works unchanged on the seed and on the world graph (~17k places).
 
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> net = read_network(open_graph(["data/seed/assisi-koya.ttl", "ontology/vocab.ttl"]))
 >>> net.places[str(place_iri(qid="Q20103"))].label, net.places[str(place_iri(qid="Q20103"))].country
 ('Assisi', 'IT')
@@ -23,9 +23,9 @@ from typing import cast
 import pyoxigraph as ox
 from rdflib import Literal
 
-from graphkit.namespaces import PREFIXES, place_iri  # noqa: F401  (place_iri is used in the doctest)
-from graphkit.results import as_select
-from graphkit.store import EmbeddedStore, Store
+from graphkit.rdf.namespaces import PREFIXES, place_iri  # noqa: F401  (place_iri is used in the doctest)
+from graphkit.sparql.results import as_select
+from graphkit.store.embedded import EmbeddedStore, Store
 from graphkit.viz.safejson import clean_text, fold
 
 # Kinds of place, most specific first (the first class a place has wins).

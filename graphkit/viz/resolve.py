@@ -3,7 +3,7 @@
 Names match any label (case- and accent-insensitive). A name that fits several entities is an
 error that lists them with country and IRI, so the user can pass the IRI instead.
 
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> from graphkit.viz.network import read_network
 >>> net = read_network(open_graph(["data/seed/assisi-koya.ttl"]))
 >>> resolve_place(net, "koya") == resolve_place(net, "高野町") == resolve_place(net, "Q1346907")
@@ -21,9 +21,9 @@ from typing import cast
 from rdflib import Literal, URIRef
 
 from graphkit.errors import InputError
-from graphkit.namespaces import ID, PREFIXES, expand, is_qid, place_iri
-from graphkit.results import as_select
-from graphkit.store import Store
+from graphkit.rdf.namespaces import ID, PREFIXES, expand, is_qid, place_iri
+from graphkit.sparql.results import as_select
+from graphkit.store.embedded import Store
 from graphkit.viz.network import MunicipalNetwork, best_label
 from graphkit.viz.safejson import fold
 

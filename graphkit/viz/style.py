@@ -19,7 +19,7 @@ import math
 
 from rdflib.namespace import FOAF, ORG
 
-from graphkit.namespaces import GK, RELSTATUS, RELTYPE
+from graphkit.rdf.namespaces import GK, RELSTATUS, RELTYPE
 
 # Distinct, colour-blind-friendlier categorical colours (Tableau 10 + lighter variants).
 PALETTE: tuple[str, ...] = (

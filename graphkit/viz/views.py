@@ -1,6 +1,6 @@
 """Views as objects: build one from the graph, show it in a notebook, or write it to a file.
 
->>> from graphkit.build import assemble
+>>> from graphkit.build.pipeline import assemble
 >>> store, _ = assemble("data", "out", steps=())
 >>> view = knowledge_view(store, "Assisi")
 >>> view
@@ -18,8 +18,8 @@ import html as html_lib
 from pathlib import Path
 from typing import Any
 
-from graphkit.fileio import write_text_atomic
-from graphkit.store import Store
+from graphkit.rdf.files import write_text_atomic
+from graphkit.store.embedded import Store
 from graphkit.viz.knowledge import knowledge_data
 from graphkit.viz.model import ViewData
 from graphkit.viz.municipal import country_graph_data, country_pair_data, ego_data, world_data

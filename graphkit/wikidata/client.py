@@ -39,9 +39,9 @@ from typing import Any
 from rdflib import URIRef
 
 from graphkit.errors import InputError, QueryError
-from graphkit.fileio import write_text_atomic
-from graphkit.namespaces import WIKIDATA_PREFIXES
-from graphkit.sparql_text import term_to_sparql, where_brace_position
+from graphkit.rdf.files import write_text_atomic
+from graphkit.rdf.namespaces import WIKIDATA_PREFIXES
+from graphkit.sparql.binding import term_to_sparql, where_brace_position
 
 #: The public Wikidata Query Service (main graph; scholarly articles live on another endpoint).
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
@@ -210,7 +210,7 @@ def with_prefixes(query: str) -> str:
 def values_query(template: str, variable: str, items: Sequence[URIRef]) -> str:
     """``template`` with ``VALUES ?variable { … }`` at the start of its WHERE group; items are escaped terms.
 
-    >>> from graphkit.namespaces import WD
+    >>> from graphkit.rdf.namespaces import WD
     >>> q = values_query("SELECT ?i WHERE { ?i rdfs:label ?l }", "i", [WD.Q20103, WD.Q220])
     >>> q[:48], q[-26:]
     ('SELECT ?i WHERE { VALUES ?i { <http://www.wikida', 'Q220> } ?i rdfs:label ?l }')

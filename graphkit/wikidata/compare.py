@@ -34,10 +34,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rdfns
 from rdflib.namespace import PROV, RDF, RDFS
 
-from graphkit.fileio import write_text_atomic
-from graphkit.namespaces import GK, ID, PREFIXES, RELTYPE, graph_iri, is_qid, wikidata_iri
-from graphkit.results import SelectResult
-from graphkit.store import Store
+from graphkit.rdf.files import write_text_atomic
+from graphkit.rdf.namespaces import GK, ID, PREFIXES, RELTYPE, graph_iri, is_qid, wikidata_iri
+from graphkit.sparql.results import SelectResult
+from graphkit.store.embedded import Store
 from graphkit.wikidata.client import WikidataClient
 
 #: The named graph of the comparison.
@@ -393,7 +393,7 @@ def write_comparison(cmp: Comparison, directory: str | Path) -> list[Path]:
         write_text_atomic(d / "p190-comparison.md", comparison_markdown(cmp)),
         write_text_atomic(d / "p190-comparison.csv", comparison_csv(cmp)),
     ]
-    from graphkit.store import EmbeddedStore
+    from graphkit.store.embedded import EmbeddedStore
 
     trig = EmbeddedStore()
     trig.add_graph(comparison_graph(cmp), COMPARISON_GRAPH)

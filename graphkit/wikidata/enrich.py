@@ -27,8 +27,8 @@ from rdflib import namespace as rdfns
 from rdflib.namespace import FOAF, PROV, RDF, RDFS
 from rdflib.term import Node
 
-from graphkit.namespaces import GK, ID, PREFIXES, WGS84, place_iri, wikidata_iri
-from graphkit.store import Store
+from graphkit.rdf.namespaces import GK, ID, PREFIXES, WGS84, place_iri, wikidata_iri
+from graphkit.store.embedded import Store
 from graphkit.wikidata.client import SparqlResponse, WikidataClient
 from graphkit.wikidata.graphplaces import read_graph_places
 
@@ -243,7 +243,7 @@ def _sourced(g: Graph, s: URIRef, p: URIRef, o: Node, retrieved: date) -> None:
 
 def _existing_values(store: Store) -> dict[str, dict[str, set[str]]]:
     """For each place: predicate → values it already has (and the languages of its labels)."""
-    from graphkit.results import SelectResult
+    from graphkit.sparql.results import SelectResult
 
     q = """SELECT ?place ?p ?o WHERE {
       ?place a ?class . VALUES ?class { gk:Municipality gk:AdministrativeArea gk:Region gk:Province gk:Prefecture }
@@ -276,7 +276,7 @@ def _qid(iri: str) -> str:
 
 def run_enrichment(store: Store, client: WikidataClient, output: str | Path) -> EnrichmentResult:
     """Enrich and write the sourced facts as Turtle to ``output`` (``graphkit wikidata enrich``)."""
-    from graphkit.fileio import write_text_atomic
+    from graphkit.rdf.files import write_text_atomic
 
     result = enrich_graph(store, client)
     write_text_atomic(output, result.graph.serialize(format="turtle"))

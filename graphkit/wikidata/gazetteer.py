@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graphkit.errors import InputError
-from graphkit.geodesy import haversine_km
+from graphkit.places.geodesy import haversine_km
 from graphkit.wikidata.names import NameKey, name_variants, split_name
 
 #: Source identifiers (the local part of ``gkid:source/...``).

@@ -1,6 +1,6 @@
 """Places in our graph, read with SPARQL, as reconciliation queries and as index entries.
 
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> places = read_graph_places(open_graph(["data/seed/assisi-koya.ttl"]))
 >>> koya = next(p for p in places if p.iri.endswith("/Q1346907"))
 >>> koya.kind, koya.country, koya.qid, sorted(koya.partner_qids)
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from graphkit.namespaces import GK
-from graphkit.results import SelectResult
-from graphkit.store import Store
+from graphkit.rdf.namespaces import GK
+from graphkit.sparql.results import SelectResult
+from graphkit.store.embedded import Store
 from graphkit.wikidata.gazetteer import ADMIN, COUNTRY, MUNICIPALITY, PlaceEntry
 from graphkit.wikidata.reconcile import PlaceQuery
 

@@ -31,10 +31,10 @@ from rdflib import namespace as rdfns
 from rdflib.namespace import PROV, RDF, RDFS
 
 from graphkit.errors import InputError
-from graphkit.fileio import write_text_atomic
-from graphkit.namespaces import GK, ID, PREFIXES, is_qid, wikidata_iri
-from graphkit.progress import progress
-from graphkit.store import Store
+from graphkit.rdf.files import write_text_atomic
+from graphkit.rdf.namespaces import GK, ID, PREFIXES, is_qid, wikidata_iri
+from graphkit.runtime.progress import progress
+from graphkit.store.embedded import Store
 from graphkit.wikidata.gazetteer import MUNICIPALITY, PlaceIndex
 from graphkit.wikidata.graphplaces import GraphPlace, read_graph_places
 from graphkit.wikidata.reconcile import Candidate, reconcile

@@ -30,8 +30,8 @@ from datetime import date
 from pathlib import Path
 
 from graphkit.errors import InputError
-from graphkit.namespaces import is_qid
-from graphkit.store import Store
+from graphkit.rdf.namespaces import is_qid
+from graphkit.store.embedded import Store
 from graphkit.wikidata.client import WikidataClient
 from graphkit.wikidata.compare import Comparison, OurRelation
 
@@ -131,7 +131,7 @@ def run_quickstatements(
     store: Store, client: WikidataClient | None, output: str | Path, *, sources: str | Path = "data/sources"
 ) -> int:
     """Compare with Wikidata (or the shipped crawl) and write the commands to ``output``; the line count."""
-    from graphkit.fileio import write_text_atomic
+    from graphkit.rdf.files import write_text_atomic
     from graphkit.wikidata.compare import compare_graph_offline, compare_graph_with_wikidata
 
     cmp = compare_graph_with_wikidata(store, client) if client is not None else compare_graph_offline(store, sources)

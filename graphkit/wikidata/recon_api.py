@@ -14,7 +14,7 @@ IDs are the part of our place IRI after ``gkid:place/`` (``Q20103``, ``jp/koya``
 ``identifierSpace`` turns them back into IRIs. ``match`` follows :func:`graphkit.wikidata.reconcile.reconcile`:
 true only when the evidence is unambiguous, never from the name alone.
 
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> service = ReconciliationService.from_store(open_graph(["data/seed/assisi-koya.ttl"]))
 >>> out = service.reconcile_batch({"q0": {"query": "Koya", "properties": [{"pid": "country", "v": "JP"}]}})
 >>> [(r["id"], r["name"], r["match"]) for r in out["q0"]["result"]]
@@ -31,8 +31,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graphkit.namespaces import GK, ID
-from graphkit.store import Store
+from graphkit.rdf.namespaces import GK, ID
+from graphkit.store.embedded import Store
 from graphkit.wikidata.gazetteer import ADMIN, COUNTRY, MUNICIPALITY, PlaceIndex
 from graphkit.wikidata.graphplaces import read_graph_places
 from graphkit.wikidata.reconcile import PlaceQuery, reconcile
@@ -260,7 +260,7 @@ def reconciliation_handler(store: Store) -> Handler:
 
 
 class _ContextStore:
-    """The :class:`~graphkit.store.Store` read side over a ``graphkit serve`` context (queries run in its
+    """The :class:`~graphkit.store.embedded.Store` read side over a ``graphkit serve`` context (queries run in its
     worker pool, under its time limit)."""
 
     def __init__(self, ctx: Any) -> None:
@@ -274,8 +274,8 @@ _SERVICE_LOCK = threading.Lock()
 
 
 def reconcile_route_handler(request: Any, ctx: Any) -> Any:
-    """``/reconcile`` for :mod:`graphkit.serve`: the index of the served graph is built on first use."""
-    from graphkit.serve import Response as ServeResponse
+    """``/reconcile`` for :mod:`graphkit.server.app`: the index of the served graph is built on first use."""
+    from graphkit.server.app import Response as ServeResponse
 
     with _SERVICE_LOCK:
         service = ctx.extras.get("reconciliation")
@@ -290,7 +290,7 @@ def reconcile_route_handler(request: Any, ctx: Any) -> Any:
 
 
 def reconcile_route() -> Any:
-    """The :class:`graphkit.serve.Route` serving the Reconciliation API at ``/reconcile``."""
-    from graphkit.serve import Route
+    """The :class:`graphkit.server.app.Route` serving the Reconciliation API at ``/reconcile``."""
+    from graphkit.server.app import Route
 
     return Route("/reconcile", reconcile_route_handler, ("GET", "POST"))

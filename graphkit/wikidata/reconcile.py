@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from graphkit.geodesy import haversine_km
+from graphkit.places.geodesy import haversine_km
 from graphkit.wikidata.gazetteer import ADMIN, COUNTRY, MUNICIPALITY, UNKNOWN, PlaceEntry, PlaceIndex
 from graphkit.wikidata.names import NameKey, name_similarity, name_variants, split_name
 

@@ -1,7 +1,7 @@
 """The world build step: read, clean and merge ``data/sources/``, load the result into the store as
 the named graph ``graph/world``, and write the data-quality report.
 
-Registered in :data:`graphkit.build.BUILD_STEPS`. Places and relations already in the store (the
+Registered in :data:`graphkit.build.pipeline.BUILD_STEPS`. Places and relations already in the store (the
 seed story) are joined by their IRIs and QIDs, never duplicated.
 
 How the work is spread over two cores (the result is the same as doing it in order): a forked
@@ -23,16 +23,16 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from graphkit.build import StepReport
+from graphkit.build.pipeline import StepReport
+from graphkit.build.snapshot import SnapshotSink
 from graphkit.ingest.loader import BackgroundLoader
 from graphkit.ingest.merge import World, build_world
 from graphkit.ingest.rdf import Emitted, Existing, WorldWriter
 from graphkit.ingest.report import quality_data, write_quality_data
-from graphkit.namespaces import graph_iri
-from graphkit.results import SelectResult
-from graphkit.snapshot_sink import SnapshotSink
-from graphkit.store import EmbeddedStore
-from graphkit.teardown import keep_until_exit
+from graphkit.rdf.namespaces import graph_iri
+from graphkit.runtime.teardown import keep_until_exit
+from graphkit.sparql.results import SelectResult
+from graphkit.store.embedded import EmbeddedStore
 
 WORLD_GRAPH = "world"
 T = TypeVar("T")

@@ -13,7 +13,7 @@ with newlines inside literals escaped (as :mod:`graphkit.ingest.rdf` writes them
 
 >>> import io
 >>> from rdflib import URIRef
->>> from graphkit.store import EmbeddedStore
+>>> from graphkit.store.embedded import EmbeddedStore
 >>> store = EmbeddedStore()
 >>> store.load_data('<https://x.org/o> <https://x.org/p> "ontology" .', "nt", graph=URIRef("https://x.org/g/onto"))
 >>> chunk = '<https://x.org/a> <https://x.org/p> "a . b" .\\n'
@@ -35,7 +35,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from graphkit.store import EmbeddedStore
+from graphkit.store.embedded import EmbeddedStore
 
 
 class SnapshotSink:

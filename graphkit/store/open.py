@@ -1,7 +1,7 @@
 """Open the graph a command works on: the last build's snapshot, or any RDF file(s) the user names.
 
 With ``use_index=True`` the snapshot is opened from its on-disk index (``graphkit index``,
-:mod:`graphkit.index`) when a fresh one exists: read-only, but ready in milliseconds. Otherwise it is
+:mod:`graphkit.store.index`) when a fresh one exists: read-only, but ready in milliseconds. Otherwise it is
 loaded into memory (writable, and faster for work that reads the whole graph many times).
 
 >>> store = open_graph(["data/seed/assisi-koya.ttl"])
@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from graphkit.fileio import rdf_format_for
-from graphkit.namespaces import graph_iri
 from graphkit.paths import default_snapshot
-from graphkit.store import EmbeddedStore, open_snapshot
+from graphkit.rdf.files import rdf_format_for
+from graphkit.rdf.namespaces import graph_iri
+from graphkit.store.embedded import EmbeddedStore, open_snapshot
 
 
 def open_graph(
@@ -36,7 +36,7 @@ def open_graph(
     if not paths:
         snapshot = default_snapshot(out_dir)
         if use_index:
-            from graphkit.index import open_fresh_index
+            from graphkit.store.index import open_fresh_index
 
             indexed = open_fresh_index(snapshot, notify=notify)
             if indexed is not None:

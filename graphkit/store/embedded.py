@@ -30,11 +30,11 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from graphkit.errors import InputError, ParseError, QueryError, ReadOnlyStoreError, StoreError, one_line
-from graphkit.fileio import QUAD_FORMATS, check_rdf_format, rdf_format_for, staged_file
-from graphkit.namespaces import PREFIXES
-from graphkit.results import AskResult, GraphResult, QueryResult, SelectResult
-from graphkit.sparql_text import bind_values
-from graphkit.terms import to_oxigraph, to_rdflib
+from graphkit.rdf.files import QUAD_FORMATS, check_rdf_format, rdf_format_for, staged_file
+from graphkit.rdf.namespaces import PREFIXES
+from graphkit.rdf.terms import to_oxigraph, to_rdflib
+from graphkit.sparql.binding import bind_values
+from graphkit.sparql.results import AskResult, GraphResult, QueryResult, SelectResult
 
 _OX_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -78,7 +78,7 @@ class EmbeddedStore:
     """An in-memory pyoxigraph store. Queries see the union of all graphs as the default graph.
 
     :meth:`from_oxigraph` wraps an existing pyoxigraph store instead, e.g. the read-only on-disk
-    index of :mod:`graphkit.index`; writes to a read-only store raise :class:`ReadOnlyStoreError`.
+    index of :mod:`graphkit.store.index`; writes to a read-only store raise :class:`ReadOnlyStoreError`.
     """
 
     def __init__(self) -> None:

@@ -25,7 +25,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graphkit.errors import InputError, QueryError
-from graphkit.namespaces import curie
+from graphkit.rdf.namespaces import curie
 
 OutputFormat = TypingLiteral["table", "csv", "tsv", "json", "sparql-json"]
 OUTPUT_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "sparql-json")

@@ -20,8 +20,8 @@ from rdflib import Literal, URIRef
 from rdflib import namespace as rdfns
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from graphkit.namespaces import GK, ID, RELTYPE, SECTOR, WD, WGS84
-from graphkit.sparql_text import term_to_sparql
+from graphkit.rdf.namespaces import GK, ID, RELTYPE, SECTOR, WD, WGS84
+from graphkit.sparql.binding import term_to_sparql
 
 _TYPES = ("partnership", "twinning", "sister-city", "friendship-city", "memorandum-of-understanding")
 _DEFECTS = ("no-source", "one-party", "bad-date", "bad-type", "bad-lat", "bad-wikidata", "bad-code")

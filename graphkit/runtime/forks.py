@@ -68,7 +68,7 @@ def in_forked_processes(calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...
         executor.shutdown(wait=False)
     finally:
         _INHERITED = None
-        if not frozen_before:  # leave a freeze made by someone else (graphkit.teardown) in place
+        if not frozen_before:  # leave a freeze made by someone else (graphkit.runtime.teardown) in place
             gc.unfreeze()
     return futures
 

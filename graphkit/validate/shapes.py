@@ -28,8 +28,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from graphkit.errors import InputError
-from graphkit.namespaces import SH, curie
-from graphkit.sparql_text import iri_to_sparql
+from graphkit.rdf.namespaces import SH, curie
+from graphkit.sparql.binding import iri_to_sparql
 
 
 class UnsupportedShapesError(InputError):

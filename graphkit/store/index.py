@@ -6,7 +6,7 @@ store next to it (``out/graph.oxigraph/``); a new process opens that read-only i
 milliseconds, so a cold ``graphkit query`` pays only for the query. Building it takes several
 seconds, which is why it is an explicit step (``graphkit index``) and not part of the build.
 Queries that scan much of the graph or return many rows run 1.5-3x slower on disk than in memory,
-so only commands that run a few queries use it (:func:`graphkit.graphsource.open_graph` with
+so only commands that run a few queries use it (:func:`graphkit.store.open.open_graph` with
 ``use_index=True``).
 
 The index directory holds the store (``store/``) and a freshness marker (``index.json``: the
@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import ParseError, StoreError, one_line
-from graphkit.store import EmbeddedStore
+from graphkit.store.embedded import EmbeddedStore
 
 #: Bump when the layout of the index directory or the marker changes: older indexes become stale.
 INDEX_FORMAT = 1
@@ -150,7 +150,7 @@ def build_index(snapshot: str | Path, index_dir: str | Path | None = None, show_
             "quads": quads,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        from graphkit.fileio import write_text_atomic
+        from graphkit.rdf.files import write_text_atomic
 
         write_text_atomic(tmp / MARKER_NAME, json.dumps(marker, indent=2) + "\n")
         size = sum(f.stat().st_size for f in tmp.rglob("*") if f.is_file())

@@ -69,7 +69,7 @@ def exit_now(code: int) -> NoReturn:
 
     Only for the command-line entry point, after every file has been written and closed: exit
     handlers and finalizers do not run. Threads that would keep a normal exit waiting are waited for
-    first: the process pools of :mod:`graphkit.background` shut down without waiting, and their
+    first: the process pools of :mod:`graphkit.runtime.forks` shut down without waiting, and their
     manager thread must still tell the forked workers to stop (else they wait forever as orphans,
     holding the caller's stdout pipe open).
     """

@@ -22,9 +22,9 @@ from typing import cast
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
-from graphkit.build import load_ontology_into
-from graphkit.namespaces import GK, ID, PROV, RDF, RDFS, RELSTATUS, RELTYPE, WGS84, XSD, graph_iri, place_iri
-from graphkit.store import EmbeddedStore
+from graphkit.build.pipeline import load_ontology_into
+from graphkit.rdf.namespaces import GK, ID, PROV, RDF, RDFS, RELSTATUS, RELTYPE, WGS84, XSD, graph_iri, place_iri
+from graphkit.store.embedded import EmbeddedStore
 
 #: Countries with a rough centre (lat, long), used to scatter synthetic municipalities.
 COUNTRY_CENTRES: dict[str, tuple[float, float]] = {

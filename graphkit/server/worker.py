@@ -1,8 +1,8 @@
 """The query worker of ``graphkit serve``: a separate process that holds the graph and runs queries.
 
 pyoxigraph cannot cancel a running query, so the server runs every query in one of a few worker
-processes and kills the worker when its time limit passes (:mod:`graphkit.serve` replaces it).
-A worker is a plain ``python -m graphkit.serve_worker FD SNAPSHOT MEMORY_LIMIT PREFIXES_JSON``
+processes and kills the worker when its time limit passes (:mod:`graphkit.server.app` replaces it).
+A worker is a plain ``python -m graphkit.server.worker FD SNAPSHOT MEMORY_LIMIT PREFIXES_JSON``
 subprocess talking over an inherited socket (so, unlike multiprocessing's spawn, it never re-runs
 the caller's main script).
 A worker loads the N-Quads snapshot once, then answers requests on its pipe:
@@ -106,7 +106,7 @@ def run_one(
 
 
 def main(argv: list[str]) -> None:
-    """``python -m graphkit.serve_worker FD SNAPSHOT MEMORY_LIMIT PREFIXES_JSON``."""
+    """``python -m graphkit.server.worker FD SNAPSHOT MEMORY_LIMIT PREFIXES_JSON``."""
     fd, snapshot, limit, prefixes = int(argv[0]), argv[1], int(argv[2]), json.loads(argv[3])
     worker_main(Connection(fd), snapshot, prefixes, limit or None)
 

@@ -21,8 +21,8 @@ from rdflib import Literal
 from rdflib import namespace as rdfns
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from graphkit.namespaces import GK, ID, RELSTATUS, RELTYPE, WGS84, graph_iri, place_iri
-from graphkit.store import EmbeddedStore
+from graphkit.rdf.namespaces import GK, ID, RELSTATUS, RELTYPE, WGS84, graph_iri, place_iri
+from graphkit.store.embedded import EmbeddedStore
 
 _TYPES = (RELTYPE.twinning, RELTYPE["sister-city"], RELTYPE.partnership, RELTYPE["friendship-city"])
 

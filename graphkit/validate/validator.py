@@ -1,9 +1,9 @@
 """SHACL validation with readable reports, by two engines over ``ontology/shapes.ttl``.
 
 * ``sparql`` (the default, ``auto``): the shapes are compiled to SPARQL queries that run inside the
-  embedded pyoxigraph store (:mod:`graphkit.shacl_sparql`); the world graph (~470k triples) takes
+  embedded pyoxigraph store (:mod:`graphkit.validate.sparql_engine`); the world graph (~470k triples) takes
   about a second of CPU, where pySHACL takes minutes (``bench/bench_validate.py``). It checks the
-  SHACL Core subset listed in :mod:`graphkit.shacl_shapes` and refuses, with a list, any rule it
+  SHACL Core subset listed in :mod:`graphkit.validate.shapes` and refuses, with a list, any rule it
   cannot check.
 * ``pyshacl``: the reference implementation, on an rdflib copy of the graph (slow on large graphs).
 
@@ -38,9 +38,9 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from graphkit.errors import InputError
-from graphkit.namespaces import SH, curie, graph_iri
 from graphkit.paths import ONTOLOGY_DIR, SHAPES_FILE, ontology_files
-from graphkit.store import EmbeddedStore, Store
+from graphkit.rdf.namespaces import SH, curie, graph_iri
+from graphkit.store.embedded import EmbeddedStore, Store
 
 ENGINES = ("auto", "sparql", "pyshacl")
 #: Violations listed per rule in :meth:`ValidationReport.summary` (the full list is in ``full_text``).
@@ -161,7 +161,7 @@ def validate_store(store: Store, *, shapes: Graph | str | Path | None = None, en
     """Validate the whole store (its default graph: the union of every named graph, ontology included).
 
     ``engine`` is ``"sparql"`` (also ``"auto"``), which runs inside the store, or ``"pyshacl"``, which
-    copies the store into rdflib first. Raises :class:`~graphkit.shacl_shapes.UnsupportedShapesError`
+    copies the store into rdflib first. Raises :class:`~graphkit.validate.shapes.UnsupportedShapesError`
     when the SPARQL engine meets a rule it cannot check.
     """
     engine = _check_engine(engine)
@@ -175,8 +175,8 @@ def _validate_store(store: Store, shapes_graph: Graph, engine: str) -> Validatio
         if not isinstance(store, EmbeddedStore):
             raise InputError("the pyshacl engine needs an embedded store (it copies the graph into rdflib)")
         return validate_graph(store.to_rdflib(), shapes=shapes_graph, ontology=Graph(), engine="pyshacl")
-    from graphkit.shacl_shapes import read_shapes
-    from graphkit.shacl_sparql import run_shapes
+    from graphkit.validate.shapes import read_shapes
+    from graphkit.validate.sparql_engine import run_shapes
 
     raw = run_shapes(store, read_shapes(shapes_graph))
     labels = _labels(store, {r.focus for r in raw})
@@ -267,7 +267,7 @@ def _report(violations: list[Violation], engine: str) -> ValidationReport:
 
 
 def _pyshacl_violations(results: Graph, data: Graph) -> list[Violation]:
-    from graphkit.shacl_shapes import path_label
+    from graphkit.validate.shapes import path_label
 
     out = []
     top_level = {r for rep in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(rep, SH.result)}
@@ -322,8 +322,8 @@ def pick_label(labels: Iterable[Node]) -> str | None:
 
 def _labels(store: Store, nodes: set[Node]) -> dict[Node, list[Node]]:
     """``rdfs:label`` values of the IRIs among ``nodes``, in batches."""
-    from graphkit.results import SelectResult
-    from graphkit.sparql_text import term_to_sparql
+    from graphkit.sparql.binding import term_to_sparql
+    from graphkit.sparql.results import SelectResult
 
     iris = sorted(n for n in nodes if isinstance(n, URIRef))
     out: dict[Node, list[Node]] = defaultdict(list)

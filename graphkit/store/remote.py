@@ -2,7 +2,7 @@
 
 :class:`RemoteStore` runs SELECT/ASK/CONSTRUCT/DESCRIBE on a remote endpoint and returns the same
 result types as the embedded store; parameters are bound with the same ``VALUES`` block
-(:mod:`graphkit.sparql_text`), and graphkit's prefixes are declared in front of every query. Where
+(:mod:`graphkit.sparql.binding`), and graphkit's prefixes are declared in front of every query. Where
 the endpoint allows it, it also loads data: with the Graph Store Protocol (one request per named
 graph, so blank nodes stay intact) when ``graph_store`` is given, else with SPARQL Update
 ``INSERT DATA`` in chunks. :func:`push_snapshot` publishes a build (``out/graph.nq``) graph by graph.
@@ -41,10 +41,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graphkit.errors import InputError, ParseError, QueryError, StoreError, one_line
-from graphkit.fileio import QUAD_FORMATS, check_rdf_format, rdf_format_for
-from graphkit.namespaces import sparql_prefixes
-from graphkit.results import AskResult, GraphResult, QueryResult, SelectResult
-from graphkit.sparql_text import bind_values, iri_to_sparql, query_form
+from graphkit.rdf.files import QUAD_FORMATS, check_rdf_format, rdf_format_for
+from graphkit.rdf.namespaces import sparql_prefixes
+from graphkit.sparql.binding import bind_values, iri_to_sparql, query_form
+from graphkit.sparql.results import AskResult, GraphResult, QueryResult, SelectResult
 
 #: Queries longer than this (characters) are sent by POST.
 POST_THRESHOLD = 2000
@@ -99,7 +99,7 @@ class PushReport:
 
 
 class RemoteStore:
-    """A SPARQL 1.1 endpoint as a graphkit :class:`~graphkit.store.Store`.
+    """A SPARQL 1.1 endpoint as a graphkit :class:`~graphkit.store.embedded.Store`.
 
     ``endpoint`` answers queries; ``update_endpoint`` (SPARQL Update) and/or ``graph_store`` (Graph
     Store Protocol base URL, e.g. oxigraph's ``/store``) are needed only for loading. ``sleep`` is
@@ -189,8 +189,8 @@ class RemoteStore:
         return self.to_embedded(graph).dump(path, fmt=fmt, graph=graph)
 
     def to_embedded(self, graph: URIRef | None = None) -> Any:
-        """A local :class:`~graphkit.store.EmbeddedStore` copy of the endpoint's named graphs (or one)."""
-        from graphkit.store import EmbeddedStore
+        """A local :class:`~graphkit.store.embedded.EmbeddedStore` copy of the endpoint's named graphs (or one)."""
+        from graphkit.store.embedded import EmbeddedStore
 
         r = self.query(
             "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph} if graph is not None else None
@@ -382,8 +382,8 @@ def _json_term(value: Mapping[str, str] | None) -> Node | None:
 def _parse_triples(body: bytes, fmt: str, *, source: str) -> Iterator[tuple[Node, Node, Node]]:
     import pyoxigraph as ox
 
-    from graphkit.store import _OX_FORMATS
-    from graphkit.terms import to_rdflib
+    from graphkit.rdf.terms import to_rdflib
+    from graphkit.store.embedded import _OX_FORMATS
 
     try:
         for t in ox.parse(body, format=_OX_FORMATS[fmt]):
@@ -407,7 +407,7 @@ def ntriples_by_graph(
     """
     import pyoxigraph as ox
 
-    from graphkit.store import _OX_FORMATS
+    from graphkit.store.embedded import _OX_FORMATS
 
     payload = data.read_bytes() if isinstance(data, Path) else data
     out: dict[URIRef | None, list[str]] = {}
@@ -459,7 +459,7 @@ def _insert_data(graph: URIRef | None, lines: list[str]) -> str:
 def push_snapshot(snapshot: str | Path, remote: RemoteStore, *, show_progress: bool = False) -> PushReport:
     """Publish a build (an N-Quads snapshot such as ``out/graph.nq``) to ``remote``: each named graph
     replaces the remote graph of the same name (Graph Store PUT, or DROP + INSERT DATA)."""
-    from graphkit.progress import progress
+    from graphkit.runtime.progress import progress
 
     p = Path(snapshot)
     if not p.is_file():

@@ -13,7 +13,7 @@ is read from the store, where the build loads the ontology. The default graph is
 the named graphs; a triple stated in two graphs counts once.
 
 Every constant comes from the shapes graph and is written with
-:func:`graphkit.sparql_text.term_to_sparql`, which escapes literals and refuses malformed IRIs.
+:func:`graphkit.sparql.binding.term_to_sparql`, which escapes literals and refuses malformed IRIs.
 
 Ill-typed literals: pyoxigraph keeps the lexical form of a literal that is not valid for its
 datatype (``"2009-13-45"^^xsd:date``) but stores valid ones in a native encoding, so a value is
@@ -24,8 +24,8 @@ pyoxigraph stores the integer subtypes (``xsd:int``, ``xsd:long``, ...) as ``xsd
 ``xsd:dateTimeStamp`` as ``xsd:dateTime``, so ``sh:datatype`` with those is refused as unsupported.
 
 >>> from rdflib import Graph
->>> from graphkit.shacl_shapes import read_shapes
->>> from graphkit.store import EmbeddedStore
+>>> from graphkit.validate.shapes import read_shapes
+>>> from graphkit.store.embedded import EmbeddedStore
 >>> model = read_shapes(Graph().parse(data='''
 ... @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://x.org/> .
 ... @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -51,12 +51,12 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from graphkit.errors import QueryError, one_line
-from graphkit.namespaces import SH, curie
-from graphkit.results import SelectResult
-from graphkit.shacl_shapes import Constraint, Shape, ShapesModel, UnsupportedShapesError
-from graphkit.sparql_text import term_to_sparql
-from graphkit.store import Store
-from graphkit.terms import to_rdflib
+from graphkit.rdf.namespaces import SH, curie
+from graphkit.rdf.terms import to_rdflib
+from graphkit.sparql.binding import term_to_sparql
+from graphkit.sparql.results import SelectResult
+from graphkit.store.embedded import Store
+from graphkit.validate.shapes import Constraint, Shape, ShapesModel, UnsupportedShapesError
 
 #: Datatypes whose lexical forms pyoxigraph validates (a cast to the datatype itself round-trips).
 CHECKED_DATATYPES: frozenset[URIRef] = frozenset(

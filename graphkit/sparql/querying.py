@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from graphkit.catalogue import NamedQuery, bind_parameters, get_query, load_query_file
-from graphkit.results import QueryResult
-from graphkit.store import Store
+from graphkit.sparql.catalogue import NamedQuery, bind_parameters, get_query, load_query_file
+from graphkit.sparql.results import QueryResult
+from graphkit.store.embedded import Store
 
 _SPARQL_START = re.compile(r"^\s*(#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 

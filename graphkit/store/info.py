@@ -1,6 +1,6 @@
 """Summary facts about a graph: triples, named graphs, classes with instance counts.
 
->>> from graphkit.store import EmbeddedStore
+>>> from graphkit.store.embedded import EmbeddedStore
 >>> s = EmbeddedStore()
 >>> s.load_data('<https://x.org/a> a <https://x.org/C> .', "ttl")
 >>> info = graph_info(s)
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphkit.namespaces import curie
-from graphkit.results import SelectResult
-from graphkit.store import Store
+from graphkit.rdf.namespaces import curie
+from graphkit.sparql.results import SelectResult
+from graphkit.store.embedded import Store
 
 _GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 _CLASSES = "SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c ORDER BY DESC(?n) STR(?c)"

@@ -9,7 +9,7 @@ never read local files or reach other hosts), sends CORS headers (browser editor
 preflight included), listens on loopback by default, and serves a YASGUI query page at ``/``
 (vendored under ``graphkit/static/``, no CDN).
 
-Queries run in a few worker processes that hold the graph (:mod:`graphkit.serve_worker`);
+Queries run in a few worker processes that hold the graph (:mod:`graphkit.server.worker`);
 pyoxigraph cannot cancel a query, so when a query passes the time limit its worker is killed
 (the work really stops), the client gets 504, and a fresh worker takes its place.
 
@@ -49,10 +49,10 @@ from typing import Any
 from rdflib.term import Node
 
 from graphkit.errors import GraphkitError, QueryError, StoreError
-from graphkit.namespaces import PREFIXES
 from graphkit.paths import PACKAGE_ROOT
-from graphkit.results import AskResult, SelectResult
-from graphkit.sparql_text import bind_values, dataset_clauses, query_form, uses_service
+from graphkit.rdf.namespaces import PREFIXES
+from graphkit.sparql.binding import bind_values, dataset_clauses, query_form, uses_service
+from graphkit.sparql.results import AskResult, SelectResult
 
 STATIC_DIR = PACKAGE_ROOT / "static"
 #: Largest request body accepted (a query with a big VALUES block still fits).
@@ -268,7 +268,7 @@ class WorkerPool:
         args = [str(theirs.fileno()), self.snapshot, str(limit), json.dumps(PREFIXES)]
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "graphkit.serve_worker", *args],
+                [sys.executable, "-m", "graphkit.server.worker", *args],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -419,7 +419,7 @@ class ServerContext:
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> SelectResult | AskResult:
         """Run a SELECT/ASK (parameters bound as RDF terms) under the time limit, for other handlers."""
-        from graphkit.remote_store import parse_sparql_json
+        from graphkit.store.remote import parse_sparql_json
 
         full = bind_values(text, bindings) if bindings else text
         _, body = self.run(full, "json")
@@ -540,8 +540,8 @@ def static_handler(request: Request, ctx: ServerContext) -> Response:
 
 def catalogue_handler(request: Request, ctx: ServerContext) -> Response:
     """The query catalogue as JSON (name, title, description, parameters, SPARQL text with PREFIX lines)."""
-    from graphkit.catalogue import list_queries
-    from graphkit.sparql_text import prefix_declarations, tokenize
+    from graphkit.sparql.binding import prefix_declarations, tokenize
+    from graphkit.sparql.catalogue import list_queries
 
     out = []
     for q in list_queries():
@@ -562,7 +562,7 @@ def catalogue_handler(request: Request, ctx: ServerContext) -> Response:
 
 def _with_defaults(query: Any) -> str:
     """The query text with its parameters' defaults bound in a VALUES block (editable on the page)."""
-    from graphkit.catalogue import bind_parameters
+    from graphkit.sparql.catalogue import bind_parameters
 
     try:
         return bind_values(query.text, bind_parameters(query, {}))
@@ -758,7 +758,7 @@ def make_server(
     routes: Iterable[Route] = (),
     verbose: bool = False,
 ) -> SparqlServer:
-    """A ready (not yet serving) endpoint over ``source``: an :class:`~graphkit.store.EmbeddedStore`,
+    """A ready (not yet serving) endpoint over ``source``: an :class:`~graphkit.store.embedded.EmbeddedStore`,
     or the path of an N-Quads snapshot such as ``out/graph.nq`` (then this process never loads it).
 
     The ``workers`` processes each load the graph (a store is first written to a temporary N-Quads
@@ -810,7 +810,7 @@ def make_server(
 
 def _graph_names(pool: WorkerPool) -> frozenset[str]:
     """The named graphs of the served graph, asked of a worker."""
-    from graphkit.remote_store import parse_sparql_json
+    from graphkit.store.remote import parse_sparql_json
 
     _, body = pool.execute("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "json", union=False)
     result = parse_sparql_json(body)

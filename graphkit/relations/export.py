@@ -6,7 +6,7 @@ Columns (:data:`COLUMNS`): ``relation`` (IRI), ``type`` (the relation type's pre
 (``1``/``2``/``1;2``: which parties' lists name the relation). Parties are in IRI order. Labels are
 English where known, else Italian, else the label without language, else any.
 
->>> from graphkit.graphsource import open_graph
+>>> from graphkit.store.open import open_graph
 >>> rows = relation_rows(open_graph(["data/seed/assisi-koya.ttl"]))
 >>> {k: rows[0][k] for k in ("party1_label", "party1_country", "party2_label", "party2_qid")}
 {'party1_label': 'Kōya', 'party1_country': 'JP', 'party2_label': 'Assisi', 'party2_qid': 'Q20103'}
@@ -22,9 +22,9 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from graphkit.errors import InputError
-from graphkit.namespaces import curie
-from graphkit.results import SelectResult
-from graphkit.store import EmbeddedStore, Store
+from graphkit.rdf.namespaces import curie
+from graphkit.sparql.results import SelectResult
+from graphkit.store.embedded import EmbeddedStore, Store
 
 COLUMNS: tuple[str, ...] = (
     "relation",
@@ -66,7 +66,7 @@ def _plain_rows(store: Store, text: str) -> list[tuple[Any, ...]]:
     if isinstance(store, EmbeddedStore):
         import pyoxigraph as ox
 
-        from graphkit.namespaces import PREFIXES
+        from graphkit.rdf.namespaces import PREFIXES
 
         solutions = store.oxigraph.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
         assert isinstance(solutions, ox.QuerySolutions)

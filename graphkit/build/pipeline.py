@@ -26,18 +26,18 @@ from typing import Protocol
 
 from rdflib import URIRef
 
-from graphkit.background import in_forked_processes, in_thread
-from graphkit.catalogue import list_queries, run_named_query
+from graphkit.build.snapshot import SnapshotSink
 from graphkit.errors import InputError, ValidationError
-from graphkit.fileio import RDF_EXTENSIONS, staged_file, write_text_atomic
-from graphkit.namespaces import graph_iri
 from graphkit.paths import ONTOLOGY_DIR, SNAPSHOT_NAME, ontology_files
-from graphkit.progress import progress
-from graphkit.results import SelectResult, render
-from graphkit.snapshot_sink import SnapshotSink
-from graphkit.store import EmbeddedStore
-from graphkit.teardown import keep_until_exit
-from graphkit.validate import ValidationReport, validate_store
+from graphkit.rdf.files import RDF_EXTENSIONS, staged_file, write_text_atomic
+from graphkit.rdf.namespaces import graph_iri
+from graphkit.runtime.forks import in_forked_processes, in_thread
+from graphkit.runtime.progress import progress
+from graphkit.runtime.teardown import keep_until_exit
+from graphkit.sparql.catalogue import list_queries, run_named_query
+from graphkit.sparql.results import SelectResult, render
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.validate.validator import ValidationReport, validate_store
 
 
 @dataclass
@@ -77,7 +77,7 @@ class BuildStep(Protocol):
     """A build step: given the data directory, the output directory and the store, add to the store.
 
     Every step takes the keyword ``snapshot`` (the snapshot file being written, see
-    :mod:`graphkit.snapshot_sink`, or None): a step that loads N-Triples text it wrote itself may
+    :mod:`graphkit.build.snapshot`, or None): a step that loads N-Triples text it wrote itself may
     copy it there; graphs it does not copy are written from the store at the end.
     """
 
@@ -90,7 +90,7 @@ def world_dataset_step(
     data_dir: Path, out_dir: Path, store: EmbeddedStore, *, snapshot: SnapshotSink | None = None
 ) -> StepReport:
     """The world twinning dataset from ``data/sources/`` (see :mod:`graphkit.ingest`)."""
-    from graphkit.ingest.step import world_step
+    from graphkit.build.world_step import world_step
 
     return world_step(data_dir, out_dir, store, snapshot=snapshot)
 
@@ -158,7 +158,7 @@ def build_graph(
     except ``out/validation.txt`` for violations.
 
     The snapshot is written while the graph loads: the world step copies its chunks into it as they
-    load, and the other graphs follow from the store (:mod:`graphkit.snapshot_sink`); a build whose
+    load, and the other graphs follow from the store (:mod:`graphkit.build.snapshot`); a build whose
     steps stream nothing dumps the store instead, in a thread beside the checks (pyoxigraph releases
     the GIL). Once the graph is assembled, SHACL validation and the headline queries each run in a
     forked child process (queries hold the GIL). The snapshot and the query results are put in place
@@ -206,7 +206,7 @@ def build_graph(
 
 
 def timed_validation(store: EmbeddedStore) -> tuple[ValidationReport, float]:
-    """:func:`~graphkit.validate.validate_store` and the seconds it took."""
+    """:func:`~graphkit.validate.validator.validate_store` and the seconds it took."""
     t0 = time.perf_counter()
     report = validate_store(store)
     return report, time.perf_counter() - t0

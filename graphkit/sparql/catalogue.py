@@ -33,10 +33,10 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from graphkit.errors import InputError, ParameterError
-from graphkit.namespaces import PREFIXES, expand, is_qid, wikidata_iri
 from graphkit.paths import QUERIES_DIR
-from graphkit.results import QueryResult
-from graphkit.store import Store
+from graphkit.rdf.namespaces import PREFIXES, expand, is_qid, wikidata_iri
+from graphkit.sparql.results import QueryResult
+from graphkit.store.embedded import Store
 
 PARAM_TYPES: tuple[str, ...] = (
     "iri",

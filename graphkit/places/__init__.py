@@ -1,0 +1,1 @@
+"""Places on the globe: distances (geodesy) and the world gazetteer."""

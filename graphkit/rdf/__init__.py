@@ -1,0 +1,1 @@
+"""RDF basics: namespaces (IRIs that refuse misspelt terms), term conversion, RDF formats and atomic files."""

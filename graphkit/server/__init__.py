@@ -1,0 +1,1 @@
+"""The local SPARQL endpoint: HTTP, workers, query guard, routes, static pages, reconciliation."""

@@ -1,0 +1,1 @@
+"""Generated graphs and worlds of any size, for tests and benchmarks."""

@@ -1,0 +1,1 @@
+"""Texts as sources: sentences, character offsets and short quotes (the evidence the graph cites)."""

@@ -1,0 +1,1 @@
+"""SHACL validation: the shapes reader, the SPARQL engine, pySHACL as reference, the report."""
