@@ -14,7 +14,7 @@ One module per job:
 * :mod:`~graphkit.ingest.rdf` (N-Triples text), :mod:`~graphkit.ingest.report` (quality report,
   rejects), :mod:`~graphkit.build.world_step` (the build step registered in ``graphkit.build.pipeline.BUILD_STEPS``),
   :mod:`~graphkit.ingest.ledger` (what every rule did), :mod:`~graphkit.ingest.sources` (citations);
-* speed, without changing the result: :mod:`~graphkit.ingest.prefetch` (source files read by a forked
+* speed, without changing the result: :mod:`~graphkit.runtime.forks` (source files read by a forked
   worker process meanwhile), :mod:`~graphkit.ingest.loader` (N-Triples loaded into the store chunk by
   chunk from a background thread, while the rest is merged and written).
 

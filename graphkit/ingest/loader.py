@@ -81,9 +81,7 @@ class BackgroundLoader:
     def __enter__(self) -> BackgroundLoader:
         return self  # the thread starts with the first chunk
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if exc is not None:
             self._error = self._error or exc  # stop loading; the caller's error wins
             try:

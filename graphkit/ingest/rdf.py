@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from graphkit.ingest.clean import choose_label
 from graphkit.ingest.countries import fold
-from graphkit.ingest.merge import Place, World
+from graphkit.ingest.model import Place, World
 from graphkit.ingest.sources import SOURCES, source_iri
 from graphkit.rdf.namespaces import GK, ID, LICENSES, RELTYPE, SCHEMA, WD, WGS84, place_iri, slugify
 

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from graphkit.ingest.merge import World
+from graphkit.ingest.model import World
 from graphkit.rdf.files import write_text_atomic
 
 #: What each rule does, for the report (rules named ``<prefix>-<source>`` use the prefix).
