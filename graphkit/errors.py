@@ -27,6 +27,12 @@ class InputError(GraphkitError):
     """Bad input from the user: a missing file, a malformed RDF/CSV file, a bad parameter."""
 
 
+class OutputError(GraphkitError):
+    """An output could not be written (disk full, no permission, a name too long, a device refused).
+
+    The message names the file and what to do; the previous file, if any, is left as it was."""
+
+
 class ParseError(InputError):
     """An RDF or CSV file could not be parsed."""
 

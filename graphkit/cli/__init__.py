@@ -53,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI, turning graphkit errors into one line and an exit code."""
     try:
         load_commands().main(args=list(argv) if argv is not None else None, prog_name="graphkit", standalone_mode=False)
+        _flush_stdout()
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
@@ -62,19 +63,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as e:
         return e.exit_code
     except GraphkitError as e:
+        _flush_stdout(quiet=True)
         click.echo(f"error: {e}", err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
     except BrokenPipeError:
+        _flush_stdout(quiet=True)
         return 0
+    except OSError as e:
+        if e.filename is not None or not _raised_writing_stdout(e):
+            return _internal_error(e)
+        _flush_stdout(quiet=True)
+        from graphkit.rdf.files import output_error
+
+        click.echo(f"error: {output_error('-', e)}", err=True)
+        return 1
     except Exception as e:  # noqa: BLE001 - the last resort: one line, not a traceback
-        if os.environ.get("GRAPHKIT_DEBUG"):
-            raise
-        click.echo(f"internal error: {type(e).__name__}: {e} (set GRAPHKIT_DEBUG=1 for details)", err=True)
-        return 70
+        return _internal_error(e)
     return 0
+
+
+def _internal_error(e: Exception) -> int:
+    if os.environ.get("GRAPHKIT_DEBUG"):
+        raise e
+    click.echo(f"internal error: {type(e).__name__}: {e} (set GRAPHKIT_DEBUG=1 for details)", err=True)
+    return 70
+
+
+def _raised_writing_stdout(e: OSError) -> bool:
+    """True when ``e`` was raised by ``click.echo`` writing to standard output (``/dev/full``, a full disk)."""
+    tb = e.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "echo" and frame.f_globals.get("__name__") == "click.utils":
+            try:
+                return bool(frame.f_locals["file"].fileno() == 1)
+            except (KeyError, AttributeError, OSError, ValueError):
+                return False
+        tb = tb.tb_next
+    return False
+
+
+def _flush_stdout(*, quiet: bool = False) -> None:
+    """Flush standard output now, so that a failed write (``/dev/full``, a closed pipe) is reported
+    here as one line (an OutputError; BrokenPipeError as is), not by Python at exit. After a failure
+    the stream is pointed at /dev/null so nothing tries again. ``quiet``: no error, only that."""
+    try:
+        sys.stdout.flush()
+    except OSError as e:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        if quiet:
+            return
+        if isinstance(e, BrokenPipeError):
+            raise
+        from graphkit.rdf.files import output_error
+
+        raise output_error("-", e) from None
 
 
 def run() -> NoReturn:

@@ -21,8 +21,9 @@ GRAPH_OPTION = click.option(
 OUTPUT_OPTION = click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (atomically); standard output when omitted.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="File to write (atomically: renamed into place when complete; a device such as /dev/null is written "
+    "into, never replaced); standard output when omitted or '-'.",
 )
 INDEX_OPTION = click.option(
     "--index/--no-index",
@@ -57,11 +58,14 @@ def _note(line: str) -> None:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it atomically to ``output`` and say so on stderr."""
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        from graphkit.rdf.files import write_text_atomic
+    """Print ``text`` (``output`` None or ``-``), or write it atomically to ``output`` and say so on stderr.
+    A failed write is an :class:`~graphkit.errors.OutputError` naming the file (standard output too)."""
+    from graphkit.rdf.files import STDOUT, output_target, write_stdout, write_text_atomic
 
-        write_text_atomic(output, text)
+    if output is None or str(output) == STDOUT:
+        write_stdout(text)
+        return
+    kind = output_target(output).kind
+    write_text_atomic(output, text)
+    if kind == "file":
         click.echo(f"wrote {output}", err=True)

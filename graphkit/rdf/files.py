@@ -1,21 +1,47 @@
-"""Files: RDF formats by name or extension, and atomic writes (temp file + rename).
+"""Files: RDF formats by name or extension, and safe writes of every output.
+
+Every output goes through :func:`staged_file` (or :func:`atomic_writer`, :func:`write_text_atomic`):
+the content is written to a temporary file first and only then published, so a failed write leaves
+nothing half-written and the previous file as it was. How it is published depends on what the
+target is (:func:`output_target`):
+
+* a regular file, or a name that does not exist yet: the temporary file (next to it) is renamed
+  over it — atomic;
+* a symbolic link to a regular file: the file it points to is replaced the same way; the link stays;
+* ``-``: the content goes to standard output;
+* a character device, a FIFO or a link into ``/dev`` or ``/proc`` (``/dev/null``, ``/dev/full``,
+  ``/dev/stdout``, a terminal): the content is written into it, never renamed over it;
+* a directory, a block device (a disk) or a socket: refused.
+
+Every failure (disk full, no permission, a name too long, a read-only or virtual file system) is an
+:class:`~graphkit.errors.OutputError` with one line naming the file and what to do.
 
 >>> rdf_format_for("data/seed/a.ttl")
 'ttl'
 >>> rdf_format_for("x.jsonld"), rdf_format_for("dump.nq")
 ('jsonld', 'nq')
+>>> output_target("/dev/null").kind, output_target("-").kind
+('device', 'stdout')
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import os
+import re
+import shutil
+import stat
+import sys
 import tempfile
+import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
-from graphkit.errors import InputError
+from graphkit.errors import InputError, OutputError
 
 #: Our short format names and the file extensions that mean them.
 RDF_EXTENSIONS: dict[str, str] = {
@@ -55,9 +81,132 @@ def check_rdf_format(fmt: str) -> str:
     return fmt
 
 
+#: The output name that means standard output (``-o -``).
+STDOUT = "-"
+#: Longest file name (in UTF-8 bytes) the writers make up themselves (most file systems allow 255).
+MAX_NAME_BYTES = 120
+
+TargetKind = Literal["file", "device", "stdout"]
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where an output goes: ``kind`` ``file`` (renamed into place at ``path``), ``device`` (written
+    into ``path``: a character device, a FIFO, a terminal, ``/dev/stdout``) or ``stdout`` (``-``)."""
+
+    kind: TargetKind
+    path: Path
+    given: str
+
+    @property
+    def display(self) -> str:
+        """The name to show in messages: what the user gave (``standard output`` for ``-``)."""
+        return "standard output" if self.given == STDOUT else self.given
+
+
+def output_target(path: str | Path) -> OutputTarget:
+    """What writing to ``path`` means (see the module docstring); OutputError for what is refused.
+
+    >>> import tempfile, pathlib, os
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "real.csv").write_text("old")
+    3
+    >>> os.symlink(d / "real.csv", d / "link.csv")
+    >>> t = output_target(d / "link.csv")
+    >>> t.kind, t.path == d / "real.csv"
+    ('file', True)
+    >>> output_target(d)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.OutputError: ... is a directory; give a file name to write to
+    """
+    given = str(path)
+    if given == STDOUT:
+        return OutputTarget("stdout", Path(STDOUT), given)
+    p = Path(path)
+    try:
+        st = os.lstat(p)
+    except FileNotFoundError:
+        return OutputTarget("file", p, given)
+    except OSError as e:
+        raise output_error(given, e) from None
+    if stat.S_ISREG(st.st_mode):
+        return OutputTarget("file", p, given)
+    if stat.S_ISLNK(st.st_mode):
+        real = Path(os.path.realpath(p))
+        if not (_is_special(p) or _is_special(real)):
+            try:
+                st = os.stat(real)
+            except FileNotFoundError:
+                return OutputTarget("file", real, given)  # a dangling link: make the file it names
+            except OSError as e:
+                raise output_error(given, e) from None
+            if stat.S_ISREG(st.st_mode):
+                return OutputTarget("file", real, given)
+        else:
+            with contextlib.suppress(OSError):
+                st = os.stat(p)
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{given}: is a directory; give a file name to write to")
+    if stat.S_ISBLK(st.st_mode):
+        raise OutputError(f"{given}: is a block device (a disk); refusing to write onto it, give a file name")
+    if stat.S_ISSOCK(st.st_mode):
+        raise OutputError(f"{given}: is a socket; give a file name to write to")
+    if _is_our_stdout(st):
+        return OutputTarget("stdout", p, given)  # /dev/stdout, /proc/self/fd/1: the stream we already hold
+    return OutputTarget("device", p, given)
+
+
+def _is_our_stdout(st: os.stat_result) -> bool:
+    """True when ``st`` is the file our standard output is open on (not for terminals and devices
+    such as /dev/null that anything may share)."""
+    if stat.S_ISCHR(st.st_mode):
+        return False
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (out.st_dev, out.st_ino) == (st.st_dev, st.st_ino)
+
+
+def _is_special(p: Path) -> bool:
+    """True for a path in ``/dev`` or ``/proc`` (devices, ``/proc/self/fd/1``): never renamed over."""
+    parts = Path(os.path.abspath(p)).parts
+    return len(parts) > 1 and parts[1] in ("dev", "proc")
+
+
+_ADVICE: dict[int, str] = {
+    errno.ENOSPC: "no space left on the device; free some space or write elsewhere",
+    errno.EDQUOT: "disk quota exceeded; free some space or write elsewhere",
+    errno.EFBIG: "file too large for this file system; write elsewhere",
+    errno.EACCES: "permission denied; choose a writable location",
+    errno.EPERM: "operation not permitted; choose a writable location",
+    errno.EROFS: "read-only file system; choose a writable location",
+    errno.ENAMETOOLONG: "file name too long; choose a shorter name",
+    errno.ENOENT: "no such directory, or one that cannot hold files; choose a writable location",
+    errno.ENOTDIR: "a part of the path is not a directory; check the path",
+    errno.EISDIR: "is a directory; give a file name to write to",
+    errno.EIO: "input/output error on the device; check the disk or write elsewhere",
+    errno.ENXIO: "no such device; give a file name to write to",
+    errno.EPIPE: "the reader of the output went away",
+}
+
+
+def output_error(name: str | Path, e: OSError) -> OutputError:
+    """One :class:`~graphkit.errors.OutputError` line for a failed write of ``name``, with what to do.
+
+    >>> import errno
+    >>> output_error("out/graph.nq", OSError(errno.ENOSPC, "No space left on device"))
+    OutputError('out/graph.nq: cannot write: no space left on the device; free some space or write elsewhere')
+    """
+    shown = "standard output" if str(name) == STDOUT else str(name)
+    advice = _ADVICE.get(e.errno or 0) or f"{e.strerror or e}; check the path"
+    return OutputError(f"{shown}: cannot write: {advice}")
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:  # type: ignore[type-arg]
-    """Open a temporary file next to ``path``; on success rename it over ``path``.
+    """Open a temporary file for ``path``; on success publish it (see the module docstring).
 
     If the block raises, the temporary file is removed and ``path`` is left as it was.
     Text mode writes UTF-8 with ``\\n`` line endings on every platform.
@@ -70,14 +219,16 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:  # type: i
     'Łódź'
     """
     encoding, newline = (None, None) if "b" in mode else ("utf-8", "\n")
-    with staged_file(path) as tmp, open(tmp, mode, encoding=encoding, newline=newline) as f:  # closed, then renamed
+    with staged_file(path) as tmp, open(tmp, mode, encoding=encoding, newline=newline) as f:  # closed, then published
         yield f
 
 
 @contextlib.contextmanager
 def staged_file(path: str | Path) -> Iterator[Path]:
-    """A temporary path next to ``path`` for a writer that wants a file name (e.g. pyoxigraph's dump);
-    renamed over ``path`` when the block succeeds, removed when it raises.
+    """A temporary path for a writer that wants a file name (e.g. pyoxigraph's dump), published to
+    ``path`` when the block succeeds (renamed over a regular file, copied into a device or standard
+    output), removed when it raises. Write failures become an :class:`~graphkit.errors.OutputError`
+    naming ``path``.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -86,22 +237,95 @@ def staged_file(path: str | Path) -> Iterator[Path]:
     >>> sorted(p.name for p in d.iterdir())
     ['x.nq']
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    os.chmod(name, 0o644)
+    target = output_target(path)
+    tmp = _make_temp(target)
     try:
-        yield Path(name)
-        os.replace(name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
+        try:
+            yield tmp
+        except OSError as e:
+            if _is_write_failure(e, tmp):
+                raise output_error(target.display, e) from None
+            raise
+        _publish(tmp, target)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _make_temp(target: OutputTarget) -> Path:
+    """An empty temporary file: next to a regular target (same file system, for the rename), else in
+    the system's temporary directory."""
+    if target.kind == "file":
+        folder = target.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise output_error(target.display, e) from None
+        prefix = "." + _shorten(target.path.name, MAX_NAME_BYTES) + "."
+    else:
+        folder, prefix = Path(tempfile.gettempdir()), ".graphkit-output."
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.chmod(name, 0o644)
+    except OSError as e:
+        raise output_error(target.display, e) from None
+    return Path(name)
+
+
+def _is_write_failure(e: OSError, tmp: Path) -> bool:
+    """An OSError raised while writing the temporary file (not, say, while reading an input)."""
+    if e.filename is not None:
+        return str(e.filename) == str(tmp)
+    return e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO)
+
+
+def _publish(tmp: Path, target: OutputTarget) -> None:
+    """Move the finished temporary file to its target (rename), or copy it into a device / stdout."""
+    try:
+        if target.kind == "file":
+            os.replace(tmp, target.path)
+        elif target.kind == "device":
+            with open(tmp, "rb") as src, open(target.path, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        else:
+            with open(tmp, "rb") as src:
+                _copy_to_stdout(src)
+    except BrokenPipeError:
         raise
+    except OSError as e:
+        raise output_error(target.display, e) from None
+
+
+def _copy_to_stdout(src: IO[bytes]) -> None:
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a notebook's or a test's text stream
+        sys.stdout.write(src.read().decode("utf-8"))
+    else:
+        shutil.copyfileobj(src, buffer, 1 << 20)
+        buffer.flush()
+    sys.stdout.flush()
+
+
+def write_stdout(text: str) -> None:
+    """Print ``text`` to standard output now (flushed); a failed write (``/dev/full``, a closed
+    stream) is an :class:`~graphkit.errors.OutputError` naming standard output.
+
+    >>> write_stdout("ok\\n")
+    ok
+    """
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise output_error(STDOUT, e) from None
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically, UTF-8; return the path."""
+    """Write ``text`` to ``path`` atomically, UTF-8; return the path (``-``: standard output)."""
     with atomic_writer(path) as f:
         f.write(text)
     return Path(path)
@@ -112,3 +336,30 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
     with atomic_writer(path, "wb") as f:
         f.write(data)
     return Path(path)
+
+
+def safe_file_name(label: str, suffix: str = "", *, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A file name made from ``label`` (any text, e.g. a place's name): letters, digits, ``-`` and
+    ``_`` kept, everything else ``-``; cut to ``max_bytes`` of UTF-8 (with a short hash of the whole
+    label, so different long labels stay different) and never empty, hidden or a path.
+
+    >>> safe_file_name("Assisi", ".html")
+    'Assisi.html'
+    >>> safe_file_name("../etc/passwd <x>", ".html")
+    'etc-passwd-x.html'
+    >>> long = safe_file_name("A" * 100_000, ".html")
+    >>> len(long.encode()) <= 120, long.endswith(".html"), long != safe_file_name("A" * 99_999, ".html")
+    (True, True, True)
+    """
+    text = unicodedata.normalize("NFC", label)
+    slug = re.sub(r"[^\w-]+", "-", text).strip("-_.") or "unnamed"
+    room = max_bytes - len(suffix.encode())
+    if len(slug.encode()) > room:
+        digest = hashlib.sha1(label.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        slug = _shorten(slug, room - len(digest) - 1).rstrip("-_") + "-" + digest
+    return slug + suffix
+
+
+def _shorten(name: str, max_bytes: int) -> str:
+    """``name`` cut to at most ``max_bytes`` of UTF-8, on a character boundary."""
+    return name.encode("utf-8", "surrogatepass")[:max_bytes].decode("utf-8", "ignore")
