@@ -90,6 +90,7 @@ class GK(DefinedNamespace):
     retrieved: URIRef
     sector: URIRef
     sentenceNumber: URIRef
+    sentenceSha256: URIRef
     signatory: URIRef
     signingDate: URIRef
     startDate: URIRef
