@@ -33,6 +33,8 @@ class GK(DefinedNamespace):
     _NS = Namespace(BASE + "ontology#")
     _fail = True
 
+    admin1Code: URIRef
+    geonamesId: URIRef
     AdministrativeArea: URIRef
     Agreement: URIRef
     Country: URIRef
@@ -83,6 +85,8 @@ class GK(DefinedNamespace):
     partnerOf: URIRef
     party: URIRef
     population: URIRef
+    populationSource: URIRef
+    populationYear: URIRef
     portfolio: URIRef
     promotedBy: URIRef
     relationType: URIRef
@@ -146,6 +150,7 @@ LICENSES: dict[str, URIRef] = {
     "CC-BY-SA-4.0": URIRef("https://creativecommons.org/licenses/by-sa/4.0/"),
     "ODbL-1.0": URIRef("https://opendatacommons.org/licenses/odbl/1-0/"),
     "MIT": URIRef("https://spdx.org/licenses/MIT.html"),
+    "CC-BY-4.0": URIRef("https://creativecommons.org/licenses/by/4.0/"),
 }
 
 PREFIXES: dict[str, str] = {
@@ -263,12 +268,34 @@ def wikidata_iri(qid: str) -> URIRef:
 
 
 def graph_iri(name: str) -> URIRef:
-    """IRI of a named graph, one per source file or dataset.
+    """IRI of a named graph, one per source file or dataset. ``name`` may be any file path: what an
+    IRI cannot hold (spaces, ``<>"{}|\\^```, ``%``, ``#``, ``?``, control characters) is percent-encoded.
 
     >>> graph_iri("seed/assisi-koya.ttl")
     rdflib.term.URIRef('https://w3id.org/graphkit/graph/seed/assisi-koya.ttl')
+    >>> graph_iri("seed/my file <1>.ttl")
+    rdflib.term.URIRef('https://w3id.org/graphkit/graph/seed/my%20file%20%3C1%3E.ttl')
     """
-    return GRAPH[name]
+    return GRAPH[iri_path(name)]
+
+
+_IRI_PATH_SAFE = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/]")
+
+
+def iri_path(text: str) -> str:
+    """``text`` as the path part of an IRI: ASCII letters, digits, ``-._~!$&'()*+,;=:@/`` and
+    printable non-ASCII letters kept, every other character percent-encoded (UTF-8).
+
+    >>> iri_path("Kōya/a b#c%.ttl")
+    'Kōya/a%20b%23c%25.ttl'
+    """
+    out = []
+    for c in text:
+        if _IRI_PATH_SAFE.match(c) or (ord(c) > 0x9F and unicodedata.category(c)[0] in "LMNPS" and c.isprintable()):
+            out.append(c)
+        else:
+            out.extend(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass"))
+    return "".join(out)
 
 
 def expand(curie: str) -> URIRef:
