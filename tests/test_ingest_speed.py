@@ -22,7 +22,7 @@ from graphkit.ingest import hekman, l3viathan, yuboski
 from graphkit.ingest.clean import _ANY_KIND_WORD, _MUNICIPAL_HINT_WORD, classify_kind
 from graphkit.ingest.loader import BackgroundLoader
 from graphkit.ingest.merge import reading_jobs
-from graphkit.ingest.prefetch import Prefetch, fork_available
+from graphkit.runtime.forks import ForkedWorker, fork_available
 from graphkit.ingest.rdf import Existing, WorldWriter, emit_world
 
 SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
@@ -77,11 +77,11 @@ def test_an_error_before_the_first_chunk_leaves_what_the_graph_had() -> None:
 @needs_fork
 def test_forked_reader_returns_what_reading_here_returns() -> None:
     jobs = reading_jobs(SOURCES)
-    with Prefetch(jobs, parallel=True) as forked:
+    with ForkedWorker(jobs, parallel=True) as forked:
         assert forked.parallel
         got = {name: forked.get(name) for name, _, _ in reversed(jobs)}  # any order of asking
     assert forked.worker_seconds > 0.1  # the reading was done there
-    with Prefetch(jobs, parallel=False) as serial:
+    with ForkedWorker(jobs, parallel=False) as serial:
         assert not serial.parallel
         expected = {name: serial.get(name) for name, _, _ in jobs}
     assert got == expected
@@ -105,7 +105,7 @@ def test_a_reader_error_is_raised_where_its_result_is_asked_for(parallel: bool) 
     if parallel and not fork_available():
         pytest.skip("no fork on this platform")
     jobs = [("ok", str.upper, ("a",)), ("broken", _fail, ("x.csv, line 3: bad row",)), ("later", str.upper, ("b",))]
-    with Prefetch(jobs, parallel=parallel) as pre:
+    with ForkedWorker(jobs, parallel=parallel) as pre:
         assert pre.get("ok") == "A"
         with pytest.raises(ParseError, match="x.csv, line 3: bad row"):
             pre.get("broken")
@@ -116,7 +116,7 @@ def test_a_reader_error_is_raised_where_its_result_is_asked_for(parallel: bool) 
 
 @needs_fork
 def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
-    with Prefetch([("dies", _die, ())], parallel=True) as pre:
+    with ForkedWorker([("dies", _die, ())], parallel=True) as pre:
         with pytest.raises(GraphkitError, match="exit code 3"):
             pre.get("dies")
 

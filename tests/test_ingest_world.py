@@ -327,7 +327,8 @@ def test_every_row_is_accounted_for(world, source) -> None:
 
 
 def test_world_step_is_registered_and_skips_without_sources(tmp_path: Path) -> None:
-    from graphkit.build.pipeline import BUILD_STEPS, world_dataset_step
+    from graphkit.build.pipeline import BUILD_STEPS
+    from graphkit.build.world_step import world_step as world_dataset_step
     from graphkit.store.embedded import EmbeddedStore
 
     assert world_dataset_step in BUILD_STEPS

@@ -78,11 +78,11 @@ def test_exit_now_leaves_no_forked_worker_behind(tmp_path) -> None:  # type: ign
     has told its workers to stop, leaves no worker behind (waiting forever, holding the output pipe)."""
     program = (
         "import multiprocessing, os, time\n"
-        "from graphkit.runtime.forks import in_forked_processes\n"
+        "from graphkit.runtime.forks import in_forked_processes, parallelism\n"
         "from graphkit.runtime.teardown import exit_now, keep_until_exit, parking\n"
         "def slow():\n"
         "    time.sleep(0.5)\n"
-        "with parking():\n"
+        "with parking(), parallelism():\n"
         "    keep_until_exit([1])\n"
         "    done, running = in_forked_processes([(os.getpid, ()), (slow, ())])\n"
         "    done.result()\n"
@@ -93,7 +93,7 @@ def test_exit_now_leaves_no_forked_worker_behind(tmp_path) -> None:  # type: ign
     with out.open("w") as f:  # not a pipe: a leftover worker must not hang this test
         subprocess.run([sys.executable, "-c", program], stdout=f, cwd=REPO, timeout=60, check=True)
     workers = [int(pid) for pid in out.read_text().split()]
-    assert len(workers) == 2
+    assert workers  # the slow worker at least (the finished one may be reaped already)
     leftover = [pid for pid in workers if _alive(pid)]
     for pid in leftover:
         os.kill(pid, signal.SIGKILL)

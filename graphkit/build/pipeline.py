@@ -20,18 +20,20 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from rdflib import URIRef
 
+from graphkit.build.publish import build_lock, publish, staging_dir
+from graphkit.build.report import BuildReport, StepReport
 from graphkit.build.snapshot import SnapshotSink
+from graphkit.build.world_step import world_step
 from graphkit.errors import InputError, ValidationError
 from graphkit.paths import ONTOLOGY_DIR, SNAPSHOT_NAME, ontology_files
-from graphkit.rdf.files import RDF_EXTENSIONS, staged_file, write_text_atomic
+from graphkit.rdf.files import RDF_EXTENSIONS, write_text_atomic
 from graphkit.rdf.namespaces import graph_iri
-from graphkit.runtime.forks import in_forked_processes, in_thread
+from graphkit.runtime.forks import in_forked_processes, in_thread, parallel_enabled, parallelism
 from graphkit.runtime.progress import progress
 from graphkit.runtime.teardown import keep_until_exit
 from graphkit.sparql.catalogue import list_queries, run_named_query
@@ -39,38 +41,7 @@ from graphkit.sparql.results import SelectResult, render
 from graphkit.store.embedded import EmbeddedStore
 from graphkit.validate.validator import ValidationReport, validate_store
 
-
-@dataclass
-class StepReport:
-    """What one build step did: a name, counts, and the seconds it took."""
-
-    name: str
-    seconds: float = 0.0
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class BuildReport:
-    """The outcome of a build."""
-
-    snapshot: Path
-    quads: int
-    graphs: dict[str, int]
-    steps: list[StepReport]
-    conforms: bool
-    violations: int
-    outputs: list[Path]
-
-    def summary(self) -> str:
-        """A few lines for the terminal."""
-        lines = [f"Built {self.snapshot}: {self.quads} triples in {len(self.graphs)} named graphs."]
-        lines += [
-            f"  {s.name:<22} {s.seconds:6.2f} s  " + ", ".join(f"{k}={v}" for k, v in s.counts.items())
-            for s in self.steps
-        ]
-        lines.append("Validation: conforms." if self.conforms else f"Validation: {self.violations} violation(s).")
-        lines += [f"  wrote {p}" for p in self.outputs]
-        return "\n".join(lines) + "\n"
+__all__ = ["BuildReport", "BuildStep", "StepReport", "build_graph", "assemble", "graph_sizes", "rdf_files"]
 
 
 class BuildStep(Protocol):
@@ -86,17 +57,8 @@ class BuildStep(Protocol):
     ) -> StepReport: ...
 
 
-def world_dataset_step(
-    data_dir: Path, out_dir: Path, store: EmbeddedStore, *, snapshot: SnapshotSink | None = None
-) -> StepReport:
-    """The world twinning dataset from ``data/sources/`` (see :mod:`graphkit.ingest`)."""
-    from graphkit.build.world_step import world_step
-
-    return world_step(data_dir, out_dir, store, snapshot=snapshot)
-
-
 #: Steps run after the RDF files are loaded (the world dataset ingest registers here).
-BUILD_STEPS: list[BuildStep] = [world_dataset_step]
+BUILD_STEPS: list[BuildStep] = [world_step]
 
 
 def rdf_files(data_dir: str | Path) -> list[Path]:
@@ -150,58 +112,80 @@ def build_graph(
     validate: bool = True,
     steps: Sequence[BuildStep] | None = None,
     show_progress: bool = False,
+    parallel: bool = False,
 ) -> BuildReport:
-    """Build, validate and write ``out/graph.nq``, ``out/build.json`` and the headline query CSVs.
+    """Build, validate and write ``out/graph.nq``, ``out/build.json``, the headline query CSVs (and what
+    the steps write, e.g. the world's ``quality.*`` and ``rejects.csv``).
 
     Raises :class:`~graphkit.errors.ValidationError` (with the report) on SHACL violations, and
     :class:`~graphkit.errors.ParseError` on a broken RDF file; in both cases nothing is written
-    except ``out/validation.txt`` for violations.
+    except ``out/validation.txt`` for violations. Every output is staged, then published together
+    (:mod:`graphkit.build.publish`): an interrupted build leaves the previous outputs as they were.
 
-    The snapshot is written while the graph loads: the world step copies its chunks into it as they
-    load, and the other graphs follow from the store (:mod:`graphkit.build.snapshot`); a build whose
-    steps stream nothing dumps the store instead, in a thread beside the checks (pyoxigraph releases
-    the GIL). Once the graph is assembled, SHACL validation and the headline queries each run in a
-    forked child process (queries hold the GIL). The snapshot and the query results are put in place
-    only when the graph conforms.
+    ``parallel=True`` (what ``graphkit build`` passes) spreads the work over the machine's cores: a
+    forked worker reads the source files, and once the graph is assembled SHACL validation and the
+    headline queries each run in a forked child beside the snapshot writer (:mod:`graphkit.runtime.forks`).
+    By default everything runs in this process, one step after the other, with the same outputs.
     """
     out = Path(out_dir)
-    with staged_file(out / SNAPSHOT_NAME) as staged:
-        with staged.open("wb") as file:
-            sink = SnapshotSink(file)
-            store, reports = assemble(data_dir, out, steps=steps, show_progress=show_progress, snapshot=sink)
-            t0 = time.perf_counter()
-            if sink.streamed:
-                sink.finish(store)  # before the fork: nothing left in the file's buffer to inherit
-        jobs: list[tuple[Callable[..., object], tuple[EmbeddedStore]]] = [(headline_results, (store,))]
-        if validate:
-            jobs.append((timed_validation, (store,)))
-        children = in_forked_processes(jobs)
-        graphs = graph_sizes(store)
-        complete = bool(sink.streamed) and sink.quads == sum(graphs.values())
-        # no step streamed its graph, or a streamed chunk held a triple twice: the store is the truth
-        dumping = None if complete else in_thread(store.write_file, staged, "nq")
-        report, seconds = children[1].result() if validate else (None, 0.0)
-        headline = children[0].result()
-        if dumping is not None:
-            dumping.result()
-        if report is not None:
-            reports.append(StepReport("validate (SHACL)", seconds, {"violations": len(report.violations)}))
-            if not report.conforms:
-                write_text_atomic(out / "validation.txt", report.full_text())
-                raise ValidationError(
-                    f"the graph does not conform to the shapes: {len(report.violations)} violation(s); "
-                    f"see {out / 'validation.txt'} (nothing else was written)",
-                    report,
-                )
-    snapshot = out / SNAPSHOT_NAME
-    outputs = [snapshot] + [write_text_atomic(out / "queries" / f"{name}.csv", text) for name, text in headline.items()]
+    with build_lock(out), staging_dir(out) as stage, parallelism(parallel):
+        report = _build_into(Path(data_dir), out, stage, validate=validate, steps=steps, show_progress=show_progress)
+        publish(stage, out)
+        (out / "validation.txt").unlink(missing_ok=True)  # the last build's violations, now fixed
+    return report
+
+
+def _build_into(
+    data_dir: Path,
+    out: Path,
+    stage: Path,
+    *,
+    validate: bool,
+    steps: Sequence[BuildStep] | None,
+    show_progress: bool,
+) -> BuildReport:
+    """The build, every output written under ``stage`` (named as it will be under ``out``)."""
+    with (stage / SNAPSHOT_NAME).open("wb") as file:
+        sink = SnapshotSink(file)
+        store, reports = assemble(data_dir, stage, steps=steps, show_progress=show_progress, snapshot=sink)
+        t0 = time.perf_counter()
+        if sink.streamed:
+            sink.finish(store)  # before a fork: nothing left in the file's buffer to inherit
+    jobs: list[tuple[Callable[..., object], tuple[EmbeddedStore]]] = [(headline_results, (store,))]
+    if validate:
+        jobs.append((timed_validation, (store,)))
+    children = in_forked_processes(jobs)
+    graphs = graph_sizes(store)
+    complete = bool(sink.streamed) and sink.quads == sum(graphs.values())
+    # no step streamed its graph, or a streamed chunk held a triple twice: the store is the truth
+    dumping = None
+    if not complete:
+        dumping = in_thread(store.write_file, stage / SNAPSHOT_NAME, "nq") if parallel_enabled() else None
+        if dumping is None:
+            store.write_file(stage / SNAPSHOT_NAME, "nq")
+    report, seconds = children[1].result() if validate else (None, 0.0)
+    headline = children[0].result()
+    if dumping is not None:
+        dumping.result()
+    if report is not None:
+        reports.append(StepReport("validate (SHACL)", seconds, {"violations": len(report.violations)}))
+        if not report.conforms:
+            write_text_atomic(out / "validation.txt", report.full_text())
+            raise ValidationError(
+                f"the graph does not conform to the shapes: {len(report.violations)} violation(s); "
+                f"see {out / 'validation.txt'} (nothing else was written)",
+                report,
+            )
+    for name, text in headline.items():
+        write_text_atomic(stage / "queries" / f"{name}.csv", text)
+    published = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
+    outputs = [out / SNAPSHOT_NAME] + [out / p for p in published if p.as_posix() != SNAPSHOT_NAME]
     reports.append(StepReport("SHACL + queries", time.perf_counter() - t0, {"files": len(outputs)}))
     # every quad is in one named graph: their sum is len(store), without a second count of the store
-    result = BuildReport(snapshot, sum(graphs.values()), graphs, reports, True, 0, outputs)
-    summary_path = out / "build.json"
-    write_text_atomic(summary_path, json.dumps(_jsonable(result), indent=2, ensure_ascii=False) + "\n")
-    result.outputs.append(summary_path)
-    keep_until_exit(store)  # the command line ends without freeing it quad by quad
+    result = BuildReport(out / SNAPSHOT_NAME, sum(graphs.values()), graphs, reports, True, 0, outputs)
+    result.outputs.append(out / "build.json")
+    write_text_atomic(stage / "build.json", json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n")
+    keep_until_exit(store)  # only inside the command line's parking(): it ends without freeing it quad by quad
     return result
 
 
@@ -239,10 +223,3 @@ def _count(store: EmbeddedStore, graph: URIRef) -> int:
     r = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph})
     assert isinstance(r, SelectResult)
     return int(r.column("n")[0])
-
-
-def _jsonable(report: BuildReport) -> dict[str, object]:
-    d = asdict(report)
-    d["snapshot"] = str(report.snapshot)
-    d["outputs"] = [str(p) for p in report.outputs]
-    return d

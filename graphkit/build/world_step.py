@@ -6,7 +6,7 @@ seed story) are joined by their IRIs and QIDs, never duplicated.
 
 How the work is spread over two cores (the result is the same as doing it in order): a forked
 worker reads most source files while the main process cleans the first one
-(:mod:`~graphkit.ingest.prefetch`); as soon as the places are final their N-Triples go to a
+(:mod:`~graphkit.runtime.forks`); as soon as the places are final their N-Triples go to a
 background thread that loads them into the store (pyoxigraph parses and indexes without Python's
 lock) while the relations are merged, written and loaded in turn, and the quality report is
 computed (:mod:`~graphkit.ingest.loader`). Python's cyclic garbage collector is paused meanwhile.
@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from graphkit.build.pipeline import StepReport
+from graphkit.build.report import StepReport
 from graphkit.build.snapshot import SnapshotSink
 from graphkit.ingest.loader import BackgroundLoader
 from graphkit.ingest.merge import World, build_world

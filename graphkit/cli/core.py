@@ -36,7 +36,7 @@ def build(data_dir: Path, out_dir: Path, no_validate: bool) -> None:
     """
     from graphkit.build.pipeline import build_graph
 
-    report = build_graph(data_dir, out_dir, validate=not no_validate, show_progress=True)
+    report = build_graph(data_dir, out_dir, validate=not no_validate, show_progress=True, parallel=True)
     click.echo(report.summary(), nl=False)
 
 
