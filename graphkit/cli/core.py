@@ -57,12 +57,42 @@ def build(data_dir: Path, out_dir: Path, no_validate: bool) -> None:
     type=click.IntRange(min=0),
     help="Violations listed per rule (0: all); the counts per rule are always complete.",
 )
-def validate(graph_files: tuple[Path, ...], out_dir: Path, engine: str, limit: int) -> None:
+@click.option(
+    "--evidence",
+    "article",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Instead of the shapes: check every quoted span of the graph's text evidence against this text "
+    "(the article it cites): the quote at its offsets, inside its sentence, the sentence's SHA-256.",
+)
+@click.option(
+    "--source",
+    "evidence_source",
+    metavar="IRI",
+    help="With --evidence: which cited text ARTICLE is (IRI or CURIE of its gk:SourceDocument), when the graph "
+    "cites several.",
+)
+def validate(
+    graph_files: tuple[Path, ...],
+    out_dir: Path,
+    engine: str,
+    limit: int,
+    article: Path | None,
+    evidence_source: str | None,
+) -> None:
     """Check the graph against the SHACL shapes (ontology/shapes.ttl) and print what to fix.
 
     Validates the last build, or the given --graph files together with the ontology.
+    With --evidence ARTICLE.txt, checks the quoted spans against that text instead.
     Exits with status 1 when there are violations.
     """
+    if article is not None:
+        from graphkit.text.evidence import verify_evidence
+
+        found = verify_evidence(open_store(graph_files, out_dir, use_index=True), article, source=evidence_source)
+        click.echo(found.summary(), nl=False)
+        if not found.ok:
+            raise ValidationError(f"{len(found.problems)} problem(s) in the quoted spans checked against {article}")
+        return
     from graphkit.validate.validator import ensure_ontology, validate_store
 
     store = open_store(graph_files, out_dir)

@@ -34,6 +34,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from graphkit.errors import InputError
+from graphkit.rdf.namespaces import curie, expand
 from graphkit.sparql.results import as_select
 from graphkit.store.embedded import Store
 from graphkit.text.sentences import locate_quote, split_sentences
@@ -96,10 +97,10 @@ class EvidenceReport:
 
     def summary(self) -> str:
         """One line per problem, then the verdict."""
-        head = f"{self.checked} quoted span(s) of <{self.source}> checked against {self.article}"
+        head = f"{self.checked} quoted span(s) of {curie(URIRef(self.source))} checked against {self.article}"
         if self.ok:
             return f"{head}: every quote, offset and sentence digest matches.\n"
-        lines = [str(p) for p in self.problems]
+        lines = [f"{curie(URIRef(p.iri))}: {p.problem}" for p in self.problems]
         return "\n".join(lines) + f"\n{head}: {len(self.problems)} problem(s).\n"
 
 
@@ -212,6 +213,8 @@ def pick_source(store: Store, article: Path, text: str, source: str | None = Non
     """The source whose spans ``article`` should be checked against: ``source``, the only one, the one
     whose ``gk:fileName`` is the article's file name, or the one whose title is the article's first line."""
     sources = evidence_sources(store)
+    if source and "://" not in source:
+        source = str(expand(source))  # a CURIE such as gkid:source/seed-article
     if source:
         if source not in sources:
             raise InputError(f"no text evidence cites {source}; cited: {', '.join(sorted(sources)) or 'none'}")
@@ -250,15 +253,17 @@ def _span_problems(s: EvidenceSpan) -> list[str]:
     out = []
     if s.sentence is None or s.sentence < 1:
         out.append(f"sentence number {s.sentence} (must be 1 or more)")
-    if s.start is None or s.end is None or not 0 <= s.start < s.end:
+    start, end = s.start, s.end
+    if start is None or end is None or not 0 <= start < end:
         out.append(f"offsets {s.start}–{s.end} (need 0 ≤ start < end)")
+        start = end = None
     if s.exact is None or not s.exact:
         out.append("no quote (oa:exact)")
     else:
         if len(s.exact) > MAX_QUOTE:
             out.append(f"the quote has {len(s.exact)} characters (at most {MAX_QUOTE})")
-        if s.start is not None and s.end is not None and s.end - s.start != len(s.exact):
-            out.append(f"offsets {s.start}–{s.end} span {s.end - s.start} characters, the quote has {len(s.exact)}")
+        if start is not None and end is not None and end - start != len(s.exact):
+            out.append(f"offsets {start}–{end} span {end - start} characters, the quote has {len(s.exact)}")
     if s.digest is None:
         out.append("no gk:sentenceSha256 (the quote cannot be checked against the text)")
     elif not _HEX64.match(s.digest):
