@@ -220,6 +220,5 @@ def graph_sizes(store: EmbeddedStore) -> dict[str, int]:
 
 
 def _count(store: EmbeddedStore, graph: URIRef) -> int:
-    r = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph})
-    assert isinstance(r, SelectResult)
+    r = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph})
     return int(r.column("n")[0])

@@ -31,7 +31,6 @@ from graphkit.ingest.rdf import Emitted, Existing, WorldWriter
 from graphkit.ingest.report import quality_data, write_quality_data
 from graphkit.rdf.namespaces import graph_iri
 from graphkit.runtime.teardown import keep_until_exit
-from graphkit.sparql.results import SelectResult
 from graphkit.store.embedded import EmbeddedStore
 
 WORLD_GRAPH = "world"
@@ -57,17 +56,14 @@ _EXISTING_RELATIONS = "SELECT ?relation ?party WHERE { ?relation a gk:MunicipalR
 def existing_in_store(store: EmbeddedStore) -> tuple[Existing, dict[str, dict[str, Any]]]:
     """What the store already holds: places and relations (to join), and places with QIDs (to match)."""
     existing = Existing()
-    r = store.query(_EXISTING_PLACES)
-    assert isinstance(r, SelectResult)
+    r = store.select(_EXISTING_PLACES)
     existing.places = {str(row[0]) for row in r.rows}
-    r = store.query(_EXISTING_RELATIONS)
-    assert isinstance(r, SelectResult)
+    r = store.select(_EXISTING_RELATIONS)
     parties: dict[str, set[str]] = {}
     for rel, party in r.rows:
         parties.setdefault(str(rel), set()).add(str(party))
     existing.relations = {frozenset(p): rel for rel, p in parties.items() if len(p) == 2}
-    r = store.query(_SEED_PLACES)
-    assert isinstance(r, SelectResult)
+    r = store.select(_SEED_PLACES)
     seed: dict[str, dict[str, Any]] = {}
     for _place, wd, cc, label, lat, long in r.rows:
         qid = str(wd).rsplit("/", 1)[-1]

@@ -50,6 +50,14 @@ class SelectResult:
         i = self.variables.index(name)
         return [python_value(row[i]) for row in self.rows]
 
+    def strings(self) -> list[tuple[str | None, ...]]:
+        """Rows as tuples of text: an IRI or a literal's lexical form, ``None`` where unbound.
+
+        >>> SelectResult(("x", "y"), ((URIRef("https://x.org/a"), None),)).strings()
+        [('https://x.org/a', None)]
+        """
+        return [tuple(None if t is None else str(t) for t in row) for row in self.rows]
+
     def to_dataframe(self) -> Any:
         """The rows as a pandas DataFrame (one column per variable)."""
         import pandas as pd
@@ -117,6 +125,28 @@ def as_select(result: QueryResult) -> SelectResult:
     """
     if not isinstance(result, SelectResult):
         raise QueryError(f"expected the rows of a SELECT query, got {type(result).__name__}")
+    return result
+
+
+def as_ask(result: QueryResult) -> bool:
+    """The answer of an ASK query; :class:`~graphkit.errors.QueryError` if ``result`` is not one.
+
+    >>> as_ask(AskResult(True))
+    True
+    """
+    if not isinstance(result, AskResult):
+        raise QueryError(f"expected the answer of an ASK query, got {type(result).__name__}")
+    return result.value
+
+
+def as_graph(result: QueryResult) -> GraphResult:
+    """The triples of a CONSTRUCT/DESCRIBE query; :class:`~graphkit.errors.QueryError` if ``result`` is not one.
+
+    >>> len(as_graph(GraphResult(())))
+    0
+    """
+    if not isinstance(result, GraphResult):
+        raise QueryError(f"expected the triples of a CONSTRUCT or DESCRIBE query, got {type(result).__name__}")
     return result
 
 

@@ -13,9 +13,10 @@ rdflib stays the term API and the SHACL engine's graph (:meth:`EmbeddedStore.to_
 >>> store.load_data('<https://x.org/a> <https://x.org/p> "1" .', "nt", graph=URIRef("https://x.org/g"))
 >>> len(store), store.graphs()
 (1, [rdflib.term.URIRef('https://x.org/g')])
->>> r = store.query("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef("https://x.org/a")})
->>> r.records()
+>>> store.select("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef("https://x.org/a")}).records()
 [{'o': '1'}]
+>>> store.ask("ASK { ?s ?p '1' }")
+True
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from graphkit.rdf.files import QUAD_FORMATS, check_rdf_format, rdf_format_for, s
 from graphkit.rdf.namespaces import PREFIXES
 from graphkit.rdf.terms import to_oxigraph, to_rdflib
 from graphkit.sparql.binding import bind_values
-from graphkit.sparql.results import AskResult, GraphResult, QueryResult, SelectResult
+from graphkit.sparql.results import AskResult, GraphResult, QueryResult, SelectResult, as_ask, as_graph, as_select
 
 _OX_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -44,6 +45,34 @@ _OX_FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "xml": ox.RdfFormat.RDF_XML,
 }
+
+
+class TypedQueries:
+    """``select``/``ask``/``construct``: :meth:`query` with the result type checked (one place, for every store).
+
+    A class that defines ``query`` (as every :class:`Store` does) gets them by inheriting this one.
+    """
+
+    def query(
+        self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True
+    ) -> QueryResult:
+        raise NotImplementedError
+
+    def select(
+        self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True
+    ) -> SelectResult:
+        """Run a SELECT query; its rows (a :class:`~graphkit.errors.QueryError` for another kind of query)."""
+        return as_select(self.query(sparql, bindings=bindings, union_default_graph=union_default_graph))
+
+    def ask(self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True) -> bool:
+        """Run an ASK query; its answer."""
+        return as_ask(self.query(sparql, bindings=bindings, union_default_graph=union_default_graph))
+
+    def construct(
+        self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True
+    ) -> GraphResult:
+        """Run a CONSTRUCT or DESCRIBE query; its triples."""
+        return as_graph(self.query(sparql, bindings=bindings, union_default_graph=union_default_graph))
 
 
 @runtime_checkable
@@ -64,6 +93,19 @@ class Store(Protocol):
     ) -> QueryResult:
         """Run a SPARQL query; ``bindings`` pre-bind variables to RDF terms (never text substitution)."""
 
+    def select(
+        self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True
+    ) -> SelectResult:
+        """Run a SELECT query; its rows (see :class:`TypedQueries`)."""
+
+    def ask(self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True) -> bool:
+        """Run an ASK query; its answer."""
+
+    def construct(
+        self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True
+    ) -> GraphResult:
+        """Run a CONSTRUCT or DESCRIBE query; its triples."""
+
     def graphs(self) -> list[URIRef]:
         """The named graphs, sorted."""
 
@@ -74,7 +116,7 @@ class Store(Protocol):
         """Number of quads."""
 
 
-class EmbeddedStore:
+class EmbeddedStore(TypedQueries):
     """An in-memory pyoxigraph store. Queries see the union of all graphs as the default graph.
 
     :meth:`from_oxigraph` wraps an existing pyoxigraph store instead, e.g. the read-only on-disk

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphkit.rdf.namespaces import curie
-from graphkit.sparql.results import SelectResult
 from graphkit.store.embedded import Store
 
 _GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -41,11 +40,9 @@ class GraphInfo:
 
 def graph_info(store: Store) -> GraphInfo:
     """Count triples, quads per named graph, and instances of each class."""
-    graphs = store.query(_GRAPHS)
-    classes = store.query(_CLASSES)
-    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert isinstance(graphs, SelectResult) and isinstance(classes, SelectResult)
-    assert isinstance(total, SelectResult)
+    graphs = store.select(_GRAPHS)
+    classes = store.select(_CLASSES)
+    total = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     return GraphInfo(
         triples=int(total.column("n")[0]),
         graphs=tuple((r["g"], int(r["n"])) for r in graphs.records()),

@@ -186,8 +186,7 @@ def _select(store: Store, text: str) -> SelectResult:
     normalise some lexical forms, e.g. ``"tru"^^xsd:boolean`` to ``"false"``)."""
     raw = getattr(store, "oxigraph", None)
     if raw is None:
-        r = store.query(text)
-        assert isinstance(r, SelectResult)
+        r = store.select(text)
         return r
     try:
         solutions = raw.query(text, use_default_graph_as_union=True)

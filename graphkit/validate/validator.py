@@ -323,14 +323,12 @@ def pick_label(labels: Iterable[Node]) -> str | None:
 def _labels(store: Store, nodes: set[Node]) -> dict[Node, list[Node]]:
     """``rdfs:label`` values of the IRIs among ``nodes``, in batches."""
     from graphkit.sparql.binding import term_to_sparql
-    from graphkit.sparql.results import SelectResult
 
     iris = sorted(n for n in nodes if isinstance(n, URIRef))
     out: dict[Node, list[Node]] = defaultdict(list)
     for i in range(0, len(iris), 2000):
         values = " ".join(term_to_sparql(n) for n in iris[i : i + 2000])
-        r = store.query(f"SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n {term_to_sparql(RDFS.label)} ?l }}")
-        assert isinstance(r, SelectResult)
+        r = store.select(f"SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n {term_to_sparql(RDFS.label)} ?l }}")
         for n, label in r.rows:
             out[cast(Node, n)].append(cast(Node, label))  # both always bound
     return out
