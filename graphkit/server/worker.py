@@ -1,102 +1,167 @@
-"""The query worker of ``graphkit serve``: a separate process that holds the graph and runs queries.
+"""The query worker of ``graphkit serve``: one process that holds the graph and forks one process per query.
 
-pyoxigraph cannot cancel a running query, so the server runs every query in one of a few worker
-processes and kills the worker when its time limit passes (:mod:`graphkit.server.app` replaces it).
-A worker is a plain ``python -m graphkit.server.worker FD SNAPSHOT MEMORY_LIMIT PREFIXES_JSON``
-subprocess talking over an inherited socket (so, unlike multiprocessing's spawn, it never re-runs
-the caller's main script).
-A worker loads the N-Quads snapshot once, then answers requests on its pipe:
-``(query, format_key, default_graphs, named_graphs, union)`` → ``("ok", content_type, body)`` or
-``("syntax" | "error", message)``. The result is serialised here, by pyoxigraph, in the
-negotiated format, so the server only copies bytes.
+pyoxigraph cannot cancel a running query, so every query runs in a process of its own that the
+server can kill (:mod:`graphkit.server.pool`). Forking from a worker that already holds the graph
+takes milliseconds (the graph is shared copy-on-write), so a killed query costs no reload and a
+cheap query never waits for a worker to load.
 
->>> sorted(RESULT_FORMATS)
-['csv', 'json', 'tsv', 'xml']
->>> sorted(GRAPH_FORMATS)
-['jsonld', 'nt', 'rdfxml', 'ttl']
+The worker is a plain ``python -m graphkit.server.worker FD SNAPSHOT MEMORY_LIMIT PREFIXES_JSON GUARD``
+subprocess (so, unlike multiprocessing's spawn, it never re-runs the caller's main script). It
+
+1. limits its address space to MEMORY_LIMIT bytes (its query processes inherit the limit),
+2. cuts itself off the network (:func:`graphkit.sparql.sandbox.seal_network`; the query processes
+   inherit the seal: a SERVICE clause that got past the guard still reaches no host),
+3. loads the N-Quads snapshot and says ``("ready", triples, graph names, sealed)`` on FD,
+4. then, for each ``"fork"`` message followed by a socket (passed with SCM_RIGHTS), forks a query
+   process that reads ``(query, accept, default_graphs, named_graphs)`` from that socket, checks
+   the query (:func:`graphkit.sparql.guard.guard_query` — the parse runs here, under the time
+   limit, not in the server), runs it and answers ``("ok", media type, body)``,
+   ``("refused", reason, message)``, ``("syntax", message)`` or ``("error", message)``; the worker
+   answers the query process's pid.
+
+>>> import pyoxigraph as ox
+>>> store = ox.Store()
+>>> run_one(store, frozenset(), {}, "ASK { ?s ?p ?o }", "text/csv", [], [])
+('ok', 'text/csv; charset=utf-8', b'false')
+>>> run_one(store, frozenset(), {}, "SELECT * { SERVICE <http://h/> { ?s ?p ?o } }", None, [], [])[:2]
+('refused', 'service')
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import os
+import signal
 import sys
+from collections.abc import Collection, Mapping
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import recv_handle
 from typing import Any
 
 from graphkit.errors import one_line
-
-#: Result formats for SELECT/ASK: key → (pyoxigraph format name, media type).
-RESULT_FORMATS: dict[str, tuple[str, str]] = {
-    "json": ("JSON", "application/sparql-results+json"),
-    "xml": ("XML", "application/sparql-results+xml"),
-    "csv": ("CSV", "text/csv; charset=utf-8"),
-    "tsv": ("TSV", "text/tab-separated-values; charset=utf-8"),
-}
-#: RDF formats for CONSTRUCT/DESCRIBE: key → (pyoxigraph format name, media type).
-GRAPH_FORMATS: dict[str, tuple[str, str]] = {
-    "ttl": ("TURTLE", "text/turtle; charset=utf-8"),
-    "nt": ("N_TRIPLES", "application/n-triples"),
-    "jsonld": ("JSON_LD", "application/ld+json"),
-    "rdfxml": ("RDF_XML", "application/rdf+xml"),
-}
+from graphkit.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, negotiate, not_acceptable
+from graphkit.sparql.guard import CheckedQuery, RefusedQuery, guard_query, inspect_query
+from graphkit.sparql.sandbox import seal_network
 
 
-def worker_main(conn: Connection, snapshot: str, prefixes: dict[str, str], memory_limit: int | None = None) -> None:
-    """Load ``snapshot`` (N-Quads) into an in-memory store, say ``ready``, then answer queries until
-    the pipe closes. ``memory_limit`` (bytes of address space) bounds what one query can take: past
-    it the worker dies and the server replaces it, instead of the machine running out of memory."""
+def worker_main(
+    control: Connection,
+    snapshot: str,
+    prefixes: dict[str, str],
+    memory_limit: int | None = None,
+    *,
+    guard: bool = True,
+) -> None:
+    """Load ``snapshot``, say ``ready``, then fork a query process per request until the pipe closes.
+    ``guard`` False skips the query guard (only for tests of the network seal behind it)."""
     if memory_limit:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    try:
+        sealed = seal_network()
+    except OSError:  # a kernel without seccomp filters: the guard is then the only layer
+        sealed = False
     import pyoxigraph as ox
 
     try:
         store = ox.Store()
         store.load(path=snapshot, format=ox.RdfFormat.N_QUADS)
+        graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     except Exception as e:  # noqa: BLE001 - reported to the parent, which fails cleanly
-        conn.send(("error", f"cannot load {snapshot}: {e}"))
+        control.send(("error", f"cannot load {snapshot}: {one_line(e)}"))
         return
-    conn.send(("ready", len(store)))
+    inspect_query("ASK { ?s ?p ?o }")  # imports and warms the parser once, not in every query process
+    gc.freeze()  # query processes never walk (and so never copy) the objects they inherit
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished query processes are reaped by the kernel
+    control.send(("ready", len(store), sorted(graphs), sealed))
     while True:
         try:
-            message = conn.recv()
+            message = control.recv()
+            if message is None:
+                return
+            fd = recv_handle(control)
         except (EOFError, OSError):
             return
-        if message is None:
-            return
-        conn.send(run_one(store, prefixes, *message))
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the query process
+            code = 0
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _die_with_parent(parent)
+                control.close()
+                _answer(Connection(fd), store, graphs, prefixes, guard)
+            except BaseException:  # noqa: BLE001 - the server sees the closed socket
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(fd)
+        control.send(pid)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: this process is killed when the worker exits (no query outlives the server)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the worker is already gone
+        os._exit(1)
+
+
+def _answer(conn: Connection, store: Any, graphs: frozenset[str], prefixes: dict[str, str], guard: bool) -> None:
+    request = conn.recv()
+    conn.send(run_one(store, graphs, prefixes, *request, guard=guard))
+    conn.close()
 
 
 def run_one(
     store: Any,
-    prefixes: dict[str, str],
+    graphs: Collection[str],
+    prefixes: Mapping[str, str],
     query: str,
-    fmt: str,
+    accept: str | None,
     default_graphs: list[str],
     named_graphs: list[str],
-    union: bool = True,
+    *,
+    guard: bool = True,
 ) -> tuple[Any, ...]:
-    """Run one query and serialise its result; errors come back as messages, never as exceptions.
+    """Check, run and serialise one query; refusals and errors come back as messages, never as exceptions.
 
-    The default graph is ``default_graphs`` when given, else the union of all graphs when ``union``
-    (false when the query has its own FROM clauses, which then decide)."""
+    The default graph is ``default_graphs`` when given, else the query's own FROM graphs, else the
+    union of all graphs."""
     import pyoxigraph as ox
 
-    options: dict[str, Any] = {"prefixes": prefixes}
+    try:
+        if guard:
+            checked = guard_query(
+                query, graphs=graphs, default_graphs=default_graphs, named_graphs=named_graphs, prefixes=prefixes
+            )
+        else:
+            from graphkit.sparql.binding import query_form
+
+            checked = CheckedQuery(query, query_form(query))
+    except RefusedQuery as e:
+        return ("refused", e.reason, str(e))
+    fmt = negotiate(accept, checked.form)
+    if fmt is None:
+        return ("refused", "media", not_acceptable(accept, checked.form))
+    options: dict[str, Any] = {"prefixes": dict(prefixes)}
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    elif union:
+    elif not checked.has_dataset:
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
-        result = store.query(query, **options)
+        result = store.query(checked.text, **options)
         if isinstance(result, ox.QueryTriples):
-            name, media = GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["ttl"])
+            name, media = GRAPH_FORMATS[fmt]
             body = result.serialize(format=getattr(ox.RdfFormat, name))
         else:
-            name, media = RESULT_FORMATS.get(fmt, RESULT_FORMATS["json"])
+            name, media = RESULT_FORMATS[fmt]
             body = result.serialize(format=getattr(ox.QueryResultsFormat, name))
     except SyntaxError as e:
         return ("syntax", one_line(e))
@@ -106,9 +171,10 @@ def run_one(
 
 
 def main(argv: list[str]) -> None:
-    """``python -m graphkit.server.worker FD SNAPSHOT MEMORY_LIMIT PREFIXES_JSON``."""
+    """``python -m graphkit.server.worker FD SNAPSHOT MEMORY_LIMIT PREFIXES_JSON GUARD``."""
     fd, snapshot, limit, prefixes = int(argv[0]), argv[1], int(argv[2]), json.loads(argv[3])
-    worker_main(Connection(fd), snapshot, prefixes, limit or None)
+    guard = argv[4] != "0" if len(argv) > 4 else True
+    worker_main(Connection(fd), snapshot, prefixes, limit or None, guard=guard)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -215,6 +214,8 @@ class ReconciliationService:
             queries = json.loads(raw)
         except ValueError:
             return _json(400, {"error": "queries is not valid JSON"}, callback=callback)
+        except RecursionError:
+            return _json(400, {"error": "queries is nested too deeply to be a batch of queries"}, callback=callback)
         try:
             return _json(200, self.reconcile_batch(queries), callback=callback)
         except QueryInvalid as e:
@@ -255,42 +256,6 @@ def _json(status: int, data: Any, headers: dict[str, str] | None = None, *, call
 
 
 def reconciliation_handler(store: Store) -> Handler:
-    """The ``/reconcile`` route handler over the places of ``store`` (for ``graphkit serve``)."""
+    """A framework-neutral ``/reconcile`` handler over the places of ``store`` (``graphkit serve`` uses
+    :mod:`graphkit.server.reconcile`)."""
     return ReconciliationService.from_store(store).handle
-
-
-class _ContextStore:
-    """The :class:`~graphkit.store.embedded.Store` read side over a ``graphkit serve`` context (queries run in its
-    worker pool, under its time limit)."""
-
-    def __init__(self, ctx: Any) -> None:
-        self._ctx = ctx
-
-    def query(self, sparql: str, *, bindings: Any = None, union_default_graph: bool = True) -> Any:
-        return self._ctx.select(sparql, bindings)
-
-
-_SERVICE_LOCK = threading.Lock()
-
-
-def reconcile_route_handler(request: Any, ctx: Any) -> Any:
-    """``/reconcile`` for :mod:`graphkit.server.app`: the index of the served graph is built on first use."""
-    from graphkit.server.app import Response as ServeResponse
-
-    with _SERVICE_LOCK:
-        service = ctx.extras.get("reconciliation")
-        if service is None:
-            service = ReconciliationService.from_store(_ContextStore(ctx))  # type: ignore[arg-type]
-            ctx.extras["reconciliation"] = service
-    status, headers, body = service.handle(
-        request.method, request.params, request.body, request.headers.get("Content-Type") or ""
-    )
-    content_type = headers.pop("Content-Type")
-    return ServeResponse(status, body, content_type, headers)
-
-
-def reconcile_route() -> Any:
-    """The :class:`graphkit.server.app.Route` serving the Reconciliation API at ``/reconcile``."""
-    from graphkit.server.app import Route
-
-    return Route("/reconcile", reconcile_route_handler, ("GET", "POST"))
