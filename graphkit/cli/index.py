@@ -8,7 +8,6 @@ import click
 
 from graphkit.cli import cli
 from graphkit.cli.common import OUT_OPTION
-from graphkit.errors import StoreError
 
 
 @cli.command("index")
@@ -32,19 +31,12 @@ def index_cmd(out_dir: Path, check: bool, remove: bool) -> None:
       graphkit index --out build/ --remove
     """
     from graphkit.paths import default_snapshot
-    from graphkit.store.index import build_index, default_index_dir, index_status, remove_index
+    from graphkit.store.index import manage_index
 
     if check and remove:
         raise click.UsageError("--check and --remove do not go together")
-    snapshot = default_snapshot(out_dir)
-    if check:
-        status = index_status(snapshot)
-        if not status.fresh:
-            raise StoreError(status.summary().strip())
-        click.echo(status.summary(), nl=False)
-        return
-    if remove:
-        click.echo(f"removed {default_index_dir(snapshot)}" if remove_index(snapshot) else "no index to remove")
-        return
-    click.echo(f"indexing {snapshot} ...", err=True)
-    click.echo(build_index(snapshot, show_progress=True).summary(), nl=False)
+    action = "check" if check else "remove" if remove else "build"
+    if action == "build":
+        click.echo(f"indexing {default_snapshot(out_dir)} ...", err=True)
+    text = manage_index(default_snapshot(out_dir), action, show_progress=True)
+    click.echo(text, nl=not text.endswith("\n"))

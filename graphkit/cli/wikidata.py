@@ -1,5 +1,5 @@
 """Wikidata commands: `graphkit link` (offline), `graphkit link apply|evaluate`, `graphkit wikidata
-enrich|compare|quickstatements` (online, polite), and `graphkit reconcile-serve`."""
+enrich|compare|quickstatements` (online, polite). OpenRefine reconciliation is served by `graphkit serve`."""
 
 from __future__ import annotations
 

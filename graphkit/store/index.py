@@ -337,3 +337,23 @@ def _source(snapshot: Path, show_progress: bool) -> Iterator[dict[str, Any]]:
         ) as wrapped,
     ):
         yield {"input": wrapped}
+
+
+def manage_index(snapshot: str | Path, action: str = "build", *, show_progress: bool = False) -> str:
+    """What ``graphkit index`` does: ``build`` (bulk-load the snapshot), ``check`` (a
+    :class:`~graphkit.errors.StoreError` unless a fresh index exists) or ``remove``; returns the text to show.
+
+    >>> manage_index("/nonexistent/graph.nq", "remove")
+    'no index to remove'
+    """
+    if action == "check":
+        status = index_status(snapshot)
+        if not status.fresh:
+            raise StoreError(status.summary().strip())
+        return status.summary()
+    if action == "remove":
+        return f"removed {default_index_dir(snapshot)}\n" if remove_index(snapshot) else "no index to remove"
+    if action != "build":
+        raise ValueError(f"unknown index action {action!r}")
+    return build_index(snapshot, show_progress=show_progress).summary()
+
