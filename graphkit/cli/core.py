@@ -124,6 +124,19 @@ def validate(
 )
 @OUTPUT_OPTION
 @click.option("--endpoint", help="Run it on this SPARQL 1.1 endpoint (e.g. http://localhost:7878/sparql) instead.")
+@click.option(
+    "--timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Stop the query after this many seconds (0: no limit). Ctrl-C also stops it.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE clauses contact the hosts they name. Without it a query with SERVICE is refused "
+    "and the query runs with no network access.",
+)
 @GRAPH_OPTION
 @OUT_OPTION
 @INDEX_OPTION
@@ -133,6 +146,8 @@ def query(
     fmt: str,
     output: Path | None,
     endpoint: str | None,
+    timeout: float,
+    allow_service: bool,
     graph_files: tuple[Path, ...],
     out_dir: Path,
     use_index: bool,
@@ -146,9 +161,11 @@ def query(
       graphkit query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
       graphkit query mous --endpoint http://localhost:7878/sparql
     Prefixes gk:, rdfs:, skos:, prov:, ... are predeclared. CSV and JSON are for scripts.
+    Like the endpoint, it refuses updates and SERVICE (unless --allow-service), reads FROM / FROM
+    NAMED only from graphs of the store, and stops at --timeout or Ctrl-C.
     """
     from graphkit.sparql.catalogue import bind_parameters
-    from graphkit.sparql.querying import resolve_query_spec
+    from graphkit.sparql.querying import resolve_query_spec, run_guarded
     from graphkit.sparql.results import render
 
     named = resolve_query_spec(query)
@@ -159,7 +176,7 @@ def query(
         store: Store = RemoteStore(endpoint)
     else:
         store = open_store(graph_files, out_dir, use_index=use_index)
-    result = store.query(named.text, bindings=bindings)
+    result = run_guarded(store, named.text, bindings, timeout=timeout or None, allow_service=allow_service)
     emit(render(result, fmt), output)
 
 
