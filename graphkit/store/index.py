@@ -258,9 +258,9 @@ def _stamp(st: os.stat_result) -> dict[str, int]:
 
 
 def _graphkit_version() -> str:
-    from graphkit import __version__
+    from graphkit.version import VERSION
 
-    return __version__
+    return VERSION
 
 
 def _check_replaceable(target: Path) -> None:
