@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphkit.errors import ParseError
-from graphkit.ingest.readutil import parse_coordinates, read_csv_rows, read_json, source_file
+from graphkit.ingest.readutil import checked_coordinates, numbered_rows, parse_coordinates, read_json, source_file
 from graphkit.rdf.namespaces import is_qid
 
 SOURCE_ID = "dr5hn-csc-wikidata"
@@ -63,7 +63,7 @@ def read_countries(folder: Path) -> list[CountryRow]:
     """Every country row with an ISO code."""
     path = source_file(folder, "countries.csv")
     out = []
-    for r in read_csv_rows(path, required=("name", "iso2", "iso3", "native", "latitude", "longitude", "wikiDataId")):
+    for i, r in numbered_rows(path, required=("name", "iso2", "iso3", "native", "latitude", "longitude", "wikiDataId")):
         if len(r["iso2"]) == 2:
             qid = r["wikiDataId"] if is_qid(r["wikiDataId"]) else ""
             out.append(
@@ -73,7 +73,7 @@ def read_countries(folder: Path) -> list[CountryRow]:
                     r["name"],
                     r["native"],
                     qid,
-                    parse_coordinates(r["latitude"], r["longitude"]),
+                    checked_coordinates(r["latitude"], r["longitude"], path=path, line=i, what=r["name"]),
                 )
             )
     return out
@@ -89,10 +89,10 @@ def read_states(folder: Path) -> list[StateRow]:
             r["country_code"].upper(),
             r["type"],
             r["wikiDataId"] if is_qid(r["wikiDataId"]) else "",
-            parse_coordinates(r["latitude"], r["longitude"]),
+            checked_coordinates(r["latitude"], r["longitude"], path=path, line=i, what=r["name"]),
             r["native"],
         )
-        for r in read_csv_rows(path, required=required)
+        for i, r in numbered_rows(path, required=required)
     ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from graphkit.ingest.readutil import parse_coordinates, read_csv_tuples, read_json, source_file
+from graphkit.ingest.readutil import checked_coordinates, numbered_tuples, parse_coordinates, read_json, source_file
 
 SOURCE_ID = "hekman-twincities"
 
@@ -34,10 +34,10 @@ class HekmanPair(NamedTuple):
 
 
 def read_pairs(folder: Path) -> list[HekmanPair]:
-    """Every row of ``twin_cities_raw.csv``."""
+    """Every well-formed row of ``twin_cities_raw.csv`` (malformed ones are reported, see readutil)."""
     path = source_file(folder, "twin_cities_raw.csv")
-    rows = read_csv_tuples(path, ("city1", "country1", "city2", "country2"))
-    return [HekmanPair(*r, i) for i, r in enumerate(rows, 2)]  # type: ignore[call-arg,arg-type]  # rows have exactly the 4 str columns
+    rows = numbered_tuples(path, ("city1", "country1", "city2", "country2"))
+    return [HekmanPair(*r) for r in rows]
 
 
 def read_coordinates(folder: Path) -> dict[tuple[str, str], tuple[float, float]]:
@@ -45,10 +45,10 @@ def read_coordinates(folder: Path) -> dict[tuple[str, str], tuple[float, float]]
     coords: dict[tuple[str, str], tuple[float, float]] = {}
     path = source_file(folder, "twin_cities_geocoded.csv")
     columns = ("city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2")
-    for r in read_csv_tuples(path, columns):
+    for r in numbered_tuples(path, columns):
         for city, country, lat, lng in (r[0:4], r[4:8]):
             if (city, country) not in coords:
-                c = parse_coordinates(lat, lng)
+                c = checked_coordinates(lat, lng, path=path, line=r[8], what=f"{city}, {country}")
                 if c is not None:
                     coords[(city, country)] = c
     cache = folder / "geocode_cache.json"

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphkit.errors import ParseError
-from graphkit.ingest.readutil import source_file
+from graphkit.ingest.readutil import ReadProblem, numbered_lines, report, source_file
 
 SOURCE_ID = "l3viathan-wikidata-p190"
 
@@ -30,12 +29,11 @@ def read_names(folder: Path) -> dict[str, str]:
     """Label by QID (empty labels are kept as empty strings)."""
     path = source_file(folder, "names.tsv")
     names: dict[str, str] = {}
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
+    for i, line in numbered_lines(path):
         qid, _, label = line.partition("\t")
         if not _qid_like(qid.strip()):
-            raise ParseError(f"{path}, line {i}: not a QID: {qid!r}")
+            report(ReadProblem(str(path), i, i, "malformed-row", f"not a QID: {qid[:40]!r}", line[:120]))
+            continue
         names[qid.strip()] = label.strip()
     return names
 
@@ -44,12 +42,12 @@ def read_statements(folder: Path) -> list[tuple[str, str, int]]:
     """``(src, dst, line)`` for every P190 statement row."""
     path = source_file(folder, "relations.tsv")
     out: list[tuple[str, str, int]] = []
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
+    for i, line in numbered_lines(path):
         src, _, dst = line.partition("\t")
         src, dst = src.strip(), dst.strip()
         if not (_qid_like(src) and _qid_like(dst)):
-            raise ParseError(f"{path}, line {i}: expected two QIDs separated by a tab, got {line!r}")
+            detail = "expected two QIDs separated by a tab"
+            report(ReadProblem(str(path), i, i, "malformed-row", detail, line[:120]))
+            continue
         out.append((src, dst, i))
     return out

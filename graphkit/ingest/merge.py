@@ -34,15 +34,16 @@ from graphkit.ingest.grouping import places_from_mentions, resolve_unplaced
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.mentions import Assertion, Mention, MentionFactory, hekman_assertions, yuboski_assertions
 from graphkit.ingest.model import Place, Relation, UnionFind, World, fold_unions
-from graphkit.runtime.forks import ForkedWorker, Job
 from graphkit.ingest.qid_merge import (
     add_crawl_only_places,
     kinds_from_crawl_labels,
     merge_same_qid,
     type_whole_countries,
 )
+from graphkit.ingest.readutil import ReadingWorker, collecting, record
 from graphkit.ingest.relation_merge import merge_relations
 from graphkit.ingest.wikidata_match import crawl_graph, match_crawl
+from graphkit.runtime.forks import ForkedWorker, Job
 
 __all__ = ["Place", "Relation", "World", "build_world", "reading_jobs"]
 
@@ -64,8 +65,9 @@ def build_world(
     ``places_ready(world)``, if given, is called as soon as the places are final, with the world
     still without relations (the build step starts loading the places into the store then).
     """
-    with ForkedWorker(reading_jobs(sources_dir, seed)) as raw:
+    with collecting() as read_log, ReadingWorker(reading_jobs(sources_dir, seed)) as raw:
         world = _build_world(sources_dir, seed or {}, raw, places_ready)
+    record(read_log, world.ledger)  # rows the readers skipped: rejects.csv, with their lines
     if raw.worker_seconds:  # the stages above do not include what the worker read for them
         world.ledger.facts["timings"]["reading (worker process)"] = round(raw.worker_seconds, 3)  # type: ignore[index]
     return world

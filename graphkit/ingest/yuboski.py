@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphkit.ingest.readutil import parse_coordinates, read_csv_rows, source_file
+from graphkit.ingest.readutil import checked_coordinates, numbered_rows, source_file
 
 SOURCE_ID = "yuboski-itwiki-gemellaggi"
 _COLUMNS = (
@@ -50,14 +50,15 @@ def read_rows(folder: Path) -> list[YuboskiRow]:
     out: list[YuboskiRow] = []
     for name, delimiter in (("twinings.csv", "|"), ("twinings_fails.csv", ",")):
         path = source_file(folder, name)
-        for i, r in enumerate(read_csv_rows(path, delimiter=delimiter, required=_COLUMNS), 2):
+        for i, r in numbered_rows(path, delimiter=delimiter, required=_COLUMNS):
+            start, end = r["comune_start_name"], r["comune_end_name"]
             out.append(
                 YuboskiRow(
-                    r["comune_start_name"],
-                    parse_coordinates(r["comune_start_lat"], r["comune_start_log"]),
+                    start,
+                    checked_coordinates(r["comune_start_lat"], r["comune_start_log"], path=path, line=i, what=start),
                     r["comune_start_regione"],
-                    r["comune_end_name"],
-                    parse_coordinates(r["comune_end_lat"], r["comune_end_log"]),
+                    end,
+                    checked_coordinates(r["comune_end_lat"], r["comune_end_log"], path=path, line=i, what=end),
                     r["comune_end_stato"],
                     name,
                     i,
