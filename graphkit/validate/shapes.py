@@ -104,6 +104,56 @@ class Constraint:
     flags: str = ""
 
     @property
+    def number(self) -> int:
+        """The value of a count or length constraint (``minCount 2`` -> 2).
+
+        >>> Constraint("minCount", 2).number
+        2
+        """
+        if isinstance(self.value, bool) or not isinstance(self.value, int):
+            raise TypeError(f"sh:{self.kind} holds {self.value!r}, not a number")
+        return self.value
+
+    @property
+    def term(self) -> Node:
+        """The value of a constraint that takes one RDF term (``class``, ``datatype``, ``hasValue``, ranges, ...)."""
+        if not isinstance(self.value, Node):
+            raise TypeError(f"sh:{self.kind} holds {self.value!r}, not an RDF term")
+        return self.value
+
+    @property
+    def iri(self) -> URIRef:
+        """The value of a constraint that takes an IRI (``class``, ``datatype``, ``equals``, ...)."""
+        if not isinstance(self.value, URIRef):
+            raise TypeError(f"sh:{self.kind} holds {self.value!r}, not an IRI")
+        return self.value
+
+    @property
+    def terms(self) -> tuple[Node, ...]:
+        """The values of a list constraint (``in``, ``languageIn``, ``ignoredProperties``).
+
+        >>> Constraint("in", (URIRef("https://x.org/a"),)).terms
+        (rdflib.term.URIRef('https://x.org/a'),)
+        """
+        if not isinstance(self.value, tuple) or not all(isinstance(v, Node) for v in self.value):
+            raise TypeError(f"sh:{self.kind} holds {self.value!r}, not a list of RDF terms")
+        return self.value
+
+    @property
+    def shape(self) -> Shape:
+        """The shape of ``node`` and ``not``."""
+        if not isinstance(self.value, Shape):
+            raise TypeError(f"sh:{self.kind} holds {self.value!r}, not a shape")
+        return self.value
+
+    @property
+    def shapes(self) -> tuple[Shape, ...]:
+        """The shapes of ``and``, ``or`` and ``xone``."""
+        if not isinstance(self.value, tuple) or not all(isinstance(v, Shape) for v in self.value):
+            raise TypeError(f"sh:{self.kind} holds {self.value!r}, not a list of shapes")
+        return self.value
+
+    @property
     def component(self) -> str:
         """The constraint component as a CURIE, e.g. ``sh:MinCountConstraintComponent``."""
         return f"sh:{COMPONENTS[self.kind]}ConstraintComponent"
@@ -273,7 +323,10 @@ class _Reader:
                 return None
             return members
         if name in ("class", "datatype", "equals", "disjoint", "lessThan", "lessThanOrEquals", "nodeKind"):
-            return self.iris([o], f"sh:{name}", o)[0] if isinstance(o, URIRef) else self._not_iri(name, o, where)  # type: ignore[func-returns-value]  # None is the result
+            if isinstance(o, URIRef):
+                return self.iris([o], f"sh:{name}", o)[0]
+            self._not_iri(name, o, where)
+            return None
         if name == "pattern":
             return str(o)
         if isinstance(o, BNode):  # hasValue and the range bounds
@@ -283,7 +336,6 @@ class _Reader:
 
     def _not_iri(self, name: str, o: Node, where: str) -> None:
         self.problems.append(f"sh:{name} {o.n3()} on {where} is not an IRI")
-        return None
 
     def path(self, node: Node, *, where: str) -> ShapePath:
         """The SPARQL property path for a SHACL path node (predicate, inverse, sequence, alternative, repeats)."""

@@ -56,7 +56,7 @@ from graphkit.rdf.terms import to_rdflib
 from graphkit.sparql.binding import term_to_sparql
 from graphkit.sparql.results import SelectResult
 from graphkit.store.embedded import Store
-from graphkit.validate.shapes import Constraint, Shape, ShapesModel, UnsupportedShapesError
+from graphkit.validate.shapes import Constraint, Shape, ShapePath, ShapesModel, UnsupportedShapesError
 
 #: Datatypes whose lexical forms pyoxigraph validates (a cast to the datatype itself round-trips).
 CHECKED_DATATYPES: frozenset[URIRef] = frozenset(
@@ -196,10 +196,10 @@ def _select(store: Store, text: str) -> SelectResult:
     return SelectResult(names, tuple(tuple(_exact(sol[i]) for i in range(len(names))) for sol in solutions))
 
 
-def _exact(term: object) -> Node:
-    """A pyoxigraph term as an rdflib term, keeping a literal's lexical form as it is."""
+def _exact(term: object) -> Node | None:
+    """A pyoxigraph term as an rdflib term, keeping a literal's lexical form as it is (``None`` when unbound)."""
     if term is None:
-        return None  # type: ignore[return-value]
+        return None
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
@@ -318,8 +318,7 @@ class _Compiler:
         if not pairs:
             return
         binds = " ".join(
-            f"BIND(NOT EXISTS {{ ?this {p.path.sparql} {self.var()} }} AS ?f{i})"  # type: ignore[union-attr]
-            for i, (p, _) in enumerate(pairs)
+            f"BIND(NOT EXISTS {{ ?this {_path_of(p).sparql} {self.var()} }} AS ?f{i})" for i, (p, _) in enumerate(pairs)
         )
         flags = " ".join(f"?f{i}" for i in range(len(pairs)))
         cond = " || ".join(f"?f{i}" for i in range(len(pairs)))
@@ -362,7 +361,7 @@ class _Compiler:
         path = prop.path.sparql
         yield from self.constraint_queries(prop, focus, is_focus)
         for c in prop.constraints:
-            n = int(c.value) if c.kind in ("minCount", "maxCount") else 0  # type: ignore[call-overload]
+            n = c.number if c.kind in ("minCount", "maxCount") else 0
             if c.kind == "minCount" and n > 1:  # minCount 1: see missing_query
                 text = (
                     f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} "
@@ -386,7 +385,7 @@ class _Compiler:
             binds, flags, cond = self.flags(per_value, "?this", shape)
             text = f"SELECT DISTINCT ?this (?this AS ?value) {flags} WHERE {{ {focus} {binds} FILTER({cond}) }}"
             yield _Query(text, shape, tuple(per_value), "values")
-        elif per_value and (path.predicate is None or self._few):  # type: ignore[union-attr]
+        elif per_value and path is not None and (path.predicate is None or self._few):
             yield self.one_pass(shape, per_value, focus)
         elif per_value:
             yield from self.value_queries(shape, per_value, is_focus)
@@ -450,11 +449,11 @@ class _Compiler:
             f" }} ?this {path} ?value . FILTER({is_focus}) }}",
         )
         distinct = f"{{ SELECT DISTINCT ?value WHERE {{ ?any {path} ?value }} }}"
-        classes = [c for c in per_value if c.kind == "class" and self.nameable(c.value)]  # type: ignore[arg-type]
+        classes = [c for c in per_value if c.kind == "class" and self.nameable(c.iri)]
         nested = [c for c in per_value if c.kind in ("node", "not", "and", "or", "xone") and c not in classes]
         cheap = [c for c in per_value if c not in classes and c not in nested]
         for c in classes:
-            listing = " ".join(term_to_sparql(x) for x in self.closure(c.value))  # type: ignore[arg-type]
+            listing = " ".join(term_to_sparql(x) for x in self.closure(c.iri))
             t = self.var("t")
             text = (
                 f"SELECT ?value (true AS ?f0) WHERE {{ {distinct} "
@@ -495,38 +494,39 @@ class _Compiler:
         """A boolean expression, true when the value node in ``v`` violates ``c`` (never an error)."""
         k, where = c.kind, shape.label
         if k == "class":
-            return f"!({self.instance_of(v, c.value)})"  # type: ignore[arg-type]
+            return f"!({self.instance_of(v, c.iri)})"
         if k == "datatype":
-            return f"!({self.datatype_ok(c.value, v, where)})"  # type: ignore[arg-type]
+            return f"!({self.datatype_ok(c.iri, v, where)})"
         if k == "nodeKind":
-            if c.value not in _NODE_KINDS:
-                self.problems.append(f"sh:nodeKind {c.value} on {where}")
+            kind = c.iri
+            if kind not in _NODE_KINDS:
+                self.problems.append(f"sh:nodeKind {kind} on {where}")
                 return "false"
-            return "!(" + _NODE_KINDS[c.value].format(v=v) + ")"  # type: ignore[index]
+            return "!(" + _NODE_KINDS[kind].format(v=v) + ")"
         if k == "pattern":
             regex = f"REGEX(STR({v}), {term_to_sparql(Literal(c.value))}, {term_to_sparql(Literal(c.flags))})"
             return f"COALESCE(isBlank({v}) || !{regex}, true)"
         if k in ("minLength", "maxLength"):
             op = "<" if k == "minLength" else ">"
-            return f"COALESCE(isBlank({v}) || STRLEN(STR({v})) {op} {int(c.value)}, true)"  # type: ignore[call-overload]
+            return f"COALESCE(isBlank({v}) || STRLEN(STR({v})) {op} {c.number}, true)"
         if k in _COMPARE:
-            return f"!COALESCE({v} {_COMPARE[k]} {self.term(c.value, where)}, false)"  # type: ignore[arg-type]
+            return f"!COALESCE({v} {_COMPARE[k]} {self.term(c.term, where)}, false)"
         if k == "in":
-            members = [f"sameTerm({v}, {self.term(m, where)})" for m in c.value]  # type: ignore[attr-defined]
+            members = [f"sameTerm({v}, {self.term(m, where)})" for m in c.terms]
             return "!(" + (" || ".join(members) or "false") + ")"
         if k == "languageIn":
-            tags = [f"langMatches(lang({v}), {term_to_sparql(Literal(str(t)))})" for t in c.value]  # type: ignore[attr-defined]
+            tags = [f"langMatches(lang({v}), {term_to_sparql(Literal(str(t)))})" for t in c.terms]
             return f"!COALESCE(isLiteral({v}) && ({' || '.join(tags) or 'false'}), false)"
         if k == "node":
-            return f"({self.violates(c.value, v)})"  # type: ignore[arg-type]
+            return f"({self.violates(c.shape, v)})"
         if k == "not":
-            return f"!({self.violates(c.value, v)})"  # type: ignore[arg-type]
+            return f"!({self.violates(c.shape, v)})"
         if k == "and":
-            return "(" + (" || ".join(f"({self.violates(s, v)})" for s in c.value) or "false") + ")"  # type: ignore[attr-defined]
+            return "(" + (" || ".join(f"({self.violates(s, v)})" for s in c.shapes) or "false") + ")"
         if k == "or":
-            return "(" + (" && ".join(f"({self.violates(s, v)})" for s in c.value) or "true") + ")"  # type: ignore[attr-defined]
+            return "(" + (" && ".join(f"({self.violates(s, v)})" for s in c.shapes) or "true") + ")"
         if k == "xone":
-            ones = " + ".join(f"IF({self.violates(s, v)}, 0, 1)" for s in c.value) or "0"  # type: ignore[attr-defined]
+            ones = " + ".join(f"IF({self.violates(s, v)}, 0, 1)" for s in c.shapes) or "0"
             return f"(({ones}) != 1)"
         raise AssertionError(k)
 
@@ -573,7 +573,7 @@ class _Compiler:
         """Expressions for the constraints that are not per value, for a nested shape."""
         k = c.kind
         if k in ("minCount", "maxCount"):
-            n = int(c.value)  # type: ignore[call-overload]
+            n = c.number
             need = n if k == "minCount" else n + 1
             if need == 0:
                 return ["false"] if k == "minCount" else []
@@ -600,14 +600,14 @@ class _Compiler:
         return []
 
     def has_value_missing(self, c: Constraint, x: str, shape: Shape) -> str:
-        value = self.term(c.value, shape.label)  # type: ignore[arg-type]
+        value = self.term(c.term, shape.label)
         if shape.path is None:
             return f"!sameTerm({x}, {value})"
         return f"NOT EXISTS {{ {x} {shape.path.sparql} {value} }}"
 
     def pair_pattern(self, c: Constraint, x: str, shape: Shape, v: str, w: str) -> str:
         """A pattern binding ``v`` to each value node that breaks a property-pair constraint."""
-        other = self.term(c.value, shape.label)  # type: ignore[arg-type]
+        other = self.term(c.term, shape.label)
         path = shape.path.sparql if shape.path else None
         mine = f"{x} {path} {v} ." if path else f"BIND({x} AS {v})"
         if c.kind == "disjoint":
@@ -623,7 +623,7 @@ class _Compiler:
 
     def closed_allowed(self, shape: Shape, c: Constraint) -> str:
         allowed = {p.path.predicate for p in shape.properties if p.path is not None and p.path.predicate is not None}
-        allowed |= set(c.value)  # type: ignore[call-overload]
+        allowed |= {x for x in c.terms if isinstance(x, URIRef)}
         return ", ".join(term_to_sparql(p) for p in sorted(allowed, key=str)) or "<urn:none>"
 
 
@@ -644,8 +644,8 @@ def _read(q: _Query, r: SelectResult) -> Iterator[RawResult]:
         elif q.kind == "count":
             n = int(str(row[cols["n"]]))
             for c in q.constraints:
-                low = c.kind == "minCount" and n < int(c.value)  # type: ignore[call-overload]
-                high = c.kind == "maxCount" and n > int(c.value)  # type: ignore[call-overload]
+                low = c.kind == "minCount" and n < c.number
+                high = c.kind == "maxCount" and n > c.number
                 if low or high:
                     yield RawResult(focus, q.shape, c, None, label, detail=str(n))
         elif q.kind == "focus":
@@ -655,8 +655,15 @@ def _read(q: _Query, r: SelectResult) -> Iterator[RawResult]:
         elif q.kind == "lang":
             yield RawResult(focus, q.shape, q.constraints[0], None, label, detail=str(row[cols["lang"]]))
         elif q.kind == "closed":
-            path = row[cols["path"]]
-            yield RawResult(focus, q.shape, q.constraints[0], row[cols["value"]], curie(path))  # type: ignore[arg-type]
+            path = cast(URIRef, row[cols["path"]])  # bound to a predicate in every row of a closed-shape query
+            yield RawResult(focus, q.shape, q.constraints[0], row[cols["value"]], curie(path))
+
+
+def _path_of(shape: Shape) -> ShapePath:
+    """The path of a property shape (node shapes have none)."""
+    if shape.path is None:
+        raise TypeError(f"{shape.label}: a node shape has no path")
+    return shape.path
 
 
 def _true(flag: Node | None) -> bool:
