@@ -1,0 +1,265 @@
+"""Names in a text: places (resolved with the country the text gives), organisations and people.
+
+A name is a run of capitalised tokens, joined by the lexicon's connectors ("Reggio nell'Emilia",
+"Santiago de Compostela"). Places are the runs (or parts of them) that are labels of the graph's
+places; the country the text gives next to a name ("la città giapponese di Koya", "Koya (Giappone)",
+"Kyoto, Japan") narrows its candidates. People are only looked for next to an office.
+
+>>> from graphkit.extract.annotate import CueMatcher
+>>> from graphkit.extract.lexicon import load_lexicon
+>>> from graphkit.extract.places import PlaceIndex, PlaceResolver
+>>> from graphkit.store.open import open_graph
+>>> lex = load_lexicon("it")
+>>> doc = CueMatcher(lex).annotate("Il sindaco di Assisi ha visitato la città giapponese di Koya.")
+>>> resolver = PlaceResolver(PlaceIndex.from_store(open_graph(["data/seed/assisi-koya.ttl"])))
+>>> [(m.name, m.ref.country, m.ref.resolved) for m in find_places(doc, lex, resolver)]
+[('Assisi', 'IT', True), ('Koya', 'JP', True)]
+>>> person_after(doc, 2, lex) is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from graphkit.extract.annotate import Annotated
+from graphkit.extract.lexicon import Lexicon
+from graphkit.extract.model import Organisation, PlaceRef
+from graphkit.extract.places import ADMIN, COUNTRY, MUNICIPALITY, PlaceResolver
+from graphkit.places.gazetteer import normalise_name
+
+_WORDY = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
+_PERSON_PARTICLES = frozenset({"de", "di", "da", "del", "della", "van", "von", "der", "den", "le", "la", "dos", "das", "du", "bin", "al"})
+_MAX_NAME = 6
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in the text: tokens ``[first, last)``, the words, and what they resolve to."""
+
+    first: int
+    last: int
+    sent: int
+    start: int
+    end: int
+    name: str
+    ref: PlaceRef
+    prefixed: bool = False  # after "Comune di" / "City of": the text says it is a municipality
+
+    @property
+    def is_country(self) -> bool:
+        return self.ref.kind == COUNTRY
+
+
+def is_capitalised(doc: Annotated, i: int, lex: Lexicon) -> bool:
+    t = doc.tokens[i]
+    return t.is_title and bool(_WORDY.match(t.text)) and t.lower not in lex.months
+
+
+def name_spans(doc: Annotated, sent: int, lex: Lexicon) -> list[tuple[int, int]]:
+    """Runs of capitalised tokens in sentence ``sent``, with connectors inside."""
+    rng = doc.sentence_range(sent)
+    spans: list[tuple[int, int]] = []
+    i = rng.start
+    while i < rng.stop:
+        if not is_capitalised(doc, i, lex):
+            i += 1
+            continue
+        j = i + 1
+        while j < rng.stop:
+            if is_capitalised(doc, j, lex):
+                j += 1
+            elif doc.tokens[j].lower in lex.name_connectors and j + 1 < rng.stop and is_capitalised(doc, j + 1, lex):
+                j += 2
+            else:
+                break
+        spans.append((i, j))
+        i = j
+    return spans
+
+
+def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str | None = None) -> list[PlaceMention]:
+    """Every place of the graph named in the text (the longest label wins), resolved."""
+    found: list[PlaceMention] = []
+    for sent in range(len(doc.sentences)):
+        for first, last in name_spans(doc, sent, lex):
+            found.extend(_places_in_span(doc, lex, resolver, first, last, near))
+    return found
+
+
+def _places_in_span(
+    doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int, near: str | None
+) -> list[PlaceMention]:
+    out: list[PlaceMention] = []
+    i = first
+    limit = min(resolver.index.max_words, _MAX_NAME)
+    while i < last:
+        for j in range(min(last, i + limit), i, -1):
+            words = doc.span_text(i, j)
+            if j - i == 1 and doc.tokens[i].lower in lex.not_names:
+                continue
+            if not resolver.index.has_key(normalise_name(words)) or not is_capitalised(doc, j - 1, lex):
+                continue
+            out.append(mention(doc, lex, resolver, i, j, near=near))
+            i = j
+            break
+        else:
+            i += 1
+    return out
+
+
+def mention(
+    doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int, *, near: str | None = None,
+    use_gazetteer: bool = False,
+) -> PlaceMention:
+    """The place named by tokens ``[first, last)``, resolved with the country the context gives."""
+    name = doc.span_text(first, last)
+    kinds = (MUNICIPALITY, ADMIN, COUNTRY)
+    is_country = any(p.kind == COUNTRY for p in resolver.graph_candidates(name, (COUNTRY,)))
+    country = None if is_country else country_hint(doc, lex, resolver, first, last)
+    ref = resolver.resolve(name, country=country, near=near, kinds=kinds, use_gazetteer=use_gazetteer)
+    if not ref.resolved and country is None:
+        ref = _by_sentence_country(doc, lex, resolver, first, last, name, near, use_gazetteer) or ref
+    t0, t1 = doc.tokens[first], doc.tokens[last - 1]
+    return PlaceMention(first, last, t0.sent, t0.start, t1.end, name, ref, prefixed=_prefixed(doc, lex, first))
+
+
+def _by_sentence_country(
+    doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int, name: str, near: str | None,
+    use_gazetteer: bool,
+) -> PlaceRef | None:
+    """Several candidates, one of them in a country the same sentence names: that one."""
+    sent = doc.tokens[first].sent
+    codes = {c.value for c in doc.cues_in("countries", sent)}
+    hits = [
+        r
+        for r in (
+            resolver.resolve(name, country=code, near=near, use_gazetteer=use_gazetteer) for code in sorted(codes)
+        )
+        if r.resolved
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _prefixed(doc: Annotated, lex: Lexicon, first: int) -> bool:
+    for k in (2, 3, 4):
+        if first - k >= 0 and doc.cue_at("body_prefixes", first - k) is not None:
+            cue = doc.cue_at("body_prefixes", first - k)
+            if cue is not None and cue.last == first:
+                return True
+    return False
+
+
+def country_hint(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int) -> str | None:
+    """The country the text gives right next to a name: "città giapponese di X", "X (Giappone)",
+    "X, Japan", "X in Giappone"."""
+    sent = doc.tokens[first].sent
+    rng = doc.sentence_range(sent)
+    for c in doc.cues_in("countries", sent):
+        if first - 4 <= c.first and c.last <= first:  # "la città giapponese di Koya"
+            between = [t.lower for t in doc.tokens[c.last : first]]
+            if all(w in {"di", "of", "city", "town", "città", "cittadina", "comune", "village", "d'"} for w in between):
+                return c.value
+        gap = [t.text for t in doc.tokens[last : c.first]] if c.first >= last else None
+        if gap is not None and c.first - last <= 2 and all(g in {"(", ",", "in", "-", "\u2013"} for g in gap) and gap:
+            return c.value
+    # a country the graph names ("Koya, Giappone") that the lexicon lacks
+    i = last
+    while i < rng.stop and i < last + 2 and doc.tokens[i].text in {"(", ",", "in", "-"}:
+        i += 1
+    if i > last and i < rng.stop and is_capitalised(doc, i, lex):
+        for p in resolver.index.lookup(doc.tokens[i].text):
+            if p.kind == COUNTRY and p.country:
+                return p.country
+    return None
+
+
+def organisation_at(
+    doc: Annotated, lex: Lexicon, places: list[PlaceMention], first: int, stop: int
+) -> tuple[Organisation, int] | None:
+    """An organisation whose name starts at token ``first`` ("Ambasciata del Giappone in Italia",
+    "Istituto Giapponese di Cultura di Roma"): the organisation and the token after its name."""
+    cue = doc.cue_at("organisations", first)
+    if cue is None:
+        return None
+    j = cue.last
+    while j < stop:
+        t = doc.tokens[j]
+        if is_capitalised(doc, j, lex) or doc.covering("countries", j) is not None:
+            j += 1
+        elif t.lower in lex.name_connectors and j + 1 < stop and (
+            is_capitalised(doc, j + 1, lex) or doc.covering("countries", j + 1) is not None
+        ):
+            j += 2
+        else:
+            break
+    inside = [m for m in places if first <= m.first and m.last <= j]
+    country = next((m.ref for m in inside if m.is_country), None)
+    if country is None:
+        code = next((c.value for c in doc.cues_in("countries", doc.tokens[first].sent) if first <= c.first < j), None)
+        country = PlaceRef(code, None, country=code, kind=COUNTRY) if code else None
+    towns = [m.ref for m in inside if not m.is_country]
+    countries = [m for m in inside if m.is_country]
+    accredited = countries[1].ref if len(countries) > 1 else None
+    if country is not None and accredited is None:  # "Ambasciata del Giappone in Italia"
+        after_in = [m for m in countries if m.first > first and doc.tokens[m.first - 1].lower == "in"]
+        accredited = after_in[0].ref if after_in and after_in[0].ref != country else None
+    org = Organisation(doc.span_text(first, j), cue.value, country=country,
+                       located_in=towns[-1] if towns else None, accredited_to=accredited)
+    return org, j
+
+
+def person_after(doc: Annotated, i: int, lex: Lexicon, stop: int | None = None) -> tuple[str, int, int] | None:
+    """A person's name (2-5 capitalised words) starting at token ``i``: name, first, last."""
+    if i >= len(doc.tokens):
+        return None
+    if stop is None:
+        stop = doc.sentence_range(doc.tokens[i].sent).stop
+    j = i
+    words = 0
+    while j < stop and j - i < 6:
+        t = doc.tokens[j]
+        if _person_word(doc, j, lex):
+            words += 1
+            j += 1
+        elif t.lower in _PERSON_PARTICLES and words and j + 1 < stop and _person_word(doc, j + 1, lex):
+            j += 1
+        elif re.fullmatch(r"[A-Z]\.", t.text) and j + 1 < stop:
+            j += 1
+        else:
+            break
+    if words < 2:
+        return None
+    return doc.span_text(i, j), i, j
+
+
+def person_before(doc: Annotated, i: int, lex: Lexicon) -> tuple[str, int, int] | None:
+    """A person's name ending just before token ``i`` ("Valter Stoppini, sindaco di Assisi")."""
+    j = i
+    if j - 1 >= 0 and doc.tokens[j - 1].text == ",":
+        j -= 1
+    start = j
+    sent = doc.tokens[i].sent if i < len(doc.tokens) else -1
+    while start - 1 >= 0 and doc.tokens[start - 1].sent == sent and (
+        _person_word(doc, start - 1, lex) or doc.tokens[start - 1].lower in _PERSON_PARTICLES
+    ):
+        start -= 1
+    while start < j and doc.tokens[start].lower in _PERSON_PARTICLES:
+        start += 1
+    if j - start < 2:
+        return None
+    found = person_after(doc, start, lex, stop=j)
+    return found if found and found[2] == j else None
+
+
+def _person_word(doc: Annotated, j: int, lex: Lexicon) -> bool:
+    t = doc.tokens[j]
+    if not is_capitalised(doc, j, lex) or t.lower in lex.not_names:
+        return False
+    return not any(doc.covering(k, j) for k in ("offices", "relation_types", "organisations", "countries", "meetings"))
+
+
+def with_ref(m: PlaceMention, ref: PlaceRef) -> PlaceMention:
+    """The mention resolved again (with a later clue)."""
+    return replace(m, ref=ref)

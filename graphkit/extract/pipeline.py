@@ -1,0 +1,160 @@
+"""From an article's text to candidate facts: ``extract_text`` (one call) and :class:`Extractor`
+(the per-language matchers and the place resolver, built once for many articles).
+
+>>> from graphkit.extract.places import PlaceIndex, PlaceResolver
+>>> from graphkit.store.open import open_graph
+>>> resolver = PlaceResolver(PlaceIndex.from_store(open_graph(["data/seed/assisi-koya.ttl"])))
+>>> text = "Assisi e Koya\\n\\nIl sindaco di Assisi Valter Stoppini ha firmato il protocollo d'intesa con Koya nel 2009."
+>>> result = Extractor(resolver).extract(text, published="2024-05-01")
+>>> r = result.relations[0]
+>>> ([p.name for p in r.parties], r.type, r.year, r.status, r.evidence.sentence)
+(['Assisi', 'Koya'], 'memorandum-of-understanding', 2009, 'active', 2)
+>>> o = result.offices[0]
+>>> (o.person, o.role, o.body.name)
+('Valter Stoppini', 'mayor', 'Assisi')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from graphkit.errors import InputError
+from graphkit.extract.annotate import Annotated, CueMatcher
+from graphkit.extract.context import Context
+from graphkit.extract.dates import find_dates
+from graphkit.extract.lexicon import Lexicon, available_languages, guess_language, load_lexicon
+from graphkit.extract.meetings import extract_meetings
+from graphkit.extract.mentions import PlaceMention, find_places, mention, with_ref
+from graphkit.extract.model import Designation, Extraction, PlaceRef, Source
+from graphkit.extract.officials import extract_offices, person_tokens
+from graphkit.extract.places import COUNTRY, MUNICIPALITY, PlaceResolver
+from graphkit.extract.relations import extract_relations
+
+AUTO = "auto"
+
+
+class Extractor:
+    """Extract candidate facts from articles; keeps one spaCy matcher per language."""
+
+    def __init__(self, resolver: PlaceResolver) -> None:
+        self.resolver = resolver
+        self._matchers: dict[str, CueMatcher] = {}
+
+    def matcher(self, language: str) -> CueMatcher:
+        if language not in self._matchers:
+            self._matchers[language] = CueMatcher(load_lexicon(language))
+        return self._matchers[language]
+
+    def extract(
+        self,
+        text: str,
+        *,
+        language: str = AUTO,
+        file: str = "-",
+        url: str | None = None,
+        title: str | None = None,
+        published: str | None = None,
+    ) -> Extraction:
+        """The candidate relations, offices, meetings, participations and designations of ``text``."""
+        if not text.strip():
+            raise InputError(f"{file}: the article is empty")
+        lang = guess_language(text) if language == AUTO else language
+        if lang not in available_languages():
+            raise InputError(f"unknown language {lang!r}; choose one of {', '.join(available_languages())} or auto")
+        published = _check_date(published, file)
+        doc = self.matcher(lang).annotate(text)
+        ctx = _context(doc, self.matcher(lang).lexicon, self.resolver, published)
+        offices = extract_offices(ctx)
+        meetings, participations = extract_meetings(ctx, offices)
+        source = Source(file, lang, title or _title(doc, file), url, published, len(doc.sentences))
+        return Extraction(
+            source=source,
+            relations=tuple(extract_relations(ctx)),
+            offices=tuple(offices),
+            meetings=tuple(meetings),
+            participations=tuple(participations),
+            designations=tuple(_designations(ctx)),
+        )
+
+
+def extract_text(text: str, resolver: PlaceResolver, **options: str | None) -> Extraction:
+    """One article with a new :class:`Extractor` (for many articles, make one and reuse it)."""
+    return Extractor(resolver).extract(text, **options)  # type: ignore[arg-type]
+
+
+def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: str | None) -> Context:
+    places = find_places(doc, lex, resolver)
+    home = _home(doc, places)
+    if home is not None and home.iri:
+        places = [_again(doc, lex, resolver, m, home.iri) for m in places]
+    dates = find_dates(doc.text, lex)
+    ctx = Context(doc, lex, resolver, places, dates, home, _reference_year(published, dates))
+    ctx.person_tokens = person_tokens(ctx)
+    return ctx
+
+
+def _again(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMention, near: str) -> PlaceMention:
+    if m.ref.resolved:
+        return m
+    return with_ref(m, mention(doc, lex, resolver, m.first, m.last, near=near).ref)
+
+
+def _home(doc: Annotated, places: list[PlaceMention]) -> PlaceRef | None:
+    """The article's own town: the municipality named most (the title and "Comune di X" count more)."""
+    score: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    refs: dict[str, PlaceRef] = {}
+    for m in places:
+        if m.ref.kind != MUNICIPALITY or not m.ref.iri:
+            continue
+        weight = 1 + (2 if m.prefixed else 0) + (1 if m.sent == 0 else 0)
+        score[m.ref.iri] += weight
+        first_seen.setdefault(m.ref.iri, m.first)
+        refs.setdefault(m.ref.iri, m.ref)
+    if not score:
+        return None
+    best = max(score, key=lambda iri: (score[iri], -first_seen[iri]))
+    return refs[best]
+
+
+def _reference_year(published: str | None, dates: list) -> int:  # type: ignore[type-arg]
+    """The year the article speaks from: its publication, else the latest year it names."""
+    if published:
+        return int(published[:4])
+    this_year = dt.date.today().year
+    years = [d.year for d in dates if d.year <= this_year + 5]
+    return max(years) if years else this_year
+
+
+def _check_date(value: str | None, file: str) -> str | None:
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            dt.datetime.strptime(value, fmt)
+            return value
+        except ValueError:
+            continue
+    raise InputError(f"{file}: --published {value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+def _title(doc: Annotated, file: str) -> str:
+    if doc.sentences:
+        first = doc.sentences[0]
+        line = doc.text[first.start : first.end]
+        if "\n" not in doc.text[first.start : first.end] and doc.text[first.end : first.end + 1] in {"\n", ""}:
+            return line[:200]
+    return file
+
+
+def _designations(ctx: Context) -> list[Designation]:
+    out: list[Designation] = []
+    for sent in range(len(ctx.doc.sentences)):
+        for cue in ctx.doc.cues_in("heritage", sent):
+            before = [m for m in ctx.places if m.sent == sent and m.last <= cue.first and m.ref.kind != COUNTRY]
+            if before and before[-1].ref.resolved:
+                m = before[-1]
+                ev = ctx.evidence(cue.start, cue.end)
+                out.append(Designation(f"h{len(out) + 1}", m.ref, cue.value, ev))
+    return out

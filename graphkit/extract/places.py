@@ -1,0 +1,255 @@
+"""Place names → graph IRIs: an index of the graph's place labels (every language), and a resolver
+that falls back to the places gazetteer and never guesses between candidates.
+
+The index is read from the last build once and cached next to the gazetteer's cache (keyed by the
+snapshot's path, size and time), so a new process has it in a few tens of milliseconds.
+
+>>> from graphkit.store.open import open_graph
+>>> index = PlaceIndex.from_store(open_graph(["data/seed/assisi-koya.ttl"]))
+>>> [p.iri.rsplit("/", 1)[-1] for p in index.lookup("Kōya")], index.country_iri("JP").rsplit("/", 1)[-1]
+(['Q1346907'], 'Q17')
+>>> resolver = PlaceResolver(index, gazetteer=None)
+>>> ref = resolver.resolve("Koya", country="JP")
+>>> (ref.name, ref.via, ref.country, ref.kind)
+('Koya', 'graph', 'JP', 'municipality')
+>>> resolver.resolve("Nowhereville").resolved
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from graphkit.errors import StoreError
+from graphkit.extract.model import VIA_GAZETTEER, VIA_GRAPH, PlaceRef
+from graphkit.places.gazetteer import GazetteerPlace, normalise_name
+from graphkit.rdf.namespaces import place_iri
+from graphkit.store import Store
+
+CACHE_FORMAT = 1
+MUNICIPALITY, ADMIN, COUNTRY = "municipality", "admin", "country"
+
+
+class GazetteerLike(Protocol):
+    """What the resolver needs of :class:`graphkit.places.gazetteer.Gazetteer`."""
+
+    def candidates(self, name: str, country: str | None = None) -> list[GazetteerPlace]: ...
+
+
+@dataclass(frozen=True)
+class IndexedPlace:
+    """A place of the graph: IRI, kind (municipality, admin, country), country code, labels."""
+
+    iri: str
+    kind: str
+    country: str | None
+    names: tuple[tuple[str, str], ...]  # (label, language)
+
+    def label(self, language: str = "en") -> str:
+        """The label in ``language``, else English, else any."""
+        for lang in (language, "en", "it", ""):
+            for name, lg in self.names:
+                if lg == lang:
+                    return name
+        return self.names[0][0] if self.names else self.iri
+
+
+class PlaceIndex:
+    """The graph's places by normalised label, with each place's partners (for tie-breaking)."""
+
+    def __init__(self, places: Iterable[IndexedPlace], partners: dict[str, frozenset[str]] | None = None) -> None:
+        self.places: dict[str, IndexedPlace] = {p.iri: p for p in places}
+        self.partners = partners or {}
+        self._by_key: dict[str, list[str]] = {}
+        self._countries: dict[str, str] = {}
+        for p in self.places.values():
+            for name, _ in p.names:
+                key = normalise_name(name)
+                if key and p.iri not in self._by_key.setdefault(key, []):
+                    self._by_key[key].append(p.iri)
+            if p.kind == COUNTRY and p.country:
+                self._countries.setdefault(p.country, p.iri)
+        self.max_words = max((len(k.split()) for k in self._by_key), default=1)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def lookup(self, name: str) -> list[IndexedPlace]:
+        """Places with this label (case, accents and punctuation ignored)."""
+        return [self.places[i] for i in self._by_key.get(normalise_name(name), ())]
+
+    def has_key(self, key: str) -> bool:
+        """Whether a normalised name (see :func:`normalise_name`) is a label."""
+        return key in self._by_key
+
+    def country_iri(self, code: str) -> str | None:
+        """The IRI of the country with this ISO code, when the graph has it."""
+        return self._countries.get(code.upper())
+
+    def partners_of(self, iri: str) -> frozenset[str]:
+        return self.partners.get(iri, frozenset())
+
+    @classmethod
+    def from_store(cls, store: Store) -> PlaceIndex:
+        """Every municipality, administrative area and country of ``store``, with its labels."""
+        from graphkit.wikidata.graphplaces import read_graph_places
+
+        read = read_graph_places(store)
+        by_qid = {p.qid: p.iri for p in read if p.qid}
+        places = [IndexedPlace(p.iri, p.kind, p.country, p.names) for p in read]
+        partners = {
+            p.iri: frozenset(by_qid[q] for q in p.partner_qids if q in by_qid) for p in read if p.partner_qids
+        }
+        return cls(places, partners)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "format": CACHE_FORMAT,
+                "places": [[p.iri, p.kind, p.country, [list(n) for n in p.names]] for p in self.places.values()],
+                "partners": {k: sorted(v) for k, v in self.partners.items()},
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> PlaceIndex:
+        data = json.loads(text)
+        if data.get("format") != CACHE_FORMAT:
+            raise ValueError("old cache format")
+        places = [IndexedPlace(i, k, c, tuple((n, lg) for n, lg in names)) for i, k, c, names in data["places"]]
+        return cls(places, {k: frozenset(v) for k, v in data["partners"].items()})
+
+
+def load_place_index(
+    graph_files: Sequence[str | Path] = (), *, out_dir: str | Path = "out", cache: bool = True
+) -> PlaceIndex:
+    """The place index of ``graph_files``, or of the last build in ``out_dir`` (cached after the
+    first read). StoreError when there is neither."""
+    from graphkit.paths import default_snapshot
+    from graphkit.store.open import open_graph
+
+    if graph_files:
+        return PlaceIndex.from_store(open_graph(list(graph_files)))
+    snapshot = default_snapshot(out_dir)
+    if not snapshot.is_file():
+        raise StoreError(f"{snapshot}: no build to resolve places with; run `graphkit build` or pass --graph FILE")
+    cached = _cache_path(snapshot)
+    if cache:
+        try:
+            return PlaceIndex.from_json(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    index = PlaceIndex.from_store(open_graph(out_dir=out_dir, use_index=True))
+    if cache:
+        from graphkit.rdf.files import write_text_atomic
+
+        try:
+            write_text_atomic(cached, index.to_json())
+        except OSError:
+            pass  # a read-only cache directory only costs the next start-up time
+    return index
+
+
+def _cache_path(snapshot: Path) -> Path:
+    from graphkit.places.gazetteer import cache_dir
+
+    st = snapshot.stat()
+    key = hashlib.sha1(f"{snapshot.resolve()}|{st.st_size}|{st.st_mtime_ns}|{CACHE_FORMAT}".encode()).hexdigest()[:16]
+    return cache_dir() / f"extract-places-{key}.json"
+
+
+class PlaceResolver:
+    """Resolve a name (with the country the text gives, if any) to one place, or leave it unresolved.
+
+    Order: the graph's labels; among several graph candidates, the one that is already a partner of
+    ``near`` (the article's own town) when exactly one is; then the gazetteer (loaded on first use),
+    only when it has exactly one candidate.
+    """
+
+    def __init__(
+        self,
+        index: PlaceIndex,
+        gazetteer: GazetteerLike | Callable[[], GazetteerLike] | None = None,
+    ) -> None:
+        self.index = index
+        self._gazetteer = gazetteer
+        self._loaded: GazetteerLike | None = None
+
+    def gazetteer(self) -> GazetteerLike | None:
+        if self._loaded is None and self._gazetteer is not None:
+            g = self._gazetteer
+            self._loaded = g if hasattr(g, "candidates") else g()  # type: ignore[operator]
+        return self._loaded
+
+    def graph_candidates(self, name: str, kinds: Iterable[str] = (MUNICIPALITY, ADMIN)) -> list[IndexedPlace]:
+        allowed = set(kinds)
+        return [p for p in self.index.lookup(name) if p.kind in allowed]
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        near: str | None = None,
+        kinds: Iterable[str] = (MUNICIPALITY, ADMIN),
+        use_gazetteer: bool = True,
+    ) -> PlaceRef:
+        """One place for ``name``, or an unresolved :class:`PlaceRef` counting the candidates."""
+        cands = self.graph_candidates(name, kinds)
+        if country:
+            in_country = [p for p in cands if p.country == country]
+            cands = in_country if in_country else ([] if any(p.country for p in cands) else cands)
+        if len(cands) > 1:
+            municipal = [p for p in cands if p.kind == MUNICIPALITY]
+            if len(municipal) == 1:
+                cands = municipal
+        if len(cands) > 1 and near:
+            partners = [p for p in cands if p.iri in self.index.partners_of(near)]
+            if len(partners) == 1:
+                cands = partners
+        if len(cands) == 1:
+            p = cands[0]
+            return PlaceRef(name, p.iri, country=p.country, kind=p.kind, via=VIA_GRAPH)
+        if cands:
+            return PlaceRef(name, None, country=country, candidates=len(cands))
+        gz = self.gazetteer() if use_gazetteer else None
+        if gz is None:
+            return PlaceRef(name, None, country=country)
+        found = gz.candidates(name, country)
+        if len(found) != 1:
+            return PlaceRef(name, None, country=country, candidates=len(found))
+        g = found[0]
+        return PlaceRef(
+            name,
+            str(place_iri(country=g.country, name=g.name)),
+            country=g.country,
+            kind=MUNICIPALITY,
+            via=VIA_GAZETTEER,
+            geonames_id=g.geonames_id,
+            lat=g.lat,
+            lon=g.lon,
+        )
+
+
+def default_gazetteer() -> GazetteerLike | None:
+    """The places gazetteer, or None when it cannot be loaded (then names the graph lacks stay names)."""
+    if os.environ.get("GRAPHKIT_NO_GAZETTEER"):
+        return None
+    try:
+        from graphkit.places.gazetteer import shared_gazetteer
+
+        return shared_gazetteer()
+    except Exception:  # noqa: BLE001 - an optional data set: without it names stay unresolved
+        return None
+
+
+def as_dict(index: PlaceIndex) -> dict[str, Any]:
+    """Counts, for reports."""
+    return {"places": len(index), "with_partners": len(index.partners)}

@@ -1,0 +1,368 @@
+"""Relations between places: who, which type, since when, in which status.
+
+A relation phrase of the lexicon ("gemellata", "sister city", "protocollo d'intesa") takes its
+parties from the words right after it ("con X, Y e Z", "tra X e Y", "with X"), else from the names
+just before it ("X e Y sono gemellate"). The first party of "con X" is the nearest town named before
+the phrase (so "Koya, gemellata con Santiago" relates Koya and Santiago), else the article's own
+town. A phrase without names attaches to the relation of the sentences just before when the text
+refers back to it ("le due comunità", "the agreement"): "il legame con Koya ... Il rapporto tra le
+due comunità è formalizzato dal protocollo d'intesa siglato nel 2009". Lists of towns without a
+relation phrase (those present at a meeting) are never related to each other.
+
+Status: the strongest cue of the clause (a future signing → proposed; "approvato dal consiglio" →
+approved; "firmato" → signed, or active when signed in an earlier year than the article's;
+"gemellata dal 1975" → active since 1975; "rinnovato" → renewed, with the date of what it renews).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphkit.extract.annotate import Cue
+from graphkit.extract.context import Context
+from graphkit.extract.dates import DateMention
+from graphkit.extract.mentions import PlaceMention, is_capitalised, mention, name_spans
+from graphkit.extract.model import Evidence, PlaceRef, Relation
+
+#: The order in which one status overrides another found in the same clause.
+_STATUS_RANK = {"terminated": 6, "suspended": 5, "renewed": 4, "signed": 3, "approved": 2, "proposed": 1}
+_ANAPHORA_REACH = 2  # sentences a phrase without names may look back
+
+
+@dataclass
+class _Draft:
+    parties: list[PlaceRef]
+    type: str | None
+    sent: int
+    span: tuple[int, int]  # characters: the relation's own evidence
+    focus: tuple[int, int]
+    statuses: list[str] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    signed_dates: list[DateMention] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    type_span: tuple[int, int] | None = None
+
+
+@dataclass
+class _Scan:
+    marker: str | None
+    parties: list[PlaceMention]
+    end: int  # token after the scanned words
+    anaphora: bool
+
+
+def extract_relations(ctx: Context) -> list[Relation]:
+    """Every relation the text states, in text order."""
+    drafts: list[_Draft] = []
+    pending: list[_Draft] = []  # untyped ("il legame con Koya"), waiting for a type
+    for sent in range(len(ctx.doc.sentences)):
+        cues = _relation_cues(ctx, sent)
+        boundary = ctx.doc.sentence_range(sent).start
+        for cue in cues:
+            scan = _scan_right(ctx, cue, _next_cue_start(cues, cue, ctx, sent))
+            found = _parties(ctx, cue, scan, boundary)
+            clause = (min([boundary] + [m.first for m in found]), max(scan.end, cue.last))
+            if cue.kind == "relation_words":
+                if found:
+                    pending.append(_draft(ctx, found, None, cue, clause))
+                boundary = scan.end
+                continue
+            if found:
+                draft = _draft(ctx, found, cue.value, cue, clause)
+                drafts.extend(_split_partners(ctx, draft, found, cue, scan))
+            else:
+                target = _antecedent(ctx, pending, drafts, sent, scan.anaphora or _has_anaphora(ctx, sent))
+                if target is not None:
+                    _attach(ctx, target, cue, clause)
+                    if target in pending:
+                        pending.remove(target)
+                        drafts.append(target)
+            boundary = scan.end
+    for d in pending:  # untyped ties count only when the graph already knows the pair
+        if len(d.parties) == 2 and all(p.iri for p in d.parties):
+            a, b = d.parties
+            if b.iri in ctx.resolver.index.partners_of(a.iri or ""):
+                d.type = "partnership"
+                drafts.append(d)
+    return _finish(ctx, drafts)
+
+
+def _relation_cues(ctx: Context, sent: int) -> list[Cue]:
+    cues = ctx.doc.cues_in("relation_types", sent) + ctx.doc.cues_in("relation_words", sent)
+    topics = ctx.doc.cues_in("topics", sent)
+    return sorted(
+        (c for c in cues if not any(t.first <= c.first and c.last <= t.last for t in topics)), key=lambda c: c.first
+    )
+
+
+def _next_cue_start(cues: list[Cue], cue: Cue, ctx: Context, sent: int) -> int:
+    later = [c.first for c in cues if c.first >= cue.last and c.kind == "relation_types"]
+    return min(later) if later else ctx.doc.sentence_range(sent).stop
+
+
+def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
+    """The parties named after a relation phrase: "con la città giapponese di Koya dal 2009 e con Nara"."""
+    lex, doc = ctx.lex, ctx.doc
+    i, marker, parties, anaphora = cue.last, None, [], False
+    last_useful = cue.last
+    while i < stop:
+        t = doc.tokens[i]
+        if not parties and i - cue.last > 10:
+            break
+        c = None
+        for kind in ("relation_anaphora", "body_prefixes", "countries", "status_cues", "since_words", "sectors"):
+            c = doc.cue_at(kind, i)
+            if c is not None:
+                break
+        if c is not None and c.kind == "relation_anaphora":
+            anaphora = True
+            i = last_useful = c.last
+            continue
+        m = ctx.place_starting(i)
+        if m is not None and not m.is_country and i not in ctx.person_tokens:
+            parties.append(m)
+            i = last_useful = m.last
+            continue
+        if m is not None:  # a country: evidence, not a party
+            i = m.last
+            continue
+        date = ctx.date_starting_at(t.start)
+        if date is not None:
+            i = _token_after(ctx, date.end, i)
+            last_useful = i
+            continue
+        if c is not None:
+            i = c.last
+            continue
+        if t.lower in lex.between_markers and marker is None and not parties:
+            marker = "between"
+        elif t.lower in lex.with_markers or t.lower in lex.and_markers:
+            marker = marker or "with"
+        elif t.lower in lex.skip_words or t.lower in lex.date_words or t.lower in lex.since_words:
+            pass
+        elif is_capitalised(doc, i, lex) and _slot_open(ctx, i, cue, parties) and i not in ctx.person_tokens:
+            unknown = _unknown_name(ctx, i, stop)
+            if unknown is None:
+                break
+            parties.append(unknown)
+            i = last_useful = unknown.last
+            continue
+        else:
+            break
+        i += 1
+    return _Scan(marker, parties, last_useful, anaphora)
+
+
+def _slot_open(ctx: Context, i: int, cue: Cue, parties: list[PlaceMention]) -> bool:
+    """A name right after the phrase or after a marker is a party even when the graph lacks it."""
+    prev = ctx.doc.tokens[i - 1].lower if i > 0 else ""
+    lex = ctx.lex
+    return (
+        i == cue.last
+        or prev in lex.with_markers
+        or prev in lex.between_markers
+        or prev in lex.and_markers
+        or ctx.doc.covering("body_prefixes", i - 1) is not None
+        or (prev in {"di", "of"} and not parties)
+    )
+
+
+def _unknown_name(ctx: Context, i: int, stop: int) -> PlaceMention | None:
+    """A capitalised name the graph does not have, in a party slot: resolved by the gazetteer or kept
+    as an unresolved name."""
+    doc, lex = ctx.doc, ctx.lex
+    span = next(((a, b) for a, b in name_spans(doc, doc.tokens[i].sent, lex) if a == i), None)
+    if span is None:
+        return None
+    first, last = span
+    last = min(last, stop)
+    if any(doc.covering(k, j) for j in range(first, last) for k in ("organisations", "offices", "meetings")):
+        return None
+    if last - first == 1 and doc.tokens[first].lower in lex.not_names:
+        return None
+    found = mention(doc, lex, ctx.resolver, first, last, near=ctx.home.iri if ctx.home else None, use_gazetteer=True)
+    return None if found.is_country else found
+
+
+def _token_after(ctx: Context, char: int, i: int) -> int:
+    while i < len(ctx.doc.tokens) and ctx.doc.tokens[i].start < char:
+        i += 1
+    return i
+
+
+def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMention]:
+    """All parties of the phrase (first the subject), or [] when the text names too few."""
+    left = [
+        m
+        for m in ctx.places
+        if boundary <= m.first and m.last <= cue.first and not m.is_country and m.first not in ctx.person_tokens
+    ]
+    right = scan.parties
+    if scan.marker == "between" and len(right) >= 2:
+        return right
+    if right:
+        subject = _subject(ctx, left, right)
+        return [subject, *right] if subject is not None else []
+    if len(left) >= 2 and _coordinated(ctx, left[-2], left[-1]):
+        return [left[-2], left[-1]]
+    if left and ctx.home is not None and left[-1].ref.iri != ctx.home.iri and not _locative(ctx, left[-1]):
+        return [_home_mention(ctx, left[-1]), left[-1]]
+    return []
+
+
+def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) -> PlaceMention | None:
+    names = {m.name for m in right}
+    for m in reversed(left):
+        if m.name not in names and not _locative(ctx, m):
+            return m
+    if ctx.home is not None and ctx.home.iri not in {m.ref.iri for m in right}:
+        return _home_mention(ctx, right[0])
+    return None
+
+
+def _home_mention(ctx: Context, at: PlaceMention) -> PlaceMention:
+    """The article's own town as an implied party (its evidence is the partner's sentence)."""
+    assert ctx.home is not None
+    return PlaceMention(at.first, at.first, at.sent, at.start, at.start, ctx.home.name, ctx.home)
+
+
+def _locative(ctx: Context, m: PlaceMention) -> bool:
+    return m.first > 0 and ctx.doc.tokens[m.first - 1].lower in ctx.lex.locative
+
+
+def _coordinated(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
+    between = ctx.doc.tokens[a.last : b.first]
+    return 0 < len(between) <= 2 and all(t.lower in ctx.lex.and_markers or t.lower in ctx.lex.skip_words for t in between)
+
+
+def _draft(ctx: Context, found: list[PlaceMention], rtype: str | None, cue: Cue, clause: tuple[int, int]) -> _Draft:
+    real = [m for m in found if m.last > m.first]
+    first_char = min([cue.start] + [m.start for m in real])
+    last_char = max([cue.end] + [m.end for m in real])
+    draft = _Draft([m.ref for m in found], rtype, cue.sent, (first_char, last_char), (cue.start, cue.end))
+    if rtype is not None:
+        _collect(ctx, draft, cue, clause)
+    return draft
+
+
+def _collect(ctx: Context, draft: _Draft, cue: Cue, clause: tuple[int, int]) -> None:
+    """Status cues, dates and sectors of the clause around ``cue``."""
+    doc = ctx.doc
+    first, last = clause
+    last = min(last + 3, doc.sentence_range(cue.sent).stop)
+    lo, hi = doc.tokens[first].start, doc.tokens[last - 1].end
+    for c in doc.cues_in("status_cues", cue.sent):
+        if first <= c.first < last:
+            draft.statuses.append(c.value)
+    for d in ctx.dates_between(lo, hi):
+        draft.dates.append(d)
+        if any(c.value == "signed" and 0 <= d.start - c.end <= 12 for c in doc.cues_in("status_cues", cue.sent)):
+            draft.signed_dates.append(d)
+    for c in doc.cues_in("sectors", cue.sent):
+        if c.value not in draft.sectors:
+            draft.sectors.append(c.value)
+    ends = [cue.end] + [d.end for d in draft.dates]
+    starts = [cue.start] + [c.start for c in doc.cues_in("status_cues", cue.sent) if first <= c.first < last]
+    draft.type_span = (min(starts), max(ends))
+
+
+def _split_partners(ctx: Context, draft: _Draft, found: list[PlaceMention], cue: Cue, scan: _Scan) -> list[_Draft]:
+    """ "gemellata con X dal 1975 e con Y dal 2009": one relation per partner, each with its own date."""
+    if scan.marker == "between" or len(found) <= 2:
+        return [draft]
+    subject, partners = found[0], found[1:]
+    out = []
+    for k, p in enumerate(partners):
+        nxt = partners[k + 1].start if k + 1 < len(partners) else draft.type_span[1] + 1 if draft.type_span else p.end
+        own = [d for d in draft.dates if p.end <= d.start < nxt] or ([] if len(draft.dates) > 1 else draft.dates)
+        span = (min(cue.start, subject.start if subject.last > subject.first else cue.start), p.end)
+        d = _Draft([subject.ref, p.ref], draft.type, draft.sent, span, (p.start, p.end), list(draft.statuses), own,
+                   [x for x in draft.signed_dates if x in own], list(draft.sectors), draft.type_span)
+        out.append(d)
+    return out
+
+
+def _has_anaphora(ctx: Context, sent: int) -> bool:
+    return bool(ctx.doc.cues_in("relation_anaphora", sent))
+
+
+def _antecedent(ctx: Context, pending: list[_Draft], drafts: list[_Draft], sent: int, refers: bool) -> _Draft | None:
+    near = [d for d in pending if sent - d.sent <= _ANAPHORA_REACH]
+    if near:
+        return near[-1]
+    if refers:
+        recent = [d for d in drafts if sent - d.sent <= _ANAPHORA_REACH]
+        return recent[-1] if recent else None
+    return None
+
+
+def _attach(ctx: Context, target: _Draft, cue: Cue, clause: tuple[int, int]) -> None:
+    if target.type is None or target.type == "partnership":
+        target.type = cue.value
+    _collect(ctx, target, cue, clause)
+
+
+def _finish(ctx: Context, drafts: list[_Draft]) -> list[Relation]:
+    out: list[Relation] = []
+    seen: dict[tuple[frozenset[str], str], int] = {}
+    for d in drafts:
+        names = [p.iri or p.name for p in d.parties]
+        if len(set(names)) < 2 or d.type is None:
+            continue
+        key = (frozenset(names), d.type)
+        status, date, renews = _status(ctx, d)
+        rel = Relation(
+            id=f"r{len(out) + 1}",
+            parties=tuple(d.parties),
+            type=d.type,
+            evidence=ctx.evidence(d.span[0], d.span[1], d.focus),
+            status=status,
+            date=date,
+            renewal_of=renews,
+            sectors=tuple(d.sectors),
+            type_evidence=_type_evidence(ctx, d),
+        )
+        if key in seen:  # the same relation said again: keep the first, fill what it lacked
+            k = seen[key]
+            old = out[k]
+            out[k] = Relation(old.id, old.parties, old.type, old.evidence, old.status or rel.status,
+                              old.date or rel.date, old.renewal_of or rel.renewal_of,
+                              tuple(dict.fromkeys(old.sectors + rel.sectors)), old.type_evidence or rel.type_evidence)
+            continue
+        seen[key] = len(out)
+        out.append(rel)
+    return out
+
+
+def _type_evidence(ctx: Context, d: _Draft) -> Evidence | None:
+    if d.type_span is None:
+        return None
+    ev = ctx.evidence(*d.type_span, focus=d.type_span)
+    own = ctx.evidence(*d.span, focus=d.focus)
+    return None if (ev.sentence, ev.start, ev.end) == (own.sentence, own.start, own.end) else ev
+
+
+def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None]:
+    """(status, date, date of the renewed agreement) from the clause's cues and dates."""
+    statuses = set(d.statuses)
+    since = [x for x in d.dates if x.since]
+    dates = sorted(d.dates, key=lambda x: x.value)
+    if "renewed" in statuses:
+        if len(dates) >= 2:
+            return "renewed", dates[-1].value, dates[0].value
+        if dates and dates[0] in d.signed_dates:
+            return "renewed", None, dates[0].value
+        return "renewed", dates[0].value if dates else None, None
+    top = max(statuses, key=lambda s: _STATUS_RANK.get(s, 0)) if statuses else None
+    if "proposed" in statuses and top in {"signed", "proposed"}:
+        top = "approved" if "approved" in statuses else "proposed"
+    date = since[0].value if since else (d.signed_dates[0].value if d.signed_dates else dates[0].value if dates else None)
+    if top in {"terminated", "suspended", "proposed", "approved"}:
+        return top, date, None
+    if since:
+        return "active", date, None
+    if date and int(date[:4]) < ctx.reference_year:
+        return "active", date, None
+    if top == "signed":
+        return "signed", date, None
+    return "active", date, None
