@@ -36,6 +36,9 @@ class ViewNode:
     country: str = ""
     group: str = ""
     search: str = ""
+    #: The place has no coordinates of its own: drawn at its country (or not at all when x/y are None),
+    #: listed in the page's panel of places without coordinates.
+    approximate: bool = False
 
     def to_vis(self) -> dict[str, Any]:
         """The node as a vis-network item (extra keys ``iri``/``cc``/``grp``/``q`` are for the page script;
@@ -59,6 +62,8 @@ class ViewNode:
             d["grp"] = self.group
         if self.search and self.search != fold(self.label):
             d["q"] = self.search
+        if self.approximate:
+            d["nc"] = 1
         return d
 
 
@@ -120,6 +125,20 @@ class FilterOption:
         return [self.key, self.label, self.count]
 
 
+@dataclass(frozen=True)
+class MapLayer:
+    """Country outlines drawn under the nodes: SVG path data ``(code, name, d)`` in the view's canvas
+    units, the colour of countries to stress (e.g. the two of a country pair), and an optional clip
+    rectangle ``(x0, y0, x1, y1)`` (a country panel draws only inside its own)."""
+
+    paths: tuple[tuple[str, str, str], ...]
+    highlight: tuple[tuple[str, str], ...] = ()
+    clip: tuple[float, float, float, float] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"paths": [list(p) for p in self.paths], "highlight": dict(self.highlight), "clip": self.clip}
+
+
 @dataclass
 class ViewData:
     """Everything a view page shows."""
@@ -136,6 +155,8 @@ class ViewData:
     directed: bool = False
     #: (short name, full title) of the sources the tooltips cite by short name.
     sources: list[tuple[str, str]] = field(default_factory=list)
+    #: Country outlines under the nodes (geographic views), drawn in order.
+    basemap: list[MapLayer] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Number of nodes and edges."""

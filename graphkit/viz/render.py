@@ -46,6 +46,10 @@ VIS_FILE = VENDOR_DIR / "vis-network.min.js"
 TEMPLATE_NAME = "view.html"
 #: Large views give vis-network their links in chunks of this many, after the nodes are drawn.
 EDGE_CHUNK = 50_000
+#: Views with at most this many nodes label every node (placed to avoid each other); larger ones
+#: label the :data:`LABEL_TOP` biggest places in sight (by number of partners) and the one found.
+LABEL_ALL_MAX = 300
+LABEL_TOP = 70
 
 
 @functools.lru_cache(maxsize=1)
@@ -126,6 +130,19 @@ def vis_options(view: ViewData) -> dict[str, Any]:
     return options
 
 
+def label_policy(view: ViewData) -> dict[str, Any]:
+    """How the page labels nodes: ``vis`` (vis-network's own labels: the knowledge view, whose boxes
+    hold their text), ``all`` (every node, up to :data:`LABEL_ALL_MAX` nodes) or ``top`` (the biggest
+    places in sight and the one searched for).
+
+    >>> label_policy(ViewData(kind="world", title="w"))
+    {'mode': 'all', 'top': 70}
+    """
+    if view.kind == "knowledge":
+        return {"mode": "vis"}
+    return {"mode": "all" if len(view.nodes) <= LABEL_ALL_MAX else "top", "top": LABEL_TOP}
+
+
 def _environment(globals_: dict[str, Any]) -> Any:
     from jinja2 import Environment, FileSystemLoader
     from markupsafe import Markup
@@ -146,6 +163,7 @@ def render_html(view: ViewData) -> str:
     net = Network(height="100%", width="100%", directed=view.directed, heading=view.title, cdn_resources="in_line")
     # Bulk fill (pyvis's add_node/add_edge are quadratic on large graphs).
     net.nodes = [n.to_vis() for n in view.nodes]
+    labels = label_policy(view)
     net.edges = [e.to_vis() for e in view.edges]
     net.node_ids = [n["id"] for n in net.nodes]
     net.node_map = {n["id"]: n for n in net.nodes}
@@ -163,6 +181,8 @@ def render_html(view: ViewData) -> str:
         "focusScale": 1.6 if view.large else 1.2,
         "progressive": view.large,
         "edgeChunk": EDGE_CHUNK,
+        "labels": labels,
+        "basemap": [layer.to_json() for layer in view.basemap],
     }
     net.templateEnv = _environment(
         {
@@ -179,6 +199,8 @@ def render_html(view: ViewData) -> str:
             "has_country_filter": bool(view.country_filter),
             "has_type_filter": bool(view.type_filter),
             "has_sources": bool(view.sources),
+            "has_map": bool(view.basemap),
+            "unplaced": sum(1 for n in view.nodes if n.approximate or n.x is None or n.y is None),
         }
     )
     net.path = TEMPLATE_NAME
