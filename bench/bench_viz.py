@@ -49,9 +49,9 @@ def load_graph(args: argparse.Namespace):  # noqa: ANN201
 
 def pick_ego(net, target: int = 300):  # noqa: ANN001, ANN201
     """The municipality whose depth-2 (else depth-1) ego network is closest to ``target`` nodes."""
-    adj = net.adjacency()
+    G = net.graph()
     best = None
-    for iri in sorted(adj, key=lambda i: (-len(adj[i]), i))[:400]:
+    for iri in sorted(G, key=lambda i: (-G.degree(i), i))[:400]:
         for depth in (1, 2):
             size = len(net.ego(iri, depth)[0])
             if best is None or abs(size - target) < abs(best[2] - target):
@@ -133,8 +133,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from graphkit.rdf.files import write_text_atomic
+    from graphkit.relations.read import read_relations
     from graphkit.viz.municipal import ego_data, world_data
-    from graphkit.viz.network import read_network
     from graphkit.viz.render import render_html
 
     t0 = time.perf_counter()
@@ -144,7 +144,7 @@ def main() -> int:
     store, source = load_graph(args)
     print(f"graph: {source}")
     t0 = time.perf_counter()
-    net = read_network(store)
+    net = read_relations(store)
     read_s = time.perf_counter() - t0
     print(f"read network: {len(net.places)} places, {len(net.relations)} relations in {read_s:.2f} s")
     iri, depth, size = pick_ego(net)

@@ -22,7 +22,7 @@ from graphkit.viz import (
     country_view,
     ego_view,
     knowledge_view,
-    read_network,
+    read_relations,
     world_view,
 )
 from graphkit.viz.layout import geo_xy
@@ -42,7 +42,7 @@ def small_store():
 
 @pytest.fixture(scope="module")
 def small_net(small_store):
-    return read_network(small_store)
+    return read_relations(small_store)
 
 
 def count(store, query: str) -> int:

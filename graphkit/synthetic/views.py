@@ -7,8 +7,8 @@ Hubs emerge from a skewed choice of parties. Optional special names (Łódź, �
 hostile labels (HTML/script) check that views show any text as text.
 
 >>> store = synthetic_world(50, 60, seed=1, special_names=True)
->>> from graphkit.viz.network import read_network
->>> net = read_network(store)
+>>> from graphkit.relations.read import read_relations
+>>> net = read_relations(store)
 >>> len(net.places), len(net.relations), "Łódź" in {p.label for p in net.places.values()}
 (50, 60, True)
 """

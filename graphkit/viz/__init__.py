@@ -14,18 +14,19 @@ view displays itself (an isolated iframe). Nothing is written to the working dir
 
 from __future__ import annotations
 
-from graphkit.viz.network import MunicipalNetwork, read_network
+from graphkit.relations.read import RelationData, read_last_build, read_relations
 from graphkit.viz.resolve import AmbiguousNameError, NameNotFoundError
 from graphkit.viz.views import View, country_view, ego_view, knowledge_view, world_view
 
 __all__ = [
     "AmbiguousNameError",
-    "MunicipalNetwork",
     "NameNotFoundError",
+    "RelationData",
     "View",
     "country_view",
     "ego_view",
     "knowledge_view",
-    "read_network",
+    "read_last_build",
+    "read_relations",
     "world_view",
 ]

@@ -31,11 +31,12 @@ from rdflib.term import Node
 
 from graphkit.errors import InputError
 from graphkit.rdf.namespaces import GK, ID, OA, WD, curie, place_iri  # noqa: F401  (place_iri: doctest)
+from graphkit.relations.labels import best_label
+from graphkit.relations.read import concept_label_map, source_title_map
 from graphkit.sparql.results import as_select
 from graphkit.store.embedded import Store
 from graphkit.viz.layout import graph_layout
 from graphkit.viz.model import LegendItem, ViewData, ViewEdge, ViewNode
-from graphkit.viz.network import best_label, concept_label_map, source_title_map
 from graphkit.viz.safejson import clean_text, fold
 from graphkit.viz.style import class_style, degree_size
 

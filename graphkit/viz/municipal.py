@@ -1,12 +1,12 @@
 """Views of the municipal network: ego network, country pair, aggregated country graph, whole world.
 
-Each function turns a :class:`~graphkit.viz.network.MunicipalNetwork` into a
+Each function turns a :class:`~graphkit.relations.read.RelationData` into a
 :class:`~graphkit.viz.model.ViewData` with fixed positions (physics stays off in the page):
 coordinates for the world and country pairs, a seeded layout for ego networks, mean coordinates
 of each country's municipalities for the country graph.
 
 >>> from graphkit.store.open import open_graph
->>> net = read_network(open_graph(["data/seed/assisi-koya.ttl", "ontology/vocab.ttl"]))
+>>> net = read_relations(open_graph(["data/seed/assisi-koya.ttl", "ontology/vocab.ttl"]))
 >>> v = country_pair_data(net, "IT", "JP")
 >>> v.counts(), sorted(n.label for n in v.nodes)
 ({'nodes': 2, 'edges': 1}, ['Assisi', 'Kōya'])
@@ -24,16 +24,16 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 from rdflib import URIRef
 
 from graphkit.errors import InputError
 from graphkit.rdf.namespaces import ID, curie
+from graphkit.relations.read import Place, Relation, RelationData, read_relations  # noqa: F401 (doctest)
 from graphkit.viz.layout import GEO_SCALE, geo_xy, graph_layout, grid_positions, radial_layout
 from graphkit.viz.model import FilterOption, LegendItem, ViewData, ViewEdge, ViewNode
-from graphkit.viz.network import MunicipalNetwork, Place, Relation, read_network, search_key  # noqa: F401
 from graphkit.viz.safejson import fold
 from graphkit.viz.style import DASHED_STATUSES, OTHER_COLOUR, country_colours, degree_size, relation_style
 
@@ -44,7 +44,7 @@ LEGEND_COUNTRIES = 12
 DASH_PATTERN = [6, 5]
 
 
-def world_data(net: MunicipalNetwork) -> ViewData:
+def world_data(net: RelationData) -> ViewData:
     """Every place and relation, placed by coordinates (places without coordinates in rows below the map)."""
     iris = sorted(net.places)
     positions = _geo_positions(net, iris)
@@ -55,7 +55,7 @@ def world_data(net: MunicipalNetwork) -> ViewData:
     return view
 
 
-def ego_data(net: MunicipalNetwork, center: str, depth: int = 1) -> ViewData:
+def ego_data(net: RelationData, center: str, depth: int = 1) -> ViewData:
     """``center``, its partners, their partners ... to ``depth`` hops, laid out around ``center``."""
     if depth < 1:
         raise InputError(f"--depth must be at least 1, got {depth}")
@@ -81,7 +81,7 @@ def ego_data(net: MunicipalNetwork, center: str, depth: int = 1) -> ViewData:
     return view
 
 
-def country_pair_data(net: MunicipalNetwork, a: str, b: str) -> ViewData:
+def country_pair_data(net: RelationData, a: str, b: str) -> ViewData:
     """Every relation between a place in country ``a`` and one in country ``b`` (ISO codes).
 
     Each country's places keep their geographic arrangement, scaled into a panel of its own
@@ -101,7 +101,7 @@ def country_pair_data(net: MunicipalNetwork, a: str, b: str) -> ViewData:
     return view
 
 
-def country_graph_data(net: MunicipalNetwork) -> ViewData:
+def country_graph_data(net: RelationData) -> ViewData:
     """Countries as nodes (placed at the mean coordinates of their places), one edge per country pair
     with its width growing with the number of relations between them."""
     pair_count: Counter[tuple[str, str]] = Counter()
@@ -169,9 +169,9 @@ def country_graph_data(net: MunicipalNetwork) -> ViewData:
 
 
 def _build(
-    net: MunicipalNetwork,
+    net: RelationData,
     iris: list[str],
-    relations: list[Relation],
+    relations: Sequence[Relation],
     positions: dict[str, tuple[float, float]],
     *,
     kind: str,
@@ -207,34 +207,30 @@ def _build(
             n += 1
     view.legend = _legend(net, counts, colours, relations, any(net.places[i].kind != "municipality" for i in iris))
     cited = {s for i in iris for s in net.places[i].sources} | {s for r in relations for s in r.sources}
-    view.sources = [(s, net.source_titles.get(s, s)) for s in sorted(cited)]
+    named = sorted((net.source_name(s), net.source_titles.get(s, net.source_name(s))) for s in cited)
+    view.sources = list(dict(named).items())
     return view
 
 
-def _rings(net: MunicipalNetwork, center: str, members: set[str]) -> tuple[list[list[str]], dict[str, str]]:
-    """Nodes by hop distance from ``center`` (first ring sorted by country and name), and who reached whom."""
-    adj = net.adjacency()
-    parent: dict[str, str] = {}
-    seen = {center}
+def _rings(net: RelationData, center: str, members: set[str]) -> tuple[list[list[str]], dict[str, str]]:
+    """Nodes by hop distance from ``center`` (first ring sorted by country and name), and who reached whom
+    (breadth-first, neighbours in IRI order)."""
+    import networkx as nx
+
+    parent = dict(nx.bfs_predecessors(net.graph().subgraph(members), center, sort_neighbors=sorted))
+    hops = {center: 0}
     rings: list[list[str]] = []
-    frontier = [center]
-    while frontier:
-        nxt = []
-        for p in frontier:
-            for q in sorted(adj.get(p, ())):
-                if q in members and q not in seen:
-                    seen.add(q)
-                    parent[q] = p
-                    nxt.append(q)
-        if nxt:
-            rings.append(nxt)
-        frontier = nxt
+    for q, p in parent.items():  # in breadth-first order
+        hops[q] = hops[p] + 1
+        if hops[q] > len(rings):
+            rings.append([])
+        rings[hops[q] - 1].append(q)
     if rings:
         rings[0].sort(key=lambda i: (net.places[i].country, net.places[i].label, i))
     return rings, parent
 
 
-def place_title(net: MunicipalNetwork, place: Place) -> str:
+def place_title(net: RelationData, place: Place) -> str:
     """Tooltip text of a place: name, kind and country, partners, population, coordinates, sources."""
     lines = [place.label]
     country = f"{net.country_name(place.country)} ({place.country})" if place.country else "country unknown"
@@ -245,14 +241,14 @@ def place_title(net: MunicipalNetwork, place: Place) -> str:
     lines.append(f"partners: {net.degree(place.iri)}")
     if place.population is not None:
         lines.append(f"population: {place.population:,}")
-    if place.lat is not None and place.long is not None:
-        lines.append(f"coordinates: {place.lat:.4f}, {place.long:.4f}")
+    if place.lat is not None and place.lon is not None:
+        lines.append(f"coordinates: {place.lat:.4f}, {place.lon:.4f}")
     if place.sources:
-        lines.append("sources: " + "; ".join(place.sources))
+        lines.append("sources: " + "; ".join(sorted({net.source_name(s) for s in place.sources})))
     return "\n".join(lines)
 
 
-def relation_title(net: MunicipalNetwork, r: Relation, a: str, b: str) -> str:
+def relation_title(net: RelationData, r: Relation, a: str, b: str) -> str:
     """Tooltip text of a relation: the two parties (by name), type and status, dates, sources."""
     first, second = sorted((net.places[a].label, net.places[b].label), key=lambda s: (_fold(s), s))
     lines = [f"{first} — {second}"]
@@ -269,18 +265,18 @@ def relation_title(net: MunicipalNetwork, r: Relation, a: str, b: str) -> str:
             "listed by one side only: " + ", ".join(net.places[p].label for p in r.listed_by if p in net.places)
         )
     if r.sources:
-        lines.append("sources: " + "; ".join(r.sources))
+        lines.append("sources: " + "; ".join(sorted({net.source_name(s) for s in r.sources})))
     return "\n".join(lines)
 
 
-def _type_text(net: MunicipalNetwork, r: Relation) -> str:
+def _type_text(net: RelationData, r: Relation) -> str:
     if not r.type_key:
         return "relation (type not given)"
     return net.concept_labels.get(r.type_key, r.type_key.rsplit("/", 1)[-1])
 
 
 def _legend(
-    net: MunicipalNetwork, counts: Counter[str], colours: dict[str, str], relations: list[Relation], has_areas: bool
+    net: RelationData, counts: Counter[str], colours: dict[str, str], relations: Sequence[Relation], has_areas: bool
 ) -> list[LegendItem]:
     items = []
     ordered = sorted(counts, key=lambda c: (-counts[c], c))
@@ -303,7 +299,7 @@ def _legend(
     return items
 
 
-def _country_options(net: MunicipalNetwork, view: ViewData) -> list[FilterOption]:
+def _country_options(net: RelationData, view: ViewData) -> list[FilterOption]:
     counts = Counter(n.country for n in view.nodes if n.country)
     return [
         FilterOption(cc, f"{net.country_name(cc)} ({cc})", counts[cc])
@@ -316,7 +312,7 @@ def type_filter_key(type_iri: str) -> str:
     return type_iri.rsplit("/", 1)[-1] if type_iri else "none"
 
 
-def _type_options(net: MunicipalNetwork, relations: Iterable[Relation]) -> list[FilterOption]:
+def _type_options(net: RelationData, relations: Iterable[Relation]) -> list[FilterOption]:
     counts = Counter(r.type_key for r in relations)
     return [
         FilterOption(
@@ -326,13 +322,13 @@ def _type_options(net: MunicipalNetwork, relations: Iterable[Relation]) -> list[
     ]
 
 
-def _geo_positions(net: MunicipalNetwork, iris: list[str]) -> dict[str, tuple[float, float]]:
+def _geo_positions(net: RelationData, iris: list[str]) -> dict[str, tuple[float, float]]:
     pos = {}
     missing = []
     for iri in iris:
         p = net.places[iri]
-        if p.lat is not None and p.long is not None:
-            pos[iri] = geo_xy(p.lat, p.long)
+        if p.lat is not None and p.lon is not None:
+            pos[iri] = geo_xy(p.lat, p.lon)
         else:
             missing.append(iri)
     missing.sort(key=lambda i: (net.places[i].country, net.places[i].label, i))
@@ -343,11 +339,11 @@ def _geo_positions(net: MunicipalNetwork, iris: list[str]) -> dict[str, tuple[fl
     return pos
 
 
-def _panel_positions(net: MunicipalNetwork, iris: list[str], x_offset: float, size: float = 1000.0) -> dict:
-    located = [i for i in iris if net.places[i].lat is not None and net.places[i].long is not None]
+def _panel_positions(net: RelationData, iris: list[str], x_offset: float, size: float = 1000.0) -> dict:
+    located = [i for i in iris if net.places[i].lat is not None and net.places[i].lon is not None]
     pos: dict[str, tuple[float, float]] = {}
     if located:
-        xy = {i: geo_xy(net.places[i].lat, net.places[i].long) for i in located}  # type: ignore[arg-type]
+        xy = {i: geo_xy(net.places[i].lat, net.places[i].lon) for i in located}  # type: ignore[arg-type]
         xs, ys = [v[0] for v in xy.values()], [v[1] for v in xy.values()]
         span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
         k = size / span
@@ -360,18 +356,18 @@ def _panel_positions(net: MunicipalNetwork, iris: list[str], x_offset: float, si
     return pos
 
 
-def _country_centroids(net: MunicipalNetwork, codes: list[str]) -> dict[str, tuple[float, float]]:
+def _country_centroids(net: RelationData, codes: list[str]) -> dict[str, tuple[float, float]]:
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for p in net.places.values():
-        if p.lat is not None and p.long is not None and p.country:
+        if p.lat is not None and p.lon is not None and p.country:
             s = sums[p.country]
             s[0] += p.lat
-            s[1] += p.long
+            s[1] += p.lon
             s[2] += 1
     return {cc: geo_xy(sums[cc][0] / sums[cc][2], sums[cc][1] / sums[cc][2]) for cc in codes if cc in sums}
 
 
-def _check_code(net: MunicipalNetwork, code: str) -> str:
+def _check_code(net: RelationData, code: str) -> str:
     cc = code.strip().upper()
     if len(cc) != 2 or not cc.isalpha():
         raise InputError(f"{code!r} is not an ISO 3166-1 alpha-2 country code (e.g. IT, JP)")
@@ -381,6 +377,11 @@ def _check_code(net: MunicipalNetwork, code: str) -> str:
 
 
 _fold = functools.lru_cache(maxsize=1 << 16)(fold)
+
+
+def search_key(place: Place) -> str:
+    """Folded names of a place, separated by ``|``, for the page's search box."""
+    return "|".join(dict.fromkeys(_fold(n) for n in (place.label, *place.names) if n))
 
 
 def short_iri(iri: str) -> str:

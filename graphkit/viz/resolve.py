@@ -4,8 +4,8 @@ Names match any label (case- and accent-insensitive). A name that fits several e
 error that lists them with country and IRI, so the user can pass the IRI instead.
 
 >>> from graphkit.store.open import open_graph
->>> from graphkit.viz.network import read_network
->>> net = read_network(open_graph(["data/seed/assisi-koya.ttl"]))
+>>> from graphkit.relations.read import read_relations
+>>> net = read_relations(open_graph(["data/seed/assisi-koya.ttl"]))
 >>> resolve_place(net, "koya") == resolve_place(net, "高野町") == resolve_place(net, "Q1346907")
 True
 >>> resolve_place(net, "Atlantis")
@@ -22,9 +22,10 @@ from rdflib import Literal, URIRef
 
 from graphkit.errors import InputError
 from graphkit.rdf.namespaces import ID, PREFIXES, expand, is_qid, place_iri
+from graphkit.relations.labels import best_label
+from graphkit.relations.read import RelationData
 from graphkit.sparql.results import as_select
 from graphkit.store.embedded import Store
-from graphkit.viz.network import MunicipalNetwork, best_label
 from graphkit.viz.safejson import fold
 
 _Q_BY_LABEL = """
@@ -52,7 +53,7 @@ class AmbiguousNameError(InputError):
     """Several entities have that name; the message lists them."""
 
 
-def resolve_place(net: MunicipalNetwork, name: str) -> str:
+def resolve_place(net: RelationData, name: str) -> str:
     """The IRI of the municipality (or relation party) called ``name``."""
     direct = _as_iri(name)
     if direct is not None:

@@ -15,8 +15,11 @@ True
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any
+
+from graphkit.relations.labels import clean_text, fold
+
+__all__ = ["clean_text", "fold", "script_json"]
 
 _SCRIPT_ESCAPES: tuple[tuple[str, str], ...] = (
     ("<", "\\u003c"),
@@ -33,33 +36,3 @@ def script_json(value: Any) -> str:
     for char, escape in _SCRIPT_ESCAPES:  # str.replace is C-speed on multi-megabyte pages
         text = text.replace(char, escape)
     return text
-
-
-def clean_text(value: object, *, limit: int = 300) -> str:
-    """A label or tooltip line as plain text: NFC, control characters dropped, whitespace collapsed,
-    cut at ``limit`` characters. Markup stays as literal characters (it is shown, never parsed).
-
-    >>> clean_text("  São\\x00 Paulo\\n<b>x</b> ")
-    'São Paulo <b>x</b>'
-    >>> clean_text("a" * 10, limit=4)
-    'aaa…'
-    """
-    text = unicodedata.normalize("NFC", str(value))
-    text = "".join(c for c in text if unicodedata.category(c)[0] != "C" or c in "\t\n")
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key for matching names (as the page's search box does).
-
-    >>> fold("Łódź") == fold("lodz"), fold("São Paulo"), fold("高野町")
-    (True, 'sao paulo', '高野町')
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.translate(_FOLD_EXTRA).split())
-
-
-# Letters NFKD does not decompose into a base letter + combining mark.
-_FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe"})

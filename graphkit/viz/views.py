@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.rdf.files import write_text_atomic
+from graphkit.relations.read import RelationData, read_relations
 from graphkit.store.embedded import Store
 from graphkit.viz.knowledge import knowledge_data
 from graphkit.viz.model import ViewData
 from graphkit.viz.municipal import country_graph_data, country_pair_data, ego_data, world_data
-from graphkit.viz.network import MunicipalNetwork, read_network
 from graphkit.viz.render import render_html
 from graphkit.viz.resolve import resolve_entity, resolve_place
 
@@ -76,17 +76,28 @@ def knowledge_view(store: Store, entity: str, *, depth: int = 2, max_nodes: int 
     return View(knowledge_data(store, resolve_entity(store, entity), depth=depth, max_nodes=max_nodes))
 
 
-def ego_view(store: Store, name: str, *, depth: int = 1, network: MunicipalNetwork | None = None) -> View:
-    """A municipality's partners (and theirs, to ``depth``)."""
-    net = network or read_network(store)
+def _network(source: Store | RelationData, network: RelationData | None) -> RelationData:
+    if network is not None:
+        return network
+    return source if isinstance(source, RelationData) else read_relations(source)
+
+
+def ego_view(source: Store | RelationData, name: str, *, depth: int = 1, network: RelationData | None = None) -> View:
+    """A municipality's partners (and theirs, to ``depth``), from a store or its read model
+    (:func:`graphkit.relations.read.read_last_build` reads the last build's at once)."""
+    net = _network(source, network)
     return View(ego_data(net, resolve_place(net, name), depth))
 
 
 def country_view(
-    store: Store, a: str | None = None, b: str | None = None, *, network: MunicipalNetwork | None = None
+    source: Store | RelationData,
+    a: str | None = None,
+    b: str | None = None,
+    *,
+    network: RelationData | None = None,
 ) -> View:
     """Relations between countries ``a`` and ``b`` (ISO codes); with no codes, the aggregated country graph."""
-    net = network or read_network(store)
+    net = _network(source, network)
     if a is None and b is None:
         return View(country_graph_data(net))
     if a is None or b is None:
@@ -96,6 +107,6 @@ def country_view(
     return View(country_pair_data(net, a, b))
 
 
-def world_view(store: Store, *, network: MunicipalNetwork | None = None) -> View:
+def world_view(source: Store | RelationData, *, network: RelationData | None = None) -> View:
     """Every municipality and relation, placed by coordinates, with search and filters."""
-    return View(world_data(network or read_network(store)))
+    return View(world_data(_network(source, network)))
