@@ -25,6 +25,14 @@ OUTPUT_OPTION = click.option(
     help="File to write (atomically: renamed into place when complete; a device such as /dev/null is written "
     "into, never replaced); standard output when omitted or '-'.",
 )
+RAW_CSV_OPTION = click.option(
+    "--raw-csv",
+    "raw_csv",
+    is_flag=True,
+    help="CSV/TSV cells exactly as in the graph. By default a text cell that a spreadsheet would run as a "
+    "formula (starting with = + - @, a tab or CR) gets a leading ' (OWASP's CSV-injection advice); numbers "
+    "are never changed. Use --raw-csv only for programs, never for a file opened in a spreadsheet.",
+)
 INDEX_OPTION = click.option(
     "--index/--no-index",
     "use_index",

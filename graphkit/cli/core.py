@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 import click
 
 from graphkit.cli import cli
-from graphkit.cli.common import GRAPH_OPTION, INDEX_OPTION, OUT_OPTION, OUTPUT_OPTION, emit, open_store
+from graphkit.cli.common import (
+    GRAPH_OPTION,
+    INDEX_OPTION,
+    OUT_OPTION,
+    OUTPUT_OPTION,
+    RAW_CSV_OPTION,
+    emit,
+    open_store,
+)
 from graphkit.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -123,6 +131,7 @@ def validate(
     help="Output format.",
 )
 @OUTPUT_OPTION
+@RAW_CSV_OPTION
 @click.option("--endpoint", help="Run it on this SPARQL 1.1 endpoint (e.g. http://localhost:7878/sparql) instead.")
 @click.option(
     "--timeout",
@@ -145,6 +154,7 @@ def query(
     params: tuple[str, ...],
     fmt: str,
     output: Path | None,
+    raw_csv: bool,
     endpoint: str | None,
     timeout: float,
     allow_service: bool,
@@ -177,7 +187,7 @@ def query(
     else:
         store = open_store(graph_files, out_dir, use_index=use_index)
     result = run_guarded(store, named.text, bindings, timeout=timeout or None, allow_service=allow_service)
-    emit(render(result, fmt), output)
+    emit(render(result, fmt, raw=raw_csv), output)
 
 
 @cli.command("queries")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, OUTPUT_OPTION, emit, open_store
+from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, OUTPUT_OPTION, RAW_CSV_OPTION, emit, open_store
 from graphkit.cli.core import export
 
 
@@ -21,9 +21,12 @@ from graphkit.cli.core import export
     help="Table format.",
 )
 @OUTPUT_OPTION
+@RAW_CSV_OPTION
 @GRAPH_OPTION
 @OUT_OPTION
-def export_relations_cmd(fmt: str, output: Path | None, graph_files: tuple[Path, ...], out_dir: Path) -> None:
+def export_relations_cmd(
+    fmt: str, output: Path | None, raw_csv: bool, graph_files: tuple[Path, ...], out_dir: Path
+) -> None:
     """Write every relation as a table: relation IRI, type, both parties' label, country (ISO code)
     and Wikidata QID, the supporting sources (;-separated) and which parties list it.
 
@@ -35,4 +38,4 @@ def export_relations_cmd(fmt: str, output: Path | None, graph_files: tuple[Path,
     """
     from graphkit.relations.export import export_relations
 
-    emit(export_relations(open_store(graph_files, out_dir), fmt), output)
+    emit(export_relations(open_store(graph_files, out_dir), fmt, raw=raw_csv), output)

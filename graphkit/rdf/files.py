@@ -1,4 +1,4 @@
-"""Files: RDF formats by name or extension, and safe writes of every output.
+"""Files: RDF formats by name or extension, safe writes of every output, CSV safe for spreadsheets.
 
 Every output goes through :func:`staged_file` (or :func:`atomic_writer`, :func:`write_text_atomic`):
 the content is written to a temporary file first and only then published, so a failed write leaves
@@ -16,6 +16,12 @@ target is (:func:`output_target`):
 Every failure (disk full, no permission, a name too long, a read-only or virtual file system) is an
 :class:`~graphkit.errors.OutputError` with one line naming the file and what to do.
 
+CSV and TSV written for people (:func:`csv_text`) are opened in spreadsheets, where a cell that
+begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a formula
+(``=HYPERLINK(...)`` runs on a click). As OWASP's "CSV Injection" page advises, such a text cell
+gets a leading ``'`` (:func:`neutralise_formula`); numbers (``-3.5``) are left as they are, and
+``raw=True`` writes every cell as it is (for programs, not spreadsheets).
+
 >>> rdf_format_for("data/seed/a.ttl")
 'ttl'
 >>> rdf_format_for("x.jsonld"), rdf_format_for("dump.nq")
@@ -27,8 +33,10 @@ Every failure (disk full, no permission, a name too long, a read-only or virtual
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -36,7 +44,7 @@ import stat
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
@@ -363,3 +371,49 @@ def safe_file_name(label: str, suffix: str = "", *, max_bytes: int = MAX_NAME_BY
 def _shorten(name: str, max_bytes: int) -> str:
     """``name`` cut to at most ``max_bytes`` of UTF-8, on a character boundary."""
     return name.encode("utf-8", "surrogatepass")[:max_bytes].decode("utf-8", "ignore")
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP: = + - @ tab CR), and
+#: their full-width forms, which some spreadsheets also accept.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_formula(value: str) -> str:
+    """``value`` with a leading ``'`` when a spreadsheet would take it for a formula; numbers unchanged.
+
+    >>> print(neutralise_formula('=HYPERLINK("http://x.example","click")'))
+    '=HYPERLINK("http://x.example","click")
+    >>> neutralise_formula("@SUM(A1)"), neutralise_formula("-3.5"), neutralise_formula("Assisi")
+    ("'@SUM(A1)", '-3.5', 'Assisi')
+    """
+    if value and value[0] in FORMULA_TRIGGERS and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: Iterable[Sequence[object]], *, delimiter: str = ",", raw: bool = False) -> str:
+    """Rows (the header first) as CSV text, ``\\n`` line ends; ``None`` is an empty cell. Text cells
+    are :func:`neutralise_formula`-d unless ``raw``; numbers (int, float) are written as numbers.
+
+    >>> print(csv_text([("city", "n"), ("=1+2", -3), ("Kōya", None)]), end="")
+    city,n
+    '=1+2,-3
+    Kōya,
+    >>> print(csv_text([("city",), ("=1+2",)], raw=True), end="")
+    city
+    =1+2
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    for row in rows:
+        writer.writerow([_cell(v, raw) for v in row])
+    return buf.getvalue()
+
+
+def _cell(value: object, raw: bool) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str) and not raw:
+        return neutralise_formula(value)
+    return value

@@ -14,14 +14,14 @@ English where known, else Italian, else the label without language, else any.
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import json
 from typing import Any
 
 from rdflib import Literal, URIRef
 
 from graphkit.errors import InputError
+from graphkit.rdf.files import csv_text
 from graphkit.rdf.namespaces import curie
 from graphkit.sparql.results import SelectResult
 from graphkit.store.embedded import EmbeddedStore, Store
@@ -144,25 +144,25 @@ def relations_dataframe(store: Store) -> Any:
     return pd.DataFrame(relation_rows(store), columns=list(COLUMNS))
 
 
-def render_relations(rows: list[dict[str, str]], fmt: str) -> str:
-    """The rows as CSV (with a header) or a JSON array of objects.
+def render_relations(rows: list[dict[str, str]], fmt: str, *, raw: bool = False) -> str:
+    """The rows as CSV (with a header) or a JSON array of objects. In CSV a label that a spreadsheet
+    would run as a formula (``=HYPERLINK(...)``, ``@SUM(...)``) gets a leading ``'`` unless ``raw``
+    (see :func:`graphkit.rdf.files.neutralise_formula`).
 
     >>> print(render_relations([{c: "x" for c in COLUMNS}], "csv").splitlines()[0])
     relation,type,party1_label,party1_country,party1_qid,party2_label,party2_country,party2_qid,sources,listed_by
+    >>> print(render_relations([{**{c: "" for c in COLUMNS}, "party1_label": "=1+1"}], "csv").splitlines()[1])
+    ,,'=1+1,,,,,,,
     """
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-        return buf.getvalue()
+        return csv_text(itertools.chain([COLUMNS], ([r.get(c, "") for c in COLUMNS] for r in rows)), raw=raw)
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
     raise InputError(f"unknown table format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def export_relations(store: Store, fmt: str = "csv") -> str:
-    """The relations table of ``store`` as CSV or JSON text."""
+def export_relations(store: Store, fmt: str = "csv", *, raw: bool = False) -> str:
+    """The relations table of ``store`` as CSV or JSON text (``raw``: CSV cells as they are)."""
     if fmt not in FORMATS:
         raise InputError(f"unknown table format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return render_relations(relation_rows(store), fmt)
+    return render_relations(relation_rows(store), fmt, raw=raw)

@@ -3,6 +3,12 @@
 A SELECT gives a :class:`SelectResult` (variable names and rows of rdflib terms), an ASK an
 :class:`AskResult`, a CONSTRUCT/DESCRIBE a :class:`GraphResult` (triples).
 
+Labels come from untrusted sources, so the renderings are safe where they are read: CSV and TSV
+cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) get a
+leading ``'`` (OWASP's advice, see :func:`graphkit.rdf.files.neutralise_formula`; numbers stay
+numbers; ``raw=True`` writes them as they are), and the table escapes terminal control characters
+(``ESC]0;…BEL`` would retitle the terminal, ``ESC[2J`` clear it) as ``\x1b``-style text.
+
 >>> from rdflib import Literal, URIRef
 >>> r = SelectResult(("city", "n"), ((URIRef("https://x.org/a"), Literal(3)),))
 >>> r.records()
@@ -10,13 +16,18 @@ A SELECT gives a :class:`SelectResult` (variable names and rows of rdflib terms)
 >>> print(render(r, "csv").strip())
 city,n
 https://x.org/a,3
+>>> hostile = SelectResult(("label",), ((Literal("=HYPERLINK(1)"),), (Literal("\\x1b]0;owned\\x07"),)))
+>>> print(render(hostile, "csv").splitlines()[1])
+'=HYPERLINK(1)
+>>> print(render(hostile, "table").splitlines()[3])
+\\x1b]0;owned\\x07
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from typing import Literal as TypingLiteral
@@ -25,6 +36,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graphkit.errors import InputError, QueryError
+from graphkit.rdf.files import csv_text, neutralise_formula
 from graphkit.rdf.namespaces import curie
 
 OutputFormat = TypingLiteral["table", "csv", "tsv", "json", "sparql-json"]
@@ -150,8 +162,9 @@ def as_graph(result: QueryResult) -> GraphResult:
     return result
 
 
-def render(result: QueryResult, fmt: str = "table") -> str:
-    """Render a result as ``table``, ``csv``, ``tsv``, ``json`` (list of records) or ``sparql-json``."""
+def render(result: QueryResult, fmt: str = "table", *, raw: bool = False) -> str:
+    """Render a result as ``table``, ``csv``, ``tsv``, ``json`` (list of records) or ``sparql-json``.
+    ``raw``: CSV/TSV cells exactly as in the graph (no ``'`` before a would-be formula)."""
     if fmt not in OUTPUT_FORMATS:
         raise InputError(f"unknown output format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     if isinstance(result, AskResult):
@@ -161,11 +174,12 @@ def render(result: QueryResult, fmt: str = "table") -> str:
     if isinstance(result, GraphResult):
         if fmt in ("json", "sparql-json"):
             return result.to_graph().serialize(format="json-ld")
-        return result.to_graph().serialize(format="nt")
+        text = result.to_graph().serialize(format="nt")
+        return _NT_CONTROLS.sub(_nt_escape, text) if fmt == "table" else text
     if fmt == "csv":
-        return _delimited(result, ",")
+        return _delimited(result, ",", raw)
     if fmt == "tsv":
-        return _tsv(result)
+        return _tsv(result, raw)
     if fmt == "json":
         return json.dumps(result.records(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "sparql-json":
@@ -173,25 +187,30 @@ def render(result: QueryResult, fmt: str = "table") -> str:
     return _table(result)
 
 
-def _delimited(result: SelectResult, sep: str) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=sep, lineterminator="\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(["" if t is None else _plain_text(t) for t in row])
-    return buf.getvalue()
+def _delimited(result: SelectResult, sep: str, raw: bool) -> str:
+    rows = (tuple(None if t is None else _plain_text(t) for t in row) for row in result.rows)
+    return csv_text(itertools.chain([result.variables], rows), delimiter=sep, raw=raw)
 
 
 def _plain_text(term: Node) -> str:
     return "_:" + str(term) if isinstance(term, BNode) else str(term)
 
 
-def _tsv(result: SelectResult) -> str:
-    """SPARQL 1.1 TSV: header with ``?``, terms in N-Triples syntax."""
+def _tsv(result: SelectResult, raw: bool = False) -> str:
+    """SPARQL 1.1 TSV: header with ``?``, terms in N-Triples syntax; a literal whose text a spreadsheet
+    would take for a formula gets a ``'`` inside its quotes (unless ``raw``)."""
     lines = ["\t".join("?" + v for v in result.variables)]
     for row in result.rows:
-        lines.append("\t".join("" if t is None else t.n3() for t in row))
+        lines.append("\t".join("" if t is None else _tsv_term(t, raw) for t in row))
     return "\n".join(lines) + "\n"
+
+
+def _tsv_term(term: Node, raw: bool) -> str:
+    text = term.n3()
+    if raw or not isinstance(term, Literal):
+        return text
+    safe = neutralise_formula(str(term))
+    return text if safe == str(term) else text[0] + "'" + text[1:]
 
 
 def _sparql_json(result: SelectResult) -> dict[str, Any]:
@@ -233,4 +252,33 @@ def _short(term: Node | None, width: int) -> str:
     if term is None:
         return ""
     text = curie(term) if isinstance(term, URIRef) else _plain_text(term).replace("\n", " ")
+    text = escape_controls(text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+#: Characters a terminal may act on: C0 and C1 controls, DEL, and the bidirectional overrides and
+#: isolates that reorder what is shown ("Trojan Source").
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every terminal control character written as a visible escape (``\\x1b``,
+    ``\\u202e``), so that printing it cannot retitle, clear or reorder the terminal.
+
+    >>> escape_controls("Assisi\\x1b[2J\\u202e")
+    'Assisi\\\\x1b[2J\\\\u202e'
+    """
+    return _CONTROLS.sub(_escape_one, text)
+
+
+_NT_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _nt_escape(m: re.Match[str]) -> str:
+    """A control character as an N-Triples escape (the triples printed to a terminal stay valid)."""
+    return f"\\u{ord(m.group()):04X}"
+
+
+def _escape_one(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

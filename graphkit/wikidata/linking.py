@@ -31,7 +31,7 @@ from rdflib import namespace as rdfns
 from rdflib.namespace import PROV, RDF, RDFS
 
 from graphkit.errors import InputError
-from graphkit.rdf.files import write_text_atomic
+from graphkit.rdf.files import csv_text, write_text_atomic
 from graphkit.rdf.namespaces import GK, ID, PREFIXES, is_qid, wikidata_iri
 from graphkit.runtime.progress import progress
 from graphkit.store.embedded import Store
@@ -186,19 +186,16 @@ def _evidence(c: Candidate) -> list[str]:
     return out
 
 
-def render_review_csv(rows: Sequence[dict[str, str]]) -> str:
-    """The review rows as CSV text (a spreadsheet-safe form: cells that start with = + - @ are quoted)."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=REVIEW_COLUMNS, lineterminator="\n")
-    w.writeheader()
-    for row in rows:
-        w.writerow({k: _cell(v) for k, v in row.items()})
-    return buf.getvalue()
+def render_review_csv(rows: Sequence[dict[str, str]], *, raw: bool = False) -> str:
+    """The review rows as CSV text, safe to open in a spreadsheet: a cell a spreadsheet would run as a
+    formula (``=HYPERLINK(...)``, ``-1+1``, ``@SUM``) gets a leading ``'`` unless ``raw`` (see
+    :func:`graphkit.rdf.files.neutralise_formula`; numbers stay numbers).
 
-
-def _cell(v: str) -> str:
-    # A label such as "=HYPERLINK(...)" must stay text in a spreadsheet.
-    return "'" + v if v[:1] in ("=", "+", "@") else v
+    >>> print(render_review_csv([{"place_label": "=HYPERLINK(1)", "score": "-0.5"}]).splitlines()[1])
+    ,'=HYPERLINK(1),,,,,,,-0.5,,,,,,,
+    """
+    table = [[row.get(c, "") for c in REVIEW_COLUMNS] for row in rows]
+    return csv_text([REVIEW_COLUMNS, *table], raw=raw)
 
 
 # --------------------------------------------------------------------------------------------
