@@ -7,15 +7,14 @@ relations), and what could not be resolved (every reject, with its reason, is in
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from graphkit.ingest.model import World
-from graphkit.rdf.files import write_text_atomic
+from graphkit.rdf.files import csv_text, write_text_atomic
 
 #: What each rule does, for the report (rules named ``<prefix>-<source>`` use the prefix).
 RULE_DESCRIPTIONS: dict[str, str] = {
@@ -173,13 +172,11 @@ def _md(text: object) -> str:
 
 
 def rejects_csv(world: World) -> str:
-    """Every reject as CSV: source, where, item, reason, detail."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["source", "where", "item", "reason", "detail"])
-    for r in world.ledger.rejects:
-        w.writerow([r.source, r.where, r.item, r.reason, r.detail])
-    return buf.getvalue()
+    """Every reject as CSV: source, where, item, reason, detail (spreadsheet-safe: an item such as
+    ``=HYPERLINK(...)`` from a source file gets a leading ``'``, see :func:`~graphkit.rdf.files.csv_text`)."""
+    header = [("source", "where", "item", "reason", "detail")]
+    rows = ((r.source, r.where, r.item, r.reason, r.detail) for r in world.ledger.rejects)
+    return csv_text(itertools.chain(header, rows))
 
 
 def write_quality_data(q: dict[str, Any], world: World, out_dir: Path) -> list[Path]:
