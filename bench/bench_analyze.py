@@ -50,7 +50,7 @@ def main() -> int:
     from graphkit.analyze import centrality, communities, reciprocity, stats
     from graphkit.analyze.projections import listing_graph, load_relations, municipality_graph
     from graphkit.store.embedded import EmbeddedStore
-    from graphkit.synthetic.network import synthetic_world
+    from graphkit.synthetic.network import network_store
 
     t0 = time.perf_counter()
     store = None
@@ -64,7 +64,7 @@ def main() -> int:
         else:
             source = f"{args.graph} ({len(store):,} quads)"
     if store is None:
-        store = synthetic_world()
+        store = network_store()
         source = "synthetic world graph (graphkit.synthetic.network, seed 42)"
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -21,7 +21,7 @@ from rdflib import Graph
 
 from graphkit.rdf.namespaces import graph_iri
 from graphkit.store.embedded import EmbeddedStore
-from graphkit.synthetic.world import synthetic_world
+from graphkit.synthetic.world import world_ntriples
 from graphkit.validate.validator import ValidationReport, ensure_ontology, load_shapes, validate_graph, validate_store
 
 
@@ -40,7 +40,7 @@ def main() -> None:
 
     relations, places = int(25_000 * args.scale), int(17_000 * args.scale)
     t0 = time.perf_counter()
-    text = synthetic_world(places=places, relations=relations, countries=200, seed=42, broken=args.broken)
+    text = world_ntriples(places=places, relations=relations, countries=200, seed=42, broken=args.broken)
     store = EmbeddedStore()
     store.load_data(text, "nt", graph=graph_iri("synthetic/world"))
     ensure_ontology(store)

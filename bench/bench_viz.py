@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 
 def load_graph(args: argparse.Namespace):  # noqa: ANN201
     from graphkit.store.embedded import open_snapshot
-    from graphkit.synthetic.views import synthetic_world
+    from graphkit.synthetic.views import views_store
 
     if not args.synthetic and args.graph.is_file():
         t0 = time.perf_counter()
@@ -44,7 +44,7 @@ def load_graph(args: argparse.Namespace):  # noqa: ANN201
         if n >= args.min_places:
             return store, f"{args.graph} ({n} municipalities, loaded in {time.perf_counter() - t0:.2f} s)"
         print(f"{args.graph} has {n} municipalities (< {args.min_places}): using the synthetic world", file=sys.stderr)
-    return synthetic_world(17_700, 25_000, seed=42, special_names=True), "synthetic (17,700 places, 25,000 relations)"
+    return views_store(17_700, 25_000, seed=42, special_names=True), "synthetic (17,700 places, 25,000 relations)"
 
 
 def pick_ego(net, target: int = 300):  # noqa: ANN001, ANN201

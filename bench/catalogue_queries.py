@@ -21,7 +21,7 @@ from graphkit.build.pipeline import assemble  # noqa: E402
 from graphkit.rdf.namespaces import graph_iri  # noqa: E402
 from graphkit.sparql.catalogue import list_queries, run_named_query  # noqa: E402
 from graphkit.store.embedded import EmbeddedStore, open_snapshot  # noqa: E402
-from graphkit.synthetic.world import synthetic_world  # noqa: E402
+from graphkit.synthetic.world import world_ntriples  # noqa: E402
 
 BASELINE = "SELECT ?t (COUNT(?r) AS ?n) WHERE { ?r a gk:MunicipalRelation ; gk:relationType ?t } GROUP BY ?t"
 
@@ -45,7 +45,7 @@ def main() -> None:
     else:
         repo = Path(__file__).resolve().parents[1]
         store, _ = assemble(repo / "data", repo / "out", steps=())
-        store.load_data(synthetic_world(seed=1), "nt", graph=graph_iri("bench/synthetic-world"))
+        store.load_data(world_ntriples(seed=1), "nt", graph=graph_iri("bench/synthetic-world"))
     print(f"graph: {len(store)} quads")
     base, _ = best_of(args.repeat, lambda: store.query(BASELINE))
     print(f"{'baseline aggregate':<38} {base * 1000:9.1f} ms   1.0x")

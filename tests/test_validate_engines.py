@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from graphkit.rdf.namespaces import graph_iri
 from graphkit.store.embedded import EmbeddedStore
-from graphkit.synthetic.world import synthetic_world
+from graphkit.synthetic.world import world_ntriples
 from graphkit.validate import sparql_engine as shacl_sparql
 from graphkit.validate.shapes import UnsupportedShapesError
 from graphkit.validate.validator import ValidationReport, Violation, validate_graph, validate_store
@@ -82,7 +82,7 @@ def test_broken_relations_agree(broken, path, words, ontology_graph):
 def test_mid_size_generated_graph_agrees():
     """~3000 relations and 1500 municipalities with 2% defects of every kind, validated from the store."""
     store = EmbeddedStore()
-    store.load_data(synthetic_world(places=1500, relations=3000, countries=40, seed=7, broken=0.02), "nt",
+    store.load_data(world_ntriples(places=1500, relations=3000, countries=40, seed=7, broken=0.02), "nt",
                     graph=graph_iri("synthetic"))  # fmt: skip
     from graphkit.validate.validator import ensure_ontology
 
@@ -408,7 +408,7 @@ def test_ill_typed_value_is_reported_as_written():
 
 def test_summary_groups_by_rule_and_caps_the_listing():
     store = EmbeddedStore()
-    store.load_data(synthetic_world(places=300, relations=400, countries=10, seed=3, broken=0.5), "nt",
+    store.load_data(world_ntriples(places=300, relations=400, countries=10, seed=3, broken=0.5), "nt",
                     graph=graph_iri("synthetic"))  # fmt: skip
     from graphkit.validate.validator import ensure_ontology
 

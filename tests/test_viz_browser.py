@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from graphkit.store.open import open_graph
-from graphkit.synthetic.views import synthetic_world
+from graphkit.synthetic.views import views_store
 from graphkit.viz import country_view, ego_view, knowledge_view, world_view
 
 from .conftest import REPO
@@ -35,7 +35,7 @@ def small_store():
 
 @pytest.fixture(scope="session")
 def world_store():
-    store = synthetic_world(3000, 4500, seed=11, special_names=True, hostile_names=True)
+    store = views_store(3000, 4500, seed=11, special_names=True, hostile_names=True)
     return store
 
 

@@ -15,7 +15,7 @@ import pytest
 from graphkit.errors import InputError
 from graphkit.rdf.namespaces import place_iri
 from graphkit.store.open import open_graph
-from graphkit.synthetic.views import synthetic_world
+from graphkit.synthetic.views import views_store
 from graphkit.viz import (
     AmbiguousNameError,
     NameNotFoundError,
@@ -200,7 +200,7 @@ def test_ego_network_depth_styles_and_sizes(small_store):
 
 
 def test_ego_layout_is_centred_and_big_egos_use_rings():
-    store = synthetic_world(1500, 3000, seed=3, special_names=True)
+    store = views_store(1500, 3000, seed=3, special_names=True)
     view = ego_view(store, "Łódź", depth=2).data
     assert len(view.nodes) > 300  # over the force-layout limit: rings by hop distance
     centre = next(n for n in view.nodes if n.label == "Łódź")
@@ -228,7 +228,7 @@ def test_country_pair_view_has_every_relation_between_the_two(small_store):
 
 
 def test_country_graph_aggregates_relations_per_country_pair():
-    store = synthetic_world(400, 900, seed=5)
+    store = views_store(400, 900, seed=5)
     view = country_view(store).data
     rows = store.query(
         """SELECT ?ca ?cb (COUNT(?r) AS ?n) WHERE {

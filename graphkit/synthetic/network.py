@@ -1,13 +1,13 @@
 """A synthetic knowledge graph shaped like the world twinning network, for benchmarks and tests.
 
-:func:`synthetic_world` draws a heavy-tailed random graph (Chung–Lu with power-law expected
+:func:`network_store` draws a heavy-tailed random graph (Chung–Lu with power-law expected
 degrees, exponent ≈ 2.6, plus closed wedges for clustering) and writes it in the data model
 contract: municipalities with country, coordinates and (mostly) population, relations with type,
 source, start year, status and ``gk:listedBy``. Defaults match the world graph's size (~17.7k
 municipalities, ~25.9k pairs). The same seed always gives the same graph.
 
 >>> from graphkit.analyze.projections import municipality_graph
->>> G = municipality_graph(synthetic_world(nodes=300, edges=450, seed=1))
+>>> G = municipality_graph(network_store(nodes=300, edges=450, seed=1))
 >>> 250 < G.number_of_nodes() <= 300 and 380 < G.number_of_edges() < 520
 True
 """
@@ -49,7 +49,7 @@ def synthetic_graph(nodes: int = 17_700, edges: int = 25_900, *, seed: int = 42)
     return G
 
 
-def synthetic_world(
+def network_store(
     nodes: int = 17_700,
     edges: int = 25_900,
     *,

@@ -6,7 +6,7 @@ with two parties, a type, sometimes a status and a start year, their sources and
 Hubs emerge from a skewed choice of parties. Optional special names (Łódź, 高野町, São Paulo) and
 hostile labels (HTML/script) check that views show any text as text.
 
->>> store = synthetic_world(50, 60, seed=1, special_names=True)
+>>> store = views_store(50, 60, seed=1, special_names=True)
 >>> from graphkit.relations.read import read_relations
 >>> net = read_relations(store)
 >>> len(net.places), len(net.relations), "Łódź" in {p.label for p in net.places.values()}
@@ -48,7 +48,7 @@ HOSTILE_NAMES: tuple[tuple[str, str], ...] = (
 )
 
 
-def synthetic_world(
+def views_store(
     n_places: int,
     n_relations: int,
     *,

@@ -7,7 +7,7 @@ municipalities gets a typical defect (a missing source, one party, a malformed d
 the scheme, coordinates out of range, a bad Wikidata IRI, a lower-case country code), so a validator
 has something to find. Deterministic for a given ``seed``.
 
->>> text = synthetic_world(places=50, relations=80, countries=5, seed=1)
+>>> text = world_ntriples(places=50, relations=80, countries=5, seed=1)
 >>> text.count("\\n") > 800
 True
 """
@@ -27,7 +27,7 @@ _TYPES = ("partnership", "twinning", "sister-city", "friendship-city", "memorand
 _DEFECTS = ("no-source", "one-party", "bad-date", "bad-type", "bad-lat", "bad-wikidata", "bad-code")
 
 
-def synthetic_world(
+def world_ntriples(
     *, places: int = 17_000, relations: int = 25_000, countries: int = 200, seed: int = 0, broken: float = 0.0
 ) -> str:
     """N-Triples text of a world-shaped graph (~12 triples per relation and per place)."""
