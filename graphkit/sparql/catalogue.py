@@ -169,7 +169,7 @@ def convert_parameter(param: Parameter, raw: str) -> Node:
     t = param.type
     try:
         if t == "iri":
-            return _iri(value)
+            return iri_from_text(value)
         if t == "qid":
             if not is_qid(value):
                 raise ValueError("expected a Wikidata QID such as Q20103")
@@ -207,14 +207,38 @@ def convert_parameter(param: Parameter, raw: str) -> Node:
         raise ParameterError(f"parameter {param.name!r} ({t}): {raw!r} is not valid: {e}") from None
 
 
-def _iri(value: str) -> URIRef:
+#: SPARQL's escapes in the local part of a prefixed name (PN_LOCAL_ESC): ``gkid:place\/Q20103``.
+_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
+_PREFIXED = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)?:(?!//)(.*)$", re.DOTALL)
+_BREAKS_IRI = re.compile(r'[<>"{}|^`\\\s]')
+
+
+def iri_from_text(value: str) -> URIRef:
+    """An IRI as a user writes it: ``<https://…>``, ``https://…``, or a prefixed name with a known prefix,
+    with a slash as in the README (``gkid:place/Q20103``) or escaped as SPARQL requires (``gkid:place\\/Q20103``).
+
+    In the text of a SPARQL query, ``gkid:place/Q20103`` is not a prefixed name (``/`` is a property path);
+    write ``gkid:place\\/Q20103`` or the full IRI there. A parameter accepts every form.
+
+    >>> forms = ["gkid:place/Q20103", "gkid:place\\\\/Q20103", "<https://w3id.org/graphkit/id/place/Q20103>"]
+    >>> {str(iri_from_text(f)) for f in forms}
+    {'https://w3id.org/graphkit/id/place/Q20103'}
+    """
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
-    if re.match(r"^[a-z][a-z0-9]*:", value) and value.split(":", 1)[0] in PREFIXES:
-        return expand(value)
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", value) or re.search(r'[<>"{}|^`\\\s]', value):
+    m = _PREFIXED.match(value)
+    if m and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value):
+        prefix = m.group(1) or ""
+        if prefix not in PREFIXES:
+            raise ValueError(f"unknown prefix {prefix + ':'!r}; known: {', '.join(p + ':' for p in PREFIXES)}")
+        iri = expand(f"{prefix}:{_LOCAL_ESCAPE.sub(lambda e: e.group(1), m.group(2))}")
+    elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", value):
+        iri = URIRef(value)
+    else:
         raise ValueError("expected an absolute IRI (https://...) or a prefixed name such as gkid:place/Q20103")
-    return URIRef(value)
+    if _BREAKS_IRI.search(str(iri)):
+        raise ValueError("an IRI cannot contain spaces or any of <>\"{}|^`\\")
+    return iri
 
 
 def bind_parameters(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node]:
