@@ -24,13 +24,24 @@ def _default_path(output: Path | None, out_dir: Path, name: str) -> Path:
 
 
 def _file_name(text: str) -> str:
+    """A short, safe file name part for ``text`` (a 100,000-character label gets a cut name + hash)."""
+    from graphkit.rdf.files import safe_file_name
     from graphkit.rdf.namespaces import slugify
     from graphkit.viz.safejson import fold
 
     try:
-        return slugify(fold(text.rsplit("/", 1)[-1]))
+        slug = slugify(fold(text.rsplit("/", 1)[-1]))
     except Exception:  # noqa: BLE001 - any name still gets a file
-        return "entity"
+        slug = ""
+    return safe_file_name(slug or "entity", max_bytes=100) if len(slug) > 100 else slug or "entity"
+
+
+def _network(graph_files: tuple[Path, ...], out_dir: Path):  # noqa: ANN202 - RelationData, imported lazily
+    """The read model the municipal views draw: of the --graph files, or of the last build (cached)."""
+    from graphkit.cli.common import _note
+    from graphkit.relations.read import open_relations
+
+    return open_relations(graph_files, out_dir=out_dir, notify=_note)
 
 
 def _written(view: object, path: Path) -> None:
@@ -85,7 +96,7 @@ def ego_cmd(name: str, depth: int, output: Path | None, graph_files: tuple[Path,
     the country. A name shared by several municipalities is an error that lists them."""
     from graphkit.viz import ego_view
 
-    v = ego_view(open_store(graph_files, out_dir), name, depth=depth)
+    v = ego_view(_network(graph_files, out_dir), name, depth=depth)
     _written(v, _default_path(output, out_dir, f"ego-{_file_name(name)}-k{depth}.html"))
 
 
@@ -103,8 +114,8 @@ def countries_cmd(codes: tuple[str, ...], output: Path | None, graph_files: tupl
 
     if len(codes) not in (0, 2):
         raise InputError("give two country codes (e.g. IT JP), or none for the graph of all countries")
-    store = open_store(graph_files, out_dir)
-    v = country_view(store, *codes) if codes else country_view(store)
+    net = _network(graph_files, out_dir)
+    v = country_view(net, *codes) if codes else country_view(net)
     name = f"countries-{codes[0].upper()}-{codes[1].upper()}.html" if codes else "countries.html"
     _written(v, _default_path(output, out_dir, name))
 
@@ -118,4 +129,4 @@ def world_cmd(output: Path | None, graph_files: tuple[Path, ...], out_dir: Path)
     with a search box and filters by country and relation type."""
     from graphkit.viz import world_view
 
-    _written(world_view(open_store(graph_files, out_dir)), _default_path(output, out_dir, "world.html"))
+    _written(world_view(_network(graph_files, out_dir)), _default_path(output, out_dir, "world.html"))

@@ -16,6 +16,7 @@ graphkit.viz.resolve.NameNotFoundError: no municipality named 'Atlantis' in the 
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
 from rdflib import Literal, URIRef
@@ -58,7 +59,7 @@ def resolve_place(net: RelationData, name: str) -> str:
     direct = _as_iri(name)
     if direct is not None:
         if direct not in net.places:
-            raise NameNotFoundError(f"{name} is not a municipality in the graph")
+            raise NameNotFoundError(f"{_shown(name, quote=False)} is not a municipality in the graph")
         return direct
     key = fold(name)
     if not key:
@@ -71,12 +72,12 @@ def resolve_place(net: RelationData, name: str) -> str:
             f"{net.places[i].label} ({net.places[i].kind}, {net.country_name(net.places[i].country)}) {i}"
             for i in exact
         )
-        raise AmbiguousNameError(f"{name!r} matches {len(exact)} places: {listing}. Pass the IRI to choose one.")
+        raise AmbiguousNameError(f"{_shown(name)} matches {len(exact)} places: {listing}. Pass the IRI to choose one.")
     close = sorted({p.label for p in net.places.values() if any(fold(n).startswith(key) for n in (p.label, *p.names))})[
         :8
     ]
     hint = f"; similar names: {', '.join(close)}" if close else ""
-    raise NameNotFoundError(f"no municipality named {name!r} in the graph{hint}")
+    raise NameNotFoundError(f"no municipality named {_shown(name)} in the graph{hint}")
 
 
 def resolve_entity(store: Store, name: str) -> str:
@@ -89,7 +90,7 @@ def resolve_entity(store: Store, name: str) -> str:
                 rows = as_select(qid_result).rows
                 if len(rows) == 1:
                     return str(rows[0][0])
-            raise NameNotFoundError(f"nothing in the graph is about {name}")
+            raise NameNotFoundError(f"nothing in the graph is about {_shown(name, quote=False)}")
         return direct
     if not name.strip():
         raise InputError("give the name of an entity (or its IRI)")
@@ -103,9 +104,9 @@ def resolve_entity(store: Store, name: str) -> str:
     if len(found) == 1:
         return found.pop()
     if not found:
-        raise NameNotFoundError(f"nothing in the graph is named {name!r}")
+        raise NameNotFoundError(f"nothing in the graph is named {_shown(name)}")
     listing = "; ".join(_describe(store, iri) for iri in sorted(found))
-    raise AmbiguousNameError(f"{name!r} matches {len(found)} entities: {listing}. Pass the IRI to choose one.")
+    raise AmbiguousNameError(f"{_shown(name)} matches {len(found)} entities: {listing}. Pass the IRI to choose one.")
 
 
 def _describe(store: Store, iri: str) -> str:
@@ -121,14 +122,23 @@ def _is_entity(iri: str) -> bool:
     return iri.startswith(str(ID)) and not iri[len(str(ID)) :].startswith(_HIDDEN_LOCAL)
 
 
+def _shown(name: str, *, quote: bool = True, limit: int = 80) -> str:
+    """``name`` for an error message: cut to ``limit`` characters (a 100,000-character label stays one short line)."""
+    cut = name if len(name) <= limit else name[: limit - 1] + f"… ({len(name):,} characters)"
+    return repr(cut) if quote else cut
+
+
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
 def _as_iri(name: str) -> str | None:
     text = name.strip()
     if is_qid(text):
         return str(place_iri(qid=text))
     if text.startswith(("http://", "https://")):
         return text
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
+    if text.startswith("<") and text.endswith(">") and _ABSOLUTE_IRI.fullmatch(text[1:-1]):
+        return text[1:-1]  # "<https://...>"; a label such as "<Roma>" or "<b>x</b>" is looked up as a name
     prefix, sep, _ = text.partition(":")
     if sep and prefix in PREFIXES and " " not in text:
         return str(expand(text))
