@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "graphkit.cli.analyze",
     "graphkit.cli.world",
     "graphkit.cli.index",
+    "graphkit.cli.extract",
 )
 
 

@@ -181,7 +181,7 @@ def _participations(ctx: Context, drafts: list[_Draft], meetings: list[Meeting],
         for o in offices:
             if o.evidence.sentence == sent + 1 and o.person not in taken:
                 taken.add(o.person)
-                out.append(Participation(f"p{len(out) + 1}", meeting.id, o.person, "person", o.evidence, o.body, o.id))
+                out.append(Participation(f"p{len(out) + 1}", meeting.id, o.person, "person", o.evidence, o.body, o.id, o))
         person_bodies = {o.body.name for o in offices if o.body and o.evidence.sentence == sent + 1}
         for m in _bodies(ctx, sent, meetings):
             key = m.ref.iri or m.name

@@ -118,7 +118,7 @@ def mention(
     kinds = (MUNICIPALITY, ADMIN, COUNTRY)
     is_country = any(p.kind == COUNTRY for p in resolver.graph_candidates(name, (COUNTRY,)))
     country = None if is_country else country_hint(doc, lex, resolver, first, last)
-    ref = resolver.resolve(name, country=country, near=near, kinds=kinds, use_gazetteer=use_gazetteer)
+    ref = resolver.resolve(name, country=country, near=near, kinds=kinds, use_gazetteer=use_gazetteer, language=lex.language)
     if not ref.resolved and country is None:
         ref = _by_sentence_country(doc, lex, resolver, first, last, name, near, use_gazetteer) or ref
     t0, t1 = doc.tokens[first], doc.tokens[last - 1]
@@ -135,7 +135,8 @@ def _by_sentence_country(
     hits = [
         r
         for r in (
-            resolver.resolve(name, country=code, near=near, use_gazetteer=use_gazetteer) for code in sorted(codes)
+            resolver.resolve(name, country=code, near=near, use_gazetteer=use_gazetteer, language=lex.language)
+            for code in sorted(codes)
         )
         if r.resolved
     ]

@@ -49,6 +49,8 @@ class PlaceRef:
     lat: float | None = None
     lon: float | None = None
     candidates: int = 0
+    label: str | None = None  # the graph's own rdfs:label (or the gazetteer's name)
+    label_lang: str | None = None
 
     @property
     def resolved(self) -> bool:
@@ -58,6 +60,8 @@ class PlaceRef:
         d: dict[str, Any] = {"name": self.name, "iri": self.iri, "resolved": self.resolved, "country": self.country}
         if self.kind:
             d["kind"] = self.kind
+        if self.label:
+            d.update(label=self.label, label_lang=self.label_lang or "")
         if self.via:
             d["via"] = self.via
         if self.geonames_id is not None:
@@ -183,7 +187,9 @@ class Meeting:
             "what": self.what,
             "type": self.type,
             "venue": self.venue.name if self.venue else None,
+            "venue_detail": self.venue.to_dict() if self.venue else None,
             "city": self.city.name if self.city else None,
+            "city_place": self.city.to_dict() if self.city else None,
             "city_iri": self.city.iri if self.city else None,
             "date": self.date,
             "promoter": promoter["name"] if promoter else None,
@@ -206,6 +212,7 @@ class Participation:
     evidence: Evidence
     body: PlaceRef | None = None
     office: str | None = None  # Office.id of the person's office, when the text gives one
+    office_detail: Office | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -217,8 +224,15 @@ class Participation:
             "body_iri": self.body.iri if self.body else None,
             "body_place": self.body.to_dict() if self.body else None,
             "office": self.office,
+            "office_detail": self.office_detail.to_dict(_role_iri(self.office_detail.role)) if self.office_detail else None,
             "evidence": self.evidence.to_dict(),
         }
+
+
+def _role_iri(role: str) -> str:
+    from graphkit.rdf.namespaces import ROLE
+
+    return str(ROLE[role])
 
 
 @dataclass(frozen=True)
@@ -232,7 +246,7 @@ class Designation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "place": self.place.name, "place_iri": self.place.iri, "designation": self.concept,
-                "evidence": self.evidence.to_dict()}
+                "place_detail": self.place.to_dict(), "evidence": self.evidence.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -263,12 +277,10 @@ class Extraction:
     designations: tuple[Designation, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        from graphkit.rdf.namespaces import ROLE
-
         return {
             "source": self.source.to_dict(),
             "relations": [r.to_dict() for r in self.relations],
-            "offices": [o.to_dict(str(ROLE[o.role])) for o in self.offices],
+            "offices": [o.to_dict(_role_iri(o.role)) for o in self.offices],
             "meetings": [m.to_dict() for m in self.meetings],
             "participations": [p.to_dict() for p in self.participations],
             "designations": [d.to_dict() for d in self.designations],

@@ -141,8 +141,10 @@ def _country_near(ctx: Context, cue: Cue) -> PlaceRef | None:
     for c in ctx.doc.cues_in("countries", cue.sent):
         if abs(c.first - cue.last) <= 2 or abs(cue.first - c.last) <= 1:
             iri = ctx.resolver.index.country_iri(c.value)
-            label = ctx.resolver.index.places[iri].label(ctx.lex.language) if iri else c.phrase
-            return PlaceRef(label, iri, country=c.value, kind=COUNTRY, via="graph" if iri else None)
+            if iri is None:
+                return PlaceRef(c.phrase, None, country=c.value, kind=COUNTRY)
+            place = ctx.resolver.index.places[iri]
+            return ctx.resolver.ref(place.label(ctx.lex.language)[0], place, ctx.lex.language)
     return None
 
 

@@ -32,7 +32,7 @@ from graphkit.places.gazetteer import GazetteerPlace, normalise_name
 from graphkit.rdf.namespaces import place_iri
 from graphkit.store import Store
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 MUNICIPALITY, ADMIN, COUNTRY = "municipality", "admin", "country"
 
 
@@ -44,20 +44,38 @@ class GazetteerLike(Protocol):
 
 @dataclass(frozen=True)
 class IndexedPlace:
-    """A place of the graph: IRI, kind (municipality, admin, country), country code, labels."""
+    """A place of the graph: IRI, kind (municipality, admin, country), country code, names.
+
+    ``names`` holds (text, language, is_label): rdfs:label (True) and skos:altLabel (False).
+    """
 
     iri: str
     kind: str
     country: str | None
-    names: tuple[tuple[str, str], ...]  # (label, language)
+    names: tuple[tuple[str, str, bool], ...]
 
-    def label(self, language: str = "en") -> str:
-        """The label in ``language``, else English, else any."""
+    def label(self, language: str = "en") -> tuple[str, str]:
+        """The graph's rdfs:label in ``language``, else English, else any: (text, language)."""
+        labels = [(n, lg) for n, lg, pref in self.names if pref] or [(n, lg) for n, lg, _ in self.names]
         for lang in (language, "en", "it", ""):
-            for name, lg in self.names:
+            for name, lg in labels:
                 if lg == lang:
-                    return name
-        return self.names[0][0] if self.names else self.iri
+                    return name, lg
+        return labels[0] if labels else (self.iri, "")
+
+
+_PLACES = """
+SELECT ?place ?class ?cc ?name ?pref WHERE {
+  VALUES ?class { gk:Municipality gk:AdministrativeArea gk:Region gk:Province gk:Prefecture gk:District gk:Country }
+  ?place a ?class .
+  OPTIONAL { ?place gk:country/gk:countryCode ?cc1 }
+  OPTIONAL { ?place gk:countryCode ?cc2 }
+  BIND(COALESCE(?cc1, ?cc2) AS ?cc)
+  { ?place rdfs:label ?name BIND(true AS ?pref) } UNION { ?place skos:altLabel ?name BIND(false AS ?pref) }
+}
+"""
+_PARTNERS = "SELECT DISTINCT ?a ?b WHERE { ?a gk:partnerOf ?b }"
+_KIND = {"Municipality": MUNICIPALITY, "Country": COUNTRY}
 
 
 class PlaceIndex:
@@ -69,7 +87,7 @@ class PlaceIndex:
         self._by_key: dict[str, list[str]] = {}
         self._countries: dict[str, str] = {}
         for p in self.places.values():
-            for name, _ in p.names:
+            for name, _, _ in p.names:
                 key = normalise_name(name)
                 if key and p.iri not in self._by_key.setdefault(key, []):
                     self._by_key[key].append(p.iri)
@@ -98,15 +116,22 @@ class PlaceIndex:
     @classmethod
     def from_store(cls, store: Store) -> PlaceIndex:
         """Every municipality, administrative area and country of ``store``, with its labels."""
-        from graphkit.wikidata.graphplaces import read_graph_places
-
-        read = read_graph_places(store)
-        by_qid = {p.qid: p.iri for p in read if p.qid}
-        places = [IndexedPlace(p.iri, p.kind, p.country, p.names) for p in read]
-        partners = {
-            p.iri: frozenset(by_qid[q] for q in p.partner_qids if q in by_qid) for p in read if p.partner_qids
-        }
-        return cls(places, partners)
+        info: dict[str, dict[str, Any]] = {}
+        for place, klass, cc, name, pref in store.select(_PLACES).rows:
+            d = info.setdefault(str(place), {"kinds": set(), "cc": None, "names": []})
+            d["kinds"].add(_KIND.get(str(klass).rsplit("#", 1)[-1], ADMIN))
+            d["cc"] = d["cc"] or (str(cc) if cc is not None else None)
+            entry = (str(name), getattr(name, "language", None) or "", str(pref).lower() == "true")
+            if entry not in d["names"]:
+                d["names"].append(entry)
+        places = [
+            IndexedPlace(iri, next(k for k in (MUNICIPALITY, ADMIN, COUNTRY) if k in d["kinds"]), d["cc"], tuple(d["names"]))
+            for iri, d in sorted(info.items())
+        ]
+        partners: dict[str, set[str]] = {}
+        for a, b in store.select(_PARTNERS).rows:
+            partners.setdefault(str(a), set()).add(str(b))
+        return cls(places, {k: frozenset(v) for k, v in partners.items()})
 
     def to_json(self) -> str:
         return json.dumps(
@@ -123,7 +148,7 @@ class PlaceIndex:
         data = json.loads(text)
         if data.get("format") != CACHE_FORMAT:
             raise ValueError("old cache format")
-        places = [IndexedPlace(i, k, c, tuple((n, lg) for n, lg in names)) for i, k, c, names in data["places"]]
+        places = [IndexedPlace(i, k, c, tuple((n, lg, bool(p)) for n, lg, p in names)) for i, k, c, names in data["places"]]
         return cls(places, {k: frozenset(v) for k, v in data["partners"].items()})
 
 
@@ -192,6 +217,11 @@ class PlaceResolver:
         allowed = set(kinds)
         return [p for p in self.index.lookup(name) if p.kind in allowed]
 
+    def ref(self, name: str, place: IndexedPlace, language: str = "en") -> PlaceRef:
+        """A resolved reference to a graph place, carrying the graph's own label."""
+        label, lang = place.label(language)
+        return PlaceRef(name, place.iri, country=place.country, kind=place.kind, via=VIA_GRAPH, label=label, label_lang=lang)
+
     def resolve(
         self,
         name: str,
@@ -200,6 +230,7 @@ class PlaceResolver:
         near: str | None = None,
         kinds: Iterable[str] = (MUNICIPALITY, ADMIN),
         use_gazetteer: bool = True,
+        language: str = "en",
     ) -> PlaceRef:
         """One place for ``name``, or an unresolved :class:`PlaceRef` counting the candidates."""
         cands = self.graph_candidates(name, kinds)
@@ -215,8 +246,7 @@ class PlaceResolver:
             if len(partners) == 1:
                 cands = partners
         if len(cands) == 1:
-            p = cands[0]
-            return PlaceRef(name, p.iri, country=p.country, kind=p.kind, via=VIA_GRAPH)
+            return self.ref(name, cands[0], language)
         if cands:
             return PlaceRef(name, None, country=country, candidates=len(cands))
         gz = self.gazetteer() if use_gazetteer else None
@@ -235,6 +265,8 @@ class PlaceResolver:
             geonames_id=g.geonames_id,
             lat=g.lat,
             lon=g.lon,
+            label=g.name,
+            label_lang="",
         )
 
 
@@ -248,8 +280,3 @@ def default_gazetteer() -> GazetteerLike | None:
         return shared_gazetteer()
     except Exception:  # noqa: BLE001 - an optional data set: without it names stay unresolved
         return None
-
-
-def as_dict(index: PlaceIndex) -> dict[str, Any]:
-    """Counts, for reports."""
-    return {"places": len(index), "with_partners": len(index.partners)}
