@@ -35,7 +35,11 @@ from graphkit.store.embedded import Store
 #: Time limit of ``graphkit query``, in seconds.
 DEFAULT_TIMEOUT = 60.0
 
-_SPARQL_START = re.compile(r"^\s*(#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_SPARQL_START = re.compile(
+    r"^\s*(#[^\n]*\n\s*)*((PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b"
+    r"|(LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\s)",
+    re.IGNORECASE,
+)
 
 
 def resolve_query_spec(spec: str) -> NamedQuery:
@@ -99,6 +103,8 @@ def run_guarded(
                     pass
             outcome.append(store.query(checked.text, union_default_graph=not checked.has_dataset))
         except BaseException as e:  # noqa: BLE001 - handed to the waiting thread
+            # without its traceback: pyoxigraph objects in those frames must be dropped in this thread
+            e.__traceback__ = e.__context__ = None
             outcome.append(e)
         finally:
             done.set()
