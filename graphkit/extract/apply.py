@@ -80,8 +80,9 @@ def _check(graph: Any, name: str) -> None:
     from graphkit.validate.validator import validate_graph
 
     report = validate_graph(graph)
-    if not report.conforms:
-        raise InputError(f"the accepted facts of {name} do not validate, nothing written: {report.violations[0].line()}")
+    errors = [v for v in report.violations if v.severity == "Violation"]
+    if errors:
+        raise InputError(f"the accepted facts of {name} do not validate, nothing written: {errors[0].line()}")
 
 
 def _write(graph: Any, path: Path) -> None:

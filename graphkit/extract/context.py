@@ -2,8 +2,8 @@
 how to cite a span of it as evidence.
 
 >>> text = "Titolo\\n\\nUna frase breve. Un'altra frase."
->>> evidence_for(text, [(1, 0, 6), (2, 8, 24), (3, 25, 40)], 8, 24)
-Evidence(sentence=2, start=8, end=24, quote='Una frase breve.')
+>>> evidence_for(text, [(1, 0, 6), (2, 8, 24), (3, 25, 40)], 8, 24)  # doctest: +ELLIPSIS
+Evidence(sentence=2, start=8, end=24, quote='Una frase breve.', sentence_sha256='...')
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from graphkit.extract.lexicon import Lexicon
 from graphkit.extract.mentions import PlaceMention
 from graphkit.extract.model import Evidence, PlaceRef
 from graphkit.extract.places import PlaceResolver
+from graphkit.text.evidence import sentence_digest
 
 MAX_QUOTE = 120
 
@@ -79,4 +80,4 @@ def evidence_for(
     stripped = quote.rstrip(" ,;:")
     end -= len(quote) - len(stripped)
     lead = len(stripped) - len(stripped.lstrip(" ,;:"))
-    return Evidence(number, start + lead, end, text[start + lead : end])
+    return Evidence(number, start + lead, end, text[start + lead : end], sentence_digest(text[s_start:s_end]))

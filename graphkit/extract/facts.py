@@ -92,6 +92,8 @@ class _Writer:
         g.add((node, OA.start, Literal(int(ev["start"]))))
         g.add((node, OA.end, Literal(int(ev["end"]))))
         g.add((node, OA.exact, Literal(str(ev["quote"])[:120], lang=self.lang or None)))
+        if ev.get("sentence_sha256"):
+            g.add((node, GK.sentenceSha256, Literal(str(ev["sentence_sha256"]), datatype=XSD.hexBinary)))
         return node
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: URIRef) -> None:
@@ -115,6 +117,13 @@ class _Writer:
         self.g.add((iri, RDF.type, _PLACE_CLASS.get(kind, GK.Municipality)))
         if body and kind != "municipality":
             self.g.add((iri, RDF.type, GK.PublicBody))
+        if kind == "country" and p.get("country"):
+            self.g.add((iri, GK.countryCode, Literal(str(p["country"]))))
+        if p.get("country_node") and kind != "country":
+            c_iri, c_label, c_lang = p["country_node"]
+            country = self.place({"iri": c_iri, "kind": "country", "country": p.get("country"), "label": c_label, "label_lang": c_lang})
+            if country is not None:
+                self.g.add((iri, GK.country, country))
         label = p.get("label") or p.get("name")
         lang = p.get("label_lang") if p.get("label") else self.lang
         self.g.add((iri, RDFS.label, Literal(str(label), lang=lang or None)))

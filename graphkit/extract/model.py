@@ -27,9 +27,13 @@ class Evidence:
     start: int
     end: int
     quote: str
+    sentence_sha256: str | None = None  # digest of the whole sentence (graphkit.text.evidence)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sentence": self.sentence, "start": self.start, "end": self.end, "quote": self.quote}
+        d: dict[str, Any] = {"sentence": self.sentence, "start": self.start, "end": self.end, "quote": self.quote}
+        if self.sentence_sha256:
+            d["sentence_sha256"] = self.sentence_sha256
+        return d
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class PlaceRef:
     candidates: int = 0
     label: str | None = None  # the graph's own rdfs:label (or the gazetteer's name)
     label_lang: str | None = None
+    country_node: tuple[str, str, str] | None = None  # the graph's country: IRI, label, label language
 
     @property
     def resolved(self) -> bool:
@@ -62,6 +67,8 @@ class PlaceRef:
             d["kind"] = self.kind
         if self.label:
             d.update(label=self.label, label_lang=self.label_lang or "")
+        if self.country_node:
+            d["country_node"] = list(self.country_node)
         if self.via:
             d["via"] = self.via
         if self.geonames_id is not None:

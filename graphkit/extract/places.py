@@ -220,7 +220,15 @@ class PlaceResolver:
     def ref(self, name: str, place: IndexedPlace, language: str = "en") -> PlaceRef:
         """A resolved reference to a graph place, carrying the graph's own label."""
         label, lang = place.label(language)
-        return PlaceRef(name, place.iri, country=place.country, kind=place.kind, via=VIA_GRAPH, label=label, label_lang=lang)
+        return PlaceRef(name, place.iri, country=place.country, kind=place.kind, via=VIA_GRAPH, label=label,
+                        label_lang=lang, country_node=self.country_node(place.country, language) if place.kind != COUNTRY else None)
+
+    def country_node(self, code: str | None, language: str = "en") -> tuple[str, str, str] | None:
+        """The graph's node for a country code: (IRI, label, label language)."""
+        iri = self.index.country_iri(code) if code else None
+        if iri is None:
+            return None
+        return (iri, *self.index.places[iri].label(language))
 
     def resolve(
         self,
@@ -267,6 +275,7 @@ class PlaceResolver:
             lon=g.lon,
             label=g.name,
             label_lang="",
+            country_node=self.country_node(g.country, language),
         )
 
 
