@@ -33,6 +33,11 @@ class OutputError(GraphkitError):
     The message names the file and what to do; the previous file, if any, is left as it was."""
 
 
+class GraphkitWarning(UserWarning):
+    """Something the user should know that does not stop the work (the CLI prints ``warning: ...``):
+    a prefix bound to an unexpected namespace, a data file reached through a link out of ``data/``."""
+
+
 class ParseError(InputError):
     """An RDF or CSV file could not be parsed."""
 

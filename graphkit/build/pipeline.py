@@ -31,7 +31,7 @@ from graphkit.build.snapshot import SnapshotSink
 from graphkit.build.world_step import world_step
 from graphkit.errors import InputError, ValidationError
 from graphkit.paths import ONTOLOGY_DIR, SNAPSHOT_NAME, ontology_files
-from graphkit.rdf.files import RDF_EXTENSIONS, write_text_atomic
+from graphkit.rdf.files import RDF_EXTENSIONS, warn_if_outside, write_text_atomic
 from graphkit.rdf.namespaces import graph_iri
 from graphkit.runtime.forks import in_forked_processes, in_thread, parallel_enabled, parallelism
 from graphkit.runtime.progress import progress
@@ -62,11 +62,12 @@ BUILD_STEPS: list[BuildStep] = [world_step]
 
 
 def rdf_files(data_dir: str | Path) -> list[Path]:
-    """Every RDF file under ``data_dir`` (by extension), sorted; ``sources/`` holds raw inputs, not RDF."""
+    """Every RDF file under ``data_dir`` (by extension), sorted; ``sources/`` holds raw inputs, not RDF.
+    A file that is a symbolic link out of ``data_dir`` is kept, with a warning."""
     root = Path(data_dir)
     if not root.is_dir():
         raise InputError(f"{root}: no such data directory")
-    return sorted(
+    files = sorted(
         p
         for p in root.rglob("*")
         if p.is_file()
@@ -74,6 +75,9 @@ def rdf_files(data_dir: str | Path) -> list[Path]:
         and not p.name.startswith(".")
         and "sources" not in p.relative_to(root).parts[:1]
     )
+    for p in files:
+        warn_if_outside(p, root)
+    return files
 
 
 def load_ontology_into(store: EmbeddedStore) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
 import click
 
-from graphkit.errors import GraphkitError
+from graphkit.errors import GraphkitError, GraphkitWarning
 from graphkit.runtime.teardown import exit_now, parking
 
 #: Modules that register commands on :data:`cli`. Add one line per area.
@@ -51,7 +52,9 @@ def load_commands() -> click.Group:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the CLI, turning graphkit errors into one line and an exit code."""
+    """Entry point: run the CLI, turning graphkit errors into one line and an exit code (and graphkit's
+    warnings into ``warning: ...`` lines)."""
+    warnings.showwarning = _show_warning
     try:
         load_commands().main(args=list(argv) if argv is not None else None, prog_name="graphkit", standalone_mode=False)
         _flush_stdout()
@@ -84,6 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - the last resort: one line, not a traceback
         return _internal_error(e)
     return 0
+
+
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+    """A GraphkitWarning as one ``warning: ...`` line on stderr; any other warning as Python shows it."""
+    if issubclass(category, GraphkitWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        _default_showwarning(message, category, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def _internal_error(e: Exception) -> int:

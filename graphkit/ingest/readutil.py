@@ -52,8 +52,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from graphkit.errors import InputError, ParseError
+from graphkit.errors import GraphkitWarning, InputError, ParseError
 from graphkit.ingest.ledger import Ledger
+from graphkit.rdf.files import warn_if_outside
 from graphkit.runtime.forks import ForkedWorker, Job
 
 #: Longest plausible value of a column a reader uses (a place name, a country, a QID, a coordinate).
@@ -64,7 +65,7 @@ SNIFF_BYTES = 64 * 1024
 _SHARE_LIMIT = 200_000
 
 
-class ReadProblemWarning(UserWarning):
+class ReadProblemWarning(GraphkitWarning):
     """A row skipped or a value dropped while reading a source file, outside a :func:`collecting` block."""
 
 
@@ -219,19 +220,6 @@ def source_file(folder: Path, name: str) -> Path:
         raise InputError(f"{p}: missing source file (the world build reads data/sources/)")
     warn_if_outside(p, Path(os.path.abspath(folder)).parent.parent)
     return p
-
-
-def warn_if_outside(path: Path, root: Path) -> bool:
-    """Warn (and return True) when ``path`` resolves to a file outside ``root`` (through a symlink)."""
-    real, top = path.resolve(), root.resolve()
-    if real == top or top in real.parents:
-        return False
-    warnings.warn(
-        f"{path}: is a symbolic link to {real}, outside {root}; read anyway (copy the file in to silence this)",
-        ReadProblemWarning,
-        stacklevel=2,
-    )
-    return True
 
 
 def open_source(path: Path) -> IO[bytes]:

@@ -32,6 +32,7 @@ gets a leading ``'`` (:func:`neutralise_formula`); numbers (``-3.5``) are left a
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import errno
@@ -44,12 +45,13 @@ import stat
 import sys
 import tempfile
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
-from graphkit.errors import InputError, OutputError
+from graphkit.errors import GraphkitWarning, InputError, OutputError
 
 #: Our short format names and the file extensions that mean them.
 RDF_EXTENSIONS: dict[str, str] = {
@@ -210,6 +212,77 @@ def output_error(name: str | Path, e: OSError) -> OutputError:
     shown = "standard output" if str(name) == STDOUT else str(name)
     advice = _ADVICE.get(e.errno or 0) or f"{e.strerror or e}; check the path"
     return OutputError(f"{shown}: cannot write: {advice}")
+
+
+#: How much of an RDF file :func:`inspect_rdf_file` reads to find its prefix declarations.
+PREFIX_SCAN_BYTES = 1 << 20
+_TURTLE_PREFIX = re.compile(r"(?:@prefix|(?i:prefix))\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>")
+_XML_PREFIX = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def inspect_rdf_file(path: str | Path, fmt: str) -> int:
+    """Look at an RDF file before it is parsed: return how many bytes to skip (3 for a UTF-8
+    byte-order mark, which Turtle parsers refuse; else 0), and warn (:class:`~graphkit.errors.GraphkitWarning`)
+    when a prefix graphkit predeclares (``gk:``, ``gkid:``, ``rdfs:``...) is bound to another namespace:
+    its terms would silently not be graphkit's.
+
+    >>> import tempfile, pathlib, warnings
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.ttl"
+    >>> _ = f.write_bytes(b"\\xef\\xbb\\xbf@prefix gk: <https://w3id.org/graphkit/ontology/> .\\n")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     inspect_rdf_file(f, "ttl")
+    3
+    >>> print(str(caught[0].message).split(": ", 1)[1].replace("; ", ";\\n"))
+    prefix gk: is bound to <https://w3id.org/graphkit/ontology/>, not graphkit's <https://w3id.org/graphkit/ontology#>;
+    fix the @prefix line (its terms are not graphkit's)
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(PREFIX_SCAN_BYTES)
+    except OSError:
+        return 0  # the loader reports it
+    skip = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    pattern = {"ttl": _TURTLE_PREFIX, "trig": _TURTLE_PREFIX, "xml": _XML_PREFIX}.get(fmt)
+    if pattern is not None:
+        from graphkit.rdf.namespaces import PREFIXES
+
+        text = head[skip:].decode("utf-8", "replace")
+        for name, iri in dict.fromkeys(pattern.findall(text)):
+            expected = PREFIXES.get(name)
+            if expected is not None and iri != expected and ":" in iri:
+                warnings.warn(
+                    f"{path}: prefix {name}: is bound to <{iri}>, not graphkit's <{expected}>; "
+                    "fix the @prefix line (its terms are not graphkit's)",
+                    GraphkitWarning,
+                    stacklevel=2,
+                )
+    return skip
+
+
+def warn_if_outside(path: str | Path, root: str | Path) -> bool:
+    """Warn (:class:`~graphkit.errors.GraphkitWarning`) and return True when ``path`` is, through a
+    symbolic link, a file outside ``root`` (e.g. ``data/x.ttl -> /etc/...``): it is read, but the user
+    should know that data comes from elsewhere.
+
+    >>> import tempfile, pathlib, os, warnings
+    >>> d, elsewhere = pathlib.Path(tempfile.mkdtemp()), pathlib.Path(tempfile.mkdtemp()) / "x.ttl"
+    >>> _ = elsewhere.write_text("")
+    >>> os.symlink(elsewhere, d / "x.ttl")
+    >>> with warnings.catch_warnings(record=True):
+    ...     warn_if_outside(d / "x.ttl", d), warn_if_outside(elsewhere, elsewhere.parent)
+    (True, False)
+    """
+    p, top = Path(path), Path(root).resolve()
+    real = p.resolve()
+    if real == top or top in real.parents:
+        return False
+    warnings.warn(
+        f"{p}: is a symbolic link to {real}, outside {root}; read anyway (copy the file in to silence this)",
+        GraphkitWarning,
+        stacklevel=2,
+    )
+    return True
 
 
 @contextlib.contextmanager

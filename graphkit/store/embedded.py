@@ -31,7 +31,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from graphkit.errors import InputError, ParseError, QueryError, ReadOnlyStoreError, StoreError, one_line
-from graphkit.rdf.files import QUAD_FORMATS, check_rdf_format, rdf_format_for, staged_file
+from graphkit.rdf.files import QUAD_FORMATS, check_rdf_format, inspect_rdf_file, rdf_format_for, staged_file
 from graphkit.rdf.namespaces import PREFIXES
 from graphkit.rdf.terms import to_oxigraph, to_rdflib
 from graphkit.sparql.binding import bind_values
@@ -164,12 +164,20 @@ class EmbeddedStore(TypedQueries):
     def load_file(
         self, path: str | Path, *, graph: URIRef | None = None, fmt: str | None = None, trusted: bool = False
     ) -> None:
-        """Load an RDF file. ``trusted=True`` skips IRI re-validation, for files graphkit wrote itself."""
+        """Load an RDF file. ``trusted=True`` skips IRI re-validation, for files graphkit wrote itself.
+        A UTF-8 byte-order mark is skipped; a predeclared prefix bound elsewhere is warned about
+        (:func:`~graphkit.rdf.files.inspect_rdf_file`)."""
         p = Path(path)
         if not p.is_file():
             raise InputError(f"{p}: no such file")
         fmt = check_rdf_format(fmt) if fmt else rdf_format_for(p)
-        with p.open("rb") as f:
+        skip = 0 if trusted else inspect_rdf_file(p, fmt)
+        try:
+            f = p.open("rb")
+        except OSError as e:
+            raise InputError(f"{p}: cannot read it ({e.strerror or e}); make it readable or leave it out") from None
+        with f:
+            f.seek(skip)
             self._load(f, fmt, graph, source=str(p), base_iri=p.resolve().as_uri(), lenient=trusted)
 
     def load_data(self, data: str | bytes, fmt: str, *, graph: URIRef | None = None) -> None:
