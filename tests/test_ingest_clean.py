@@ -58,10 +58,10 @@ def yuboski_rows() -> list[yuboski.YuboskiRow]:
 @pytest.mark.parametrize(
     ("text", "iso", "rule"),
     [
-        ("Grece", "GR", "typo"),
+        ("Grece", "GR", "cldr-name"),
         ("Japa", "JP", "typo"),
         ("Kazakhstah", "KZ", "typo"),
-        ("Madagaskar", "MG", "typo"),
+        ("Madagaskar", "MG", "cldr-name"),
         ("Bosnia and Hercegovina", "BA", "typo"),
         ("England", "GB", "alias"),
         ("Republic of Ireland", "IE", "alias"),

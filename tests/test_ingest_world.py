@@ -17,6 +17,7 @@ from graphkit.rdf.namespaces import GK, place_iri
 from graphkit.relations.export import COLUMNS, relations_dataframe
 from graphkit.sparql.catalogue import run_named_query
 from graphkit.sparql.results import SelectResult
+from graphkit.ingest.geonames import is_not_a_place
 from tests.conftest import REPO, run_cli
 
 SOURCES = REPO / "data" / "sources"
@@ -119,10 +120,16 @@ def test_one_sided_wikidata_claims_are_listed_by_one_party(world) -> None:
         if qa != qb:
             by_pair[frozenset((qa, qb))] = row["r"]
         listers.setdefault(row["r"], set()).add(row["lister"])
+    # a node that is two Wikidata items (a Swedish kommun and its town: one GeoNames place) may be
+    # listed under either QID
+    merged = {
+        x["p"]
+        for x in select(store, "SELECT DISTINCT ?p WHERE { ?p skos:closeMatch ?q FILTER(STRSTARTS(STR(?q), STR(wd:))) }")
+    }
     checked = 0
     for s, d in one_way:
         r = by_pair.get(frozenset((s, d)))
-        if r is None:
+        if r is None or {str(place_iri(qid=s)), str(place_iri(qid=d))} & merged:
             continue  # merged with another source, or a party matched to another QID
         assert listers[r] == {str(place_iri(qid=s))}, f"{s} lists {d} on Wikidata, not the other way round"
         checked += 1
@@ -159,6 +166,8 @@ def test_every_italy_japan_pair_of_the_sources_is_in_the_graph(world) -> None:
         "?a rdfs:label|skos:altLabel ?la . ?b rdfs:label|skos:altLabel ?lb }",
     )
     in_graph = {(_norm(x["la"]), _norm(x["lb"])) for x in rows}
+    # a UNESCO site named as a partner is not a place: its pair is a reject (see test_ingest_geonames.py)
+    pairs = {(a, b) for a, b in pairs if not is_not_a_place(a) and not is_not_a_place(b)}
     missing = sorted(pairs - in_graph)
     assert not missing, f"Italy–Japan pairs of the sources missing from the graph: {missing}"
 
@@ -201,7 +210,9 @@ def test_rome_united_states_keeps_no_italian_coordinates(world) -> None:
 
 def test_non_municipal_parties_are_administrative_areas(world) -> None:
     store = world[0]
-    for name, cls in (("Wesel (district)", GK.District), ("Präfektur Tokio", None)):
+    # (Tokyo, "Präfektur Tokio" in the Wikidata crawl, is a city too: a party as a municipality, see
+    # tests/test_ingest_geonames.py)
+    for name, cls in (("Wesel (district)", GK.District), ("Shirak Province", GK.Region)):
         rows = select(
             store,
             "SELECT ?p ?c WHERE { ?p rdfs:label|skos:altLabel ?l ; a ?c FILTER(STR(?l) = ?n) }",

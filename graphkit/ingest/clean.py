@@ -187,12 +187,15 @@ def resolve_country(text: str, table: CountryTable) -> CountryResolution | None:
     """Resolve a country string to an ISO 3166-1 alpha-2 code, or None.
 
     Rules, in order: ``exact`` gazetteer name; ``alias`` (England, Republic of Ireland, ...);
+    ``cldr-name`` (the name in another language: "Giappone", "Bosnia ed Erzegovina");
     ``noise`` (a stray leading word: "in Italy"); ``subnational`` ("Ohio, United States" → US,
     keeping "Ohio"); ``typo`` (a close spelling of one name: "Grece", "Japa").
 
     >>> from graphkit.paths import PROJECT_ROOT
     >>> t = CountryTable.from_folder(PROJECT_ROOT / "data/sources/dr5hn-csc-wikidata")
-    >>> resolve_country("Grece", t)
+    >>> resolve_country("Grèce", t), resolve_country("Grecia", t).rule
+    (CountryResolution(iso2='GR', rule='cldr-name', subdivision=''), 'cldr-name')
+    >>> resolve_country("Greeece", t)
     CountryResolution(iso2='GR', rule='typo', subdivision='')
     >>> resolve_country("England, United Kingdom", t)
     CountryResolution(iso2='GB', rule='subnational', subdivision='England')
@@ -206,6 +209,9 @@ def resolve_country(text: str, table: CountryTable) -> CountryResolution | None:
     iso = table.alias(text)
     if iso:
         return CountryResolution(iso, "alias")
+    iso = table.cldr(text)
+    if iso:
+        return CountryResolution(iso, "cldr-name")
     m = re.match(r"^(?:in|the)\s+(.+)$", text, re.IGNORECASE)
     if m and (table.lookup(m.group(1)) or table.alias(m.group(1))):
         return CountryResolution(table.lookup(m.group(1)) or table.alias(m.group(1)) or "", "noise")

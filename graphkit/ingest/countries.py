@@ -104,6 +104,7 @@ class CountryTable:
                 if n:
                     self._names.setdefault(fold(n), c.iso2)
         self._aliases = {fold(k): v for k, v in COUNTRY_ALIASES.items() if v in self.countries}
+        self._cldr: dict[str, str] | None = None
         self.locator = CountryLocator(points)
 
     @classmethod
@@ -133,6 +134,15 @@ class CountryTable:
     def alias(self, name: str) -> str | None:
         """The ISO code of a known variant name (:data:`COUNTRY_ALIASES`), else None."""
         return self._aliases.get(fold(name))
+
+    def cldr(self, name: str) -> str | None:
+        """The ISO code of a country name in one of the CLDR languages (Italian "Bosnia ed Erzegovina",
+        German "Vereinigte Staaten"; :mod:`graphkit.ingest.country_names`), else None."""
+        if self._cldr is None:
+            from graphkit.ingest.country_names import cldr_country_names
+
+            self._cldr = cldr_country_names(self.countries)
+        return self._cldr.get(fold(name))
 
     def names(self) -> dict[str, str]:
         """Folded gazetteer name → ISO code (for fuzzy matching)."""

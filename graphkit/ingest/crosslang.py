@@ -7,8 +7,10 @@ from collections import defaultdict
 
 from graphkit.ingest import yuboski
 from graphkit.ingest.clean import name_similarity
+from graphkit.ingest.geonames import different_places
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.model import Place, UnionFind
+from graphkit.places.gazetteer import Gazetteer
 from graphkit.places.geodesy import haversine_km
 
 #: An Italian-only and an English-only name this close, in the same country and alike, are one place.
@@ -35,11 +37,14 @@ def cross_language_alike(similarity: float, km: float) -> bool:
     return km <= CROSS_LANGUAGE_NEAR_KM or similarity >= CROSS_LANGUAGE_FAR_SIMILARITY
 
 
-def merge_cross_language(places: dict[int, Place], uf: UnionFind, ledger: Ledger) -> None:
+def merge_cross_language(
+    places: dict[int, Place], uf: UnionFind, ledger: Ledger, gazetteer: Gazetteer | None = None
+) -> None:
     """An Italian-only place and an English-only place of the same kind and country within
     :data:`CROSS_LANGUAGE_KM` whose names are alike (Firenze ~ Florence, Milano ~ Milan: similarity
     at least :data:`CROSS_LANGUAGE_SIMILARITY`, and nearly equal beyond :data:`CROSS_LANGUAGE_NEAR_KM`;
-    see :func:`cross_language_alike`), each the other's best, are one place."""
+    see :func:`cross_language_alike`), each the other's best, are one place, unless the ``gazetteer``
+    knows them as two places (Bruxelles and Ixelles: :func:`~graphkit.ingest.geonames.different_places`)."""
     italian = [p for p in places.values() if p.sources == _ITALIAN_ONLY and p.best_coords() and not p.parent_hint]
     english = [
         p
@@ -68,6 +73,15 @@ def merge_cross_language(places: dict[int, Place], uf: UnionFind, ledger: Ledger
         q, km = found
         back = best(q, i_grid)
         if back is None or back[0] is not p:
+            continue
+        it_name = next(iter(p.labels["it"]))
+        if gazetteer is not None and (two := different_places(gazetteer, p, q)) is not None:
+            en_name = next(iter(q.labels.get("en", {"?": 1})))
+            ledger.count(
+                "geonames-two-places-not-merged",
+                f"{it_name} ≠ {en_name} ({p.iso})",
+                f"GeoNames {two[0].geonames_id} {two[0].name} / {two[1].geonames_id} {two[1].name}",
+            )
             continue
         uf.union(p.id, q.id)
         it_name = next(iter(p.labels["it"]))

@@ -213,7 +213,7 @@ def attach_gazetteers(
         if e.coords:
             p.coords.append((0 if e.source != dr5hn.SOURCE_ID or not is_area else 3, e.coords, "gazetteer"))
         if e.population:
-            p.population = e.population
+            p.population, p.population_source = e.population, e.source
         ledger.count(
             f"qid-from-{e.source if e.source != dr5hn.SOURCE_ID else 'dr5hn'}", f"{p.main_label()} ({p.iso})", e.qid
         )

@@ -22,7 +22,6 @@ from graphkit.ingest.clean import (
     classify_kind,
     country_from_name,
     is_type_hint,
-    learn_country_names,
     normalize_unicode,
     resolve_country,
     split_disambiguator,
@@ -30,9 +29,6 @@ from graphkit.ingest.clean import (
 )
 from graphkit.ingest.countries import CountryTable, fold
 from graphkit.ingest.ledger import Ledger
-
-#: Italian country names that coordinates alone map wrongly (a partner near a border), with the right code.
-ITALIAN_COUNTRY_FIXES: dict[str, str] = {"Repubblica Democratica del Congo": "CD"}
 
 
 @dataclass(slots=True)
@@ -212,28 +208,31 @@ def yuboski_assertions(
     rows = yuboski.read_rows(folder) if rows is None else rows
     ledger = factory.ledger
     ledger.rows_read[yuboski.SOURCE_ID] = len(rows)
-    samples = ((r.end_country, r.end_coords) for r in rows if r.end_country and r.end_coords)
-    learned = learn_country_names(samples, factory.table)
-    learned.update({k: v for k, v in ITALIAN_COUNTRY_FIXES.items() if k in learned})
-    ledger.facts["italian-country-names"] = dict(sorted(learned.items()))
-    rows_per_name = Counter(r.end_country for r in rows if r.end_country in learned)
+    table = factory.table
+    named = {r.end_country for r in rows if r.end_country}
+    italian: dict[str, str] = {}
+    for name in sorted(named):
+        iso = table.lookup(name) or table.alias(name) or table.cldr(name)
+        if iso:
+            italian[name] = iso
+        else:  # a historic state ("Austria-Ungheria"): the place's own evidence decides
+            ledger.count("country-name-not-a-country", name, "country from the place itself")
+    ledger.facts["italian-country-names"] = dict(sorted(italian.items()))
+    rows_per_name = Counter(r.end_country for r in rows if r.end_country in italian)
     best: dict[str, tuple[int, str]] = {}
     for name, n in rows_per_name.items():
-        iso = learned[name]
+        iso = italian[name]
         if n > best.get(iso, (0, ""))[0]:
             best[iso] = (n, name)
     ledger.facts["italian-country-label"] = {iso: name for iso, (_, name) in sorted(best.items())}
-    for name, iso in learned.items():
-        ledger.count("country-italian-name-learned", name, iso)
     italy = CountryResolution("IT", "exact")
     out = []
     for r in rows:
         where = f"{r.file}:{r.line}"
         a = factory.mention(yuboski.SOURCE_ID, r.start_name, italy, r.start_coords, "it", where)
-        country: str | CountryResolution | None = r.end_country or None
-        if r.end_country and not (factory.table.lookup(r.end_country) or factory.table.alias(r.end_country)):
-            if r.end_country in learned:
-                country = CountryResolution(learned[r.end_country], "italian-name")
+        country: str | CountryResolution | None = None
+        if r.end_country in italian:
+            country = CountryResolution(italian[r.end_country], "italian-name")
         b = factory.mention(yuboski.SOURCE_ID, r.end_name, country, r.end_coords, "it", where)
         if a and b:
             out.append(Assertion(yuboski.SOURCE_ID, a, b, r.line, r.file))

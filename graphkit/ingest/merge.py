@@ -30,6 +30,7 @@ from graphkit.ingest.coordinates import flag_contradicting_coordinates
 from graphkit.ingest.countries import CountryTable
 from graphkit.ingest.crosslang import merge_cross_language
 from graphkit.ingest.gazetteers import GazetteerEntry, attach_gazetteers, gazetteer_job
+from graphkit.ingest.geonames import cities_not_areas, drop_non_places, locate_places, merge_same_place
 from graphkit.ingest.grouping import places_from_mentions, resolve_unplaced
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.mentions import Assertion, Mention, MentionFactory, hekman_assertions, yuboski_assertions
@@ -43,6 +44,7 @@ from graphkit.ingest.qid_merge import (
 from graphkit.ingest.readutil import ReadingWorker, collecting, record
 from graphkit.ingest.relation_merge import merge_relations
 from graphkit.ingest.wikidata_match import crawl_graph, match_crawl
+from graphkit.places.gazetteer import load_gazetteer
 from graphkit.runtime.forks import ForkedWorker, Job
 
 __all__ = ["Place", "Relation", "World", "build_world", "reading_jobs"]
@@ -103,6 +105,8 @@ def _build_world(
     """:func:`build_world`, with the files of :func:`reading_jobs` coming from ``raw``."""
     ledger = Ledger()
     lap = _Laps(ledger)
+    gazetteer = load_gazetteer()
+    lap("geonames gazetteer")
     table = _country_table(sources_dir)
     factory = MentionFactory(table, ledger)
     lap("countries")
@@ -116,7 +120,7 @@ def _build_world(
     places, owner, unresolved = places_from_mentions(mentions, ledger)
     resolve_unplaced(unresolved, places, owner, ledger)
     uf = UnionFind()
-    merge_cross_language(places, uf, ledger)
+    merge_cross_language(places, uf, ledger, gazetteer)
     fold_unions(places, uf)
     lap("places")
     statements = _crawl_statements(raw, ledger)
@@ -131,6 +135,12 @@ def _build_world(
     p_of_qid = add_crawl_only_places(places, crawl, entries, seed, ledger)
     type_whole_countries(places, table, ledger)
     lap("qid merge + wikidata-only places")
+    cities_not_areas(places, gazetteer, ledger)
+    drop_non_places(places, gazetteer, ledger)
+    locate_places(places, gazetteer, ledger)
+    merge_same_place(places, uf, ledger, keep_qids=seed)
+    p_of_qid = {q: uf.find(pid) for q, pid in p_of_qid.items()}
+    lap("geonames: locate, enrich, one node per place")
     # city parts are typed before the relations are merged (neither depends on the other), so that the
     # places are final early; what the rule did is recorded after the relations', as it always was
     parts_ledger = Ledger()

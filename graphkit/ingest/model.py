@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from graphkit.ingest.countries import CountryTable, fold
 from graphkit.ingest.ledger import Ledger
+from graphkit.places.gazetteer import GazetteerPlace
 
 
 @dataclass(slots=True)
@@ -30,6 +31,12 @@ class Place:
     population: int | None = None
     parent_hint: str = ""
     parent: int | None = None
+    #: the source of ``population`` (a source id, "seed" or "geonames")
+    population_source: str = ""
+    #: the GeoNames place this is (country, coordinates, population, admin1), when the gazetteer says so
+    geonames: GazetteerPlace | None = None
+    #: QIDs of Wikidata items merged into this place besides ``qid`` (a Swedish kommun and its town)
+    other_qids: set[str] = field(default_factory=set)
 
     _folds: set[str] | None = None
 
@@ -128,8 +135,13 @@ def fold_unions(places: dict[int, Place], uf: UnionFind) -> None:
                 dst.add_label(lang, t, n)
         dst.coords += src.coords
         dst.sources |= src.sources
+        if dst.qid and src.qid and src.qid != dst.qid:
+            dst.other_qids.add(src.qid)
         dst.qid = dst.qid or src.qid
-        dst.population = dst.population or src.population
+        dst.other_qids |= src.other_qids
+        if not dst.population and src.population:
+            dst.population, dst.population_source = src.population, src.population_source
+        dst.geonames = dst.geonames or src.geonames
         dst.parent_hint = dst.parent_hint or src.parent_hint
         if dst.kind == "municipality" and src.kind != "municipality":
             dst.kind = src.kind

@@ -80,7 +80,7 @@ def add_crawl_only_places(
                     p.add_label(lang, name)
                 if e.coords:
                     p.coords.append((0, e.coords, "gazetteer"))
-                p.population = e.population
+                p.population, p.population_source = e.population, e.source if e.population else ""
                 if e.source != "seed":
                     p.sources.add(e.source)
             if not p.labels:

@@ -2,8 +2,9 @@
 
 Places follow the data model contract: ``gkid:place/<QID>`` when the QID is known, else
 ``gkid:place/<cc>/<slug>``; relations are ``gkid:relation/<place>--<place>`` with both parties,
-``reltype:partnership`` (the sources do not say which kind), one ``prov:wasDerivedFrom`` per
-supporting source, ``gk:listedBy`` for each party whose list names the relation, and the
+the type its sources state (:func:`relation_type`: a *gemellaggio* of Italian Wikipedia and a
+Wikidata P190 statement are ``reltype:twinning``, the English list's pair a ``reltype:partnership``),
+one ``prov:wasDerivedFrom`` per supporting source, ``gk:listedBy`` for each party whose list names the relation, and the
 materialised ``gk:partnerOf`` in both directions. Nodes already in the graph (the seed's Assisi,
 Kōya, Rome, Italy, Japan; the seed's Assisi–Kōya relation) are joined, not redefined: they only
 gain sources and listings, so their single-valued properties never get a second value.
@@ -14,6 +15,7 @@ gain sources and listings, so their single-valued properties never get a second 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -24,7 +26,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from graphkit.ingest.clean import choose_label
 from graphkit.ingest.countries import fold
 from graphkit.ingest.model import Place, World
-from graphkit.ingest.sources import SOURCES, source_iri
+from graphkit.ingest.sources import GEONAMES, GEONAMES_YEAR, RELATION_TYPE_OF_SOURCE, SOURCES, source_iri
 from graphkit.rdf.namespaces import GK, ID, LICENSES, RELTYPE, SCHEMA, WD, WGS84, place_iri, slugify
 
 KIND_CLASS: dict[str, URIRef] = {
@@ -113,6 +115,8 @@ def _decimal(x: float) -> str:
     """An xsd:decimal literal with at most 6 decimals (``43.77``, never ``4.3e1``)."""
     return '"' + f"{x:.6f}".rstrip("0").rstrip(".") + '"' + _DECIMAL
 
+
+_ADMIN1 = re.compile(r"^[A-Z]{2}\.[A-Za-z0-9]+$")
 
 #: Lines of N-Triples per chunk handed to the store by :class:`WorldWriter`.
 CHUNK_LINES = 40_000
@@ -238,7 +242,9 @@ class WorldWriter:
         p_wd, p_pop, p_in = nt_iri(str(GK.wikidata)), nt_iri(str(GK.population)), nt_iri(str(GK.locatedIn))
         kind_class = {k: nt_iri(str(v)) for k, v in KIND_CLASS.items()}
         country_node = {iso: nt_iri(iri) for iso, iri in country_iri.items()}
-        integer = str(rdfns.XSD.integer)
+        integer, gyear = str(rdfns.XSD.integer), str(rdfns.XSD.gYear)
+        p_pop_src, p_pop_year = nt_iri(str(GK.populationSource)), nt_iri(str(GK.populationYear))
+        p_gid, p_admin1, p_close = nt_iri(str(GK.geonamesId)), nt_iri(str(GK.admin1Code)), nt_iri(str(SKOS.closeMatch))
         wd_base = str(WD)
         known = self.existing.places
         for pid, p in self.world.places.items():
@@ -258,6 +264,17 @@ class WorldWriter:
                     lines.append(f"{node} {p_wd} <{wd_base}{p.qid}> .")
                 if p.population:
                     lines.append(f"{node} {p_pop} {nt_literal(str(p.population), datatype=integer)} .")
+                    if p.population_source in src:
+                        lines.append(f"{node} {p_pop_src} {src[p.population_source]} .")
+                    if p.population_source == GEONAMES:
+                        lines.append(f"{node} {p_pop_year} {nt_literal(str(GEONAMES_YEAR), datatype=gyear)} .")
+                if p.geonames is not None:
+                    lines.append(f"{node} {p_gid} {nt_literal(str(p.geonames.geonames_id))} .")
+                    region = f"{p.geonames.country}.{p.geonames.admin1}"
+                    if _ADMIN1.match(region):
+                        lines.append(f"{node} {p_admin1} {nt_literal(region)} .")
+                for q in sorted(p.other_qids):
+                    lines.append(f"{node} {p_close} <{wd_base}{q}> .")
                 if p.parent is not None and p.parent in iris:
                     lines.append(f"{node} {p_in} <{iris[p.parent]}> .")
             if iri in country_lines:
@@ -270,13 +287,14 @@ class WorldWriter:
         """One piece per relation: its type and parties (unless the graph has it), sources and listings."""
         r_class, r_party = nt_iri(str(GK.MunicipalRelation)), nt_iri(str(GK.party))
         r_type, r_listed, r_partner = nt_iri(str(GK.relationType)), nt_iri(str(GK.listedBy)), nt_iri(str(GK.partnerOf))
-        partnership = nt_iri(str(RELTYPE.partnership))
+        type_iri = {t: nt_iri(str(RELTYPE[t])) for t in {*RELATION_TYPE_OF_SOURCE.values(), "partnership"}}
         rel_iris = self.relation_iris
         rel_base = str(ID["relation/"])
         local = {pid: _local(iri) for pid, iri in iris.items()}
         known_rels = self.existing.relations
         for r in self.world.relations:
             ia, ib = iris[r.a], iris[r.b]
+            main, disagreeing = relation_type(r.sources)
             known = known_rels.get(frozenset((ia, ib))) if known_rels else None
             la, lb = local[r.a], local[r.b]
             iri = known or (rel_base + (f"{la}--{lb}" if ia < ib else f"{lb}--{la}"))
@@ -287,9 +305,11 @@ class WorldWriter:
                 if known
                 else (
                     f"{node} {a} {r_class} .\n{node} {r_party} {na} .\n{node} {r_party} {nb} .\n"
-                    f"{node} {r_type} {partnership} .\n{na} {r_partner} {nb} .\n{nb} {r_partner} {na} .\n"
+                    f"{node} {r_type} {type_iri[main]} .\n{na} {r_partner} {nb} .\n{nb} {r_partner} {na} .\n"
                 )
             )
+            if disagreeing and not known:
+                head += _type_statements(iri, disagreeing, src, type_iri)
             sources = (
                 f"{node} {derived} {src[next(iter(r.sources))]} .\n"
                 if len(r.sources) == 1
@@ -297,6 +317,40 @@ class WorldWriter:
             )
             listed = "".join(f"{node} {r_listed} <{iris[lister]}> .\n" for lister in sorted(r.listed_by))
             yield head + sources + listed
+
+
+def relation_type(sources: set[str]) -> tuple[str, dict[str, str]]:
+    """The type of a relation from what its sources say (:data:`~graphkit.ingest.sources.RELATION_TYPE_OF_SOURCE`):
+    the one specific type they state ("partnership" says nothing more), else ``partnership`` with
+    each source's own type (when two sources state different specific types).
+
+    >>> relation_type({"hekman-twincities", "yuboski-itwiki-gemellaggi"})
+    ('twinning', {})
+    >>> relation_type({"hekman-twincities"})
+    ('partnership', {})
+    """
+    stated = {s: RELATION_TYPE_OF_SOURCE.get(s, "partnership") for s in sources}
+    specific = set(stated.values()) - {"partnership"}
+    if len(specific) == 1:
+        return next(iter(specific)), {}
+    if not specific:
+        return "partnership", {}
+    return "partnership", {s: t for s, t in sorted(stated.items()) if t != "partnership"}
+
+
+def _type_statements(iri: str, per_source: dict[str, str], src: dict[str, str], type_iri: dict[str, str]) -> str:
+    """One rdf:Statement per source that states its own type for the relation ``iri``."""
+    out = []
+    for source, t in per_source.items():
+        node = f"<{iri}/type/{source}>"
+        out += [
+            f"{node} {nt_iri(str(RDF.type))} {nt_iri(str(RDF.Statement))} .",
+            f"{node} {nt_iri(str(RDF.subject))} <{iri}> .",
+            f"{node} {nt_iri(str(RDF.predicate))} {nt_iri(str(GK.relationType))} .",
+            f"{node} {nt_iri(str(RDF.object))} {type_iri[t]} .",
+            f"{node} {nt_iri(str(PROV.wasDerivedFrom))} {src[source]} .",
+        ]
+    return "\n".join(out) + "\n"
 
 
 def _local(iri: str) -> str:

@@ -54,7 +54,11 @@ def merge_relations(
         if pa is None or pb is None:
             ledger.reject(asr.source, asr.where, _row_text(asr), "relation-dropped", "a party could not be placed")
             continue
-        add(asr.source, find(pa), find(pb), asr.where, asr)
+        ra, rb = find(pa), find(pb)
+        if ra not in places or rb not in places:
+            ledger.reject(asr.source, asr.where, _row_text(asr), "relation-dropped", "a party is not a place")
+            continue
+        add(asr.source, ra, rb, asr.where, asr)
     l3 = l3viathan.SOURCE_ID
     for s, d, line in statements:
         add(l3, p_of_qid[s], p_of_qid[d], line, (s, d))

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.ingest.model import World
+from graphkit.ingest.rdf import relation_type
+from graphkit.ingest.sources import GEONAMES, SOURCES
 from graphkit.rdf.files import csv_text, write_text_atomic
 
 #: What each rule does, for the report (rules named ``<prefix>-<source>`` use the prefix).
@@ -54,6 +56,19 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "city-part-typed-district": '"X (City)" is a part of City: typed gk:District, gk:locatedIn City',
     "duplicate-pair-merged": "the same pair again in the same source (variants, both directions): merged",
     "same-row-repeated": "the very same row repeated in a source: merged",
+    "country-cldr-name": "country name in another language mapped by the CLDR names (Giappone, Vereinigte Staaten)",
+    "country-name-not-a-country": "a historic state as country (Austria-Ungheria): the place's own evidence decides",
+    "geonames-match": "matched to a GeoNames place (evidence after the prefix: name and coordinates, unique name)",
+    "country-from-geonames": "no country in any source: the GeoNames place the name unambiguously names gives it",
+    "coordinates-from-geonames": "no coordinates in any source: the matched GeoNames place's",
+    "population-from-geonames": "no population in any source: the matched GeoNames place's",
+    "ambiguous-name-left-unresolved": "several GeoNames places share the name, nothing chooses: left unresolved",
+    "same-geonames-place-merged": "nodes matched to one GeoNames place merged (a kommun and its town: one node)",
+    "same-name-nearby-merged": "an unmatched node with the name of a matched one a few km away merged into it",
+    "same-name-across-border-merged": "same name a few km apart across a border (Kufstein AT/DE): one node",
+    "geonames-two-places-not-merged": "Italian/English names GeoNames knows as two places (Bruxelles, Ixelles): apart",
+    "not-a-place-removed": "a heritage site, park or school named as a partner: not a place, relations rejected",
+    "city-that-is-also-an-area": "a prefecture/metropolis the lists name as a city (Tokyo): a municipality",
 }
 
 
@@ -99,6 +114,8 @@ def quality_data(world: World, *, triples: int, graph: str, timings: dict[str, f
             "listed_by": dict(listed),
             "one_sided_although_several_sources": one_sided_multi,
             "same_country": domestic,
+            "by_type": dict(Counter(relation_type(r.sources)[0] for r in rels).most_common()),
+            "sources_disagreeing_on_type": sum(1 for r in rels if relation_type(r.sources)[1]),
         },
         "rules": {
             name: {"count": st.count, "description": rule_description(name), "examples": st.examples}
@@ -109,8 +126,39 @@ def quality_data(world: World, *, triples: int, graph: str, timings: dict[str, f
         "suspicious_coordinates": [
             f"{r.item}: {r.detail}" for r in led.rejects if r.reason == "suspicious-coordinates"
         ][:50],
-        "facts": {k: v for k, v in led.facts.items() if k != "timings"},
+        "gazetteer": _gazetteer_data(world),
+        "facts": {k: v for k, v in led.facts.items() if k not in ("timings", "place-merges")},
         "timings_cpu_seconds": timings,
+    }
+
+
+def _gazetteer_data(world: World) -> dict[str, Any]:
+    """What the GeoNames gazetteer did: shares before/after, matches, merges, ambiguous names."""
+    ms = [p for p in world.places.values() if p.kind == "municipality"]
+    before = world.ledger.facts.get("municipalities-before-geonames", {})
+    after = {
+        "total": len(ms),
+        "with_country": sum(1 for p in ms if p.iso),
+        "with_coordinates": sum(1 for p in ms if p.best_coords() is not None),
+    }
+
+    def shares(d: Any) -> dict[str, float]:
+        n = d.get("total") or 1
+        return {
+            "country": round(d.get("with_country", 0) / n, 4),
+            "coordinates": round(d.get("with_coordinates", 0) / n, 4),
+        }
+
+    return {
+        "source": SOURCES[GEONAMES].title,
+        "licence": SOURCES[GEONAMES].licence,
+        "municipalities_before": {**before, "shares": shares(before)} if isinstance(before, dict) and before else {},
+        "municipalities_after": {**after, "shares": shares(after)},
+        "matched": sum(1 for p in ms if p.geonames is not None),
+        "with_population": sum(1 for p in world.places.values() if p.population),
+        "population_sources": dict(Counter(p.population_source or "?" for p in world.places.values() if p.population)),
+        "merges": list(world.ledger.facts.get("place-merges", [])),  # type: ignore[call-overload]
+        "ambiguous": [f"{r.item}: {r.detail}" for r in world.ledger.rejects if r.reason == "ambiguous-place-name"],
     }
 
 
@@ -153,6 +201,10 @@ def render_markdown(q: dict[str, Any]) -> str:
     out += [f"- {_md(x)}" for x in q["unresolved_names"]] or ["- none"]
     out += ["", "### Suspicious coordinates (first 50)", ""]
     out += [f"- {_md(x)}" for x in q["suspicious_coordinates"]] or ["- none"]
+    out += ["", "### Relations per type (what the sources state)", "", "| type | relations |", "|---|---:|"]
+    out += [f"| `reltype:{k}` | {v:,} |" for k, v in r.get("by_type", {}).items()]
+    out.append(f"\nRelations whose sources state different specific types: {r.get('sources_disagreeing_on_type', 0):,}")
+    out += _gazetteer_markdown(q.get("gazetteer", {}))
     out += ["", "## Known limits", ""]
     out += [
         "- English Wikipedia pairs were deduplicated by the scraper, so a relation listed by both cities there "
@@ -160,11 +212,46 @@ def render_markdown(q: dict[str, Any]) -> str:
         "alone are not proof that the partner does not list it.",
         "- Places known only from the 2016 Wikidata crawl have German (or other) labels of unknown language "
         "and, unless a gazetteer knows them, no country.",
-        "- Relation types are not in the sources: every world relation is `reltype:partnership`.",
+        "- Relation types: Italian Wikipedia's gemellaggi and Wikidata's P190 are twinnings; English Wikipedia's "
+        "list does not say, so its pairs alone are `reltype:partnership`.",
+        "- Names that several GeoNames places share, with no country or coordinates to choose, stay without a "
+        "country (listed above with their candidates); places under 500 inhabitants are not in the gazetteer.",
     ]
     out += ["", "## CPU seconds per stage", ""]
     out += [f"- {k}: {v}" for k, v in q["timings_cpu_seconds"].items()]
     return "\n".join(out) + "\n"
+
+
+def _gazetteer_markdown(g: dict[str, Any]) -> list[str]:
+    """The GeoNames section of the report."""
+    if not g:
+        return []
+    out = ["", "## World gazetteer (GeoNames)", "", f"Source: {g['source']}. Licence: {g['licence']}.", ""]
+    b, a = g.get("municipalities_before", {}), g["municipalities_after"]
+    out += ["| municipalities | total | with a country | with coordinates |", "|---|---:|---:|---:|"]
+    for name, d in (("before the gazetteer", b), ("after", a)):
+        if d:
+            sh = d["shares"]
+            out.append(
+                f"| {name} | {d['total']:,} | {d['with_country']:,} ({sh['country']:.1%}) | "
+                f"{d['with_coordinates']:,} ({sh['coordinates']:.1%}) |"
+            )
+    out += [
+        "",
+        f"- matched to a GeoNames place: {g['matched']:,} municipalities; places with a population: "
+        f"{g['with_population']:,} (by source: {', '.join(f'{k} {v:,}' for k, v in g['population_sources'].items())})",
+        "",
+        f"### Places merged into one node ({len(g['merges']):,}; all in quality.json, first 100 here)",
+        "",
+    ]
+    out += [f"- {_md(x)}" for x in g["merges"][:100]] or ["- none"]
+    out += [
+        "",
+        f"### Names left unresolved: several GeoNames places share them ({len(g['ambiguous']):,}; first 50)",
+        "",
+    ]
+    out += [f"- {_md(x)}" for x in g["ambiguous"][:50]] or ["- none"]
+    return out
 
 
 def _md(text: object) -> str:

@@ -1,0 +1,282 @@
+"""Places located and enriched by the world gazetteer (GeoNames, :mod:`graphkit.places.gazetteer`).
+
+* :func:`locate_places`: a municipality is a GeoNames place when one of its names (any language)
+  names it and the evidence is enough: its coordinates lie within :data:`MATCH_KM` of it, or (without
+  coordinates) it is the only place of that name in the place's country, or in the whole world
+  with at least :data:`MIN_BARE_POPULATION` inhabitants. A name several places share with no
+  evidence to choose (Frankfurt, Córdoba, Naples US/IT) is left unresolved and listed with its
+  candidates (reject ``ambiguous-place-name``). The match gives a missing country and coordinates,
+  the GeoNames id, the admin1 region, and a population where no source gave one.
+* :func:`merge_same_place`: municipalities that are the same GeoNames place, and municipalities
+  with the same name a few km apart across a border (Kufstein AT/DE), are one place.
+* :func:`different_places`: the gazetteer's veto on merging two names (Bruxelles and Ixelles).
+
+Same precision bar as linking: a wrong country is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from graphkit.ingest.clean import split_disambiguator
+from graphkit.ingest.ledger import Ledger
+from graphkit.ingest.model import Place, UnionFind, fold_unions
+from graphkit.ingest.sources import GEONAMES
+from graphkit.places.gazetteer import Gazetteer, GazetteerPlace
+from graphkit.places.geodesy import haversine_km
+
+#: A GeoNames place with one of the place's names this near its coordinates is the place.
+MATCH_KM = 15.0
+#: Candidates of one name in one country this near each other are one site (GeoNames lists a town
+#: and its centre, or a city and its seat, as two entries).
+SITE_KM = 10.0
+#: A name unique in the whole gazetteer, with no other evidence, is trusted only for a place this big.
+MIN_BARE_POPULATION = 1000
+#: Two GeoNames places farther apart than this are different places (Bruxelles and Ixelles: 2.5 km).
+DIFFERENT_KM = 1.0
+#: Kinds the gazetteer (populated places) can locate.
+LOCATABLE = frozenset({"municipality"})
+
+
+def place_names(p: Place) -> list[str]:
+    """Every label of a place, without a bracketed disambiguator ("Kusatsu (Gunma)" → "Kusatsu")."""
+    out: dict[str, None] = {}
+    for variants in p.labels.values():
+        for text in variants:
+            out.setdefault(split_disambiguator(text)[0] or text)
+    return list(out)
+
+
+def candidates(gazetteer: Gazetteer, names: Iterable[str], country: str = "") -> list[GazetteerPlace]:
+    """GeoNames places named by any of ``names`` (in ``country`` if given), each once."""
+    seen: dict[int, GazetteerPlace] = {}
+    for name in names:
+        for c in gazetteer.candidates(name, country or None):
+            seen.setdefault(c.geonames_id, c)
+    return sorted(seen.values(), key=lambda c: (-c.population, c.geonames_id))
+
+
+def sites(cands: list[GazetteerPlace]) -> list[list[GazetteerPlace]]:
+    """Candidates grouped into sites: same country, within :data:`SITE_KM` of the site's largest.
+
+    >>> a = GazetteerPlace(1, "A", "IT", 40.0, 14.0, 900, "04"); b = GazetteerPlace(2, "A", "IT", 40.01, 14.0, 50, "04")
+    >>> c = GazetteerPlace(3, "A", "US", 26.1, -81.8, 20, "FL")
+    >>> [[p.geonames_id for p in s] for s in sites([a, b, c])]
+    [[1, 2], [3]]
+    """
+    out: list[list[GazetteerPlace]] = []
+    for c in cands:  # largest first
+        for s in out:
+            if s[0].country == c.country and haversine_km(s[0].lat, s[0].lon, c.lat, c.lon) <= SITE_KM:
+                s.append(c)
+                break
+        else:
+            out.append([c])
+    return out
+
+
+def match(p: Place, cands: list[GazetteerPlace]) -> tuple[GazetteerPlace | None, str]:
+    """The GeoNames place ``p`` is, and the evidence (or None and why not)."""
+    if p.iso:
+        cands = [c for c in cands if c.country == p.iso]
+    if not cands:
+        return None, "no-candidate"
+    xy = p.best_coords()
+    if xy is not None:
+        near = [c for c in cands if haversine_km(xy[0], xy[1], c.lat, c.lon) <= MATCH_KM]
+        return (near[0], "name-and-coordinates") if near else (None, "no-candidate-near")
+    found = sites(cands)
+    if len(found) > 1:
+        return None, "ambiguous"
+    best = found[0][0]
+    if p.iso:
+        return best, "name-unique-in-country"
+    if best.population >= MIN_BARE_POPULATION:
+        return best, "name-unique-in-world"
+    return None, "unique-but-small"
+
+
+def locate_places(places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger) -> None:
+    """Match every municipality with the gazetteer (:func:`match`); fill in what the match gives.
+
+    The shares of municipalities with a country and coordinates before it are kept in the ledger's
+    facts (``municipalities-before-geonames``) for the report's before/after."""
+    ms = [p for p in places.values() if p.kind == "municipality"]
+    ledger.facts["municipalities-before-geonames"] = {
+        "total": len(ms),
+        "with_country": sum(1 for p in ms if p.iso),
+        "with_coordinates": sum(1 for p in ms if p.best_coords() is not None),
+    }
+    for p in places.values():
+        if p.kind not in LOCATABLE:
+            continue
+        had_country, had_coords = bool(p.iso), p.best_coords() is not None
+        cands = candidates(gazetteer, place_names(p))
+        gp, evidence = match(p, cands)
+        if gp is None:
+            if evidence == "ambiguous" and not (had_country and had_coords):
+                shown = "; ".join(f"{c.name} ({c.country}, {c.geonames_id}, pop. {c.population:,})" for c in cands[:8])
+                ledger.reject(
+                    "geonames",
+                    "place",
+                    f"{p.main_label()} ({p.iso or '?'}{', ' + p.qid if p.qid else ''})",
+                    "ambiguous-place-name",
+                    f"{len(cands)} GeoNames places share the name: {shown}",
+                )
+                ledger.count("ambiguous-name-left-unresolved", p.main_label(), f"{len(cands)} candidates")
+            continue
+        p.geonames = gp
+        p.sources.add(GEONAMES)
+        ledger.count_lazy(f"geonames-match-{evidence}", lambda: (f"{p.main_label()} ({p.iso or '?'})", gp.geonames_id))  # noqa: B023
+        if not had_country:
+            p.iso = gp.country
+            ledger.count_lazy("country-from-geonames", lambda: (p.main_label(), f"{gp.country} ({evidence})"))  # noqa: B023
+        if not had_coords:
+            p.coords.append((4, (gp.lat, gp.lon), "geonames"))
+            ledger.count_lazy("coordinates-from-geonames", lambda: (p.main_label(), f"{gp.lat},{gp.lon}"))  # noqa: B023
+        if not p.population and gp.population:
+            p.population, p.population_source = gp.population, GEONAMES
+            ledger.count("population-from-geonames")
+
+
+def merge_same_place(places: dict[int, Place], uf: UnionFind, ledger: Ledger, keep_qids: Iterable[str] = ()) -> None:
+    """One node per place: municipalities matched to the same GeoNames place (a Swedish kommun and its
+    town are two Wikidata items: the node keeps one QID, preferring ``keep_qids`` (the seed's) and the
+    one the lists matched, and lists the others), and an unmatched municipality with the same name
+    within :data:`NEAR_KM` of a matched one, in any country (Kufstein put in DE by a source is the
+    Austrian Kufstein 1 km away). Two different GeoNames places of one name stay two (Bristol TN/VA)."""
+    keep = set(keep_qids)
+    by_gid: dict[int, list[Place]] = defaultdict(list)
+    for p in places.values():
+        if p.geonames is not None and p.kind in LOCATABLE:
+            by_gid[p.geonames.geonames_id].append(p)
+    primary: dict[int, str] = {}  # a member's id → the QID the merged node keeps
+    for gid, group in by_gid.items():
+        if len(group) < 2:
+            continue
+        qids = sorted(
+            {p.qid for p in group if p.qid},
+            key=lambda q: (q not in keep, not any(p.qid == q and len(p.sources) > 1 for p in group), int(q[1:])),
+        )
+        for other in group[1:]:
+            into = f"{group[0].main_label()} ({gid})"
+            ledger.count(
+                "same-geonames-place-merged", f"{other.main_label()} ({other.iso}, {other.qid or 'no QID'})", into
+            )
+            uf.union(group[0].id, other.id)
+        if qids:
+            primary[group[0].id] = qids[0]
+    _merge_nearby_same_name(places, uf, ledger)
+    fold_unions(places, uf)
+    for pid, q in primary.items():
+        p = places[uf.find(pid)]
+        if p.qid != q:
+            p.other_qids = (p.other_qids | {p.qid}) - {q, ""}
+            p.qid = q
+
+
+def _merges(ledger: Ledger) -> list[str]:
+    """The list of merges for the report (``ledger.facts["place-merges"]``)."""
+    return ledger.facts.setdefault("place-merges", [])  # type: ignore[return-value]
+
+
+#: An unmatched municipality this near a GeoNames-matched one with the same name is that place.
+NEAR_KM = 15.0
+
+
+def _merge_nearby_same_name(places: dict[int, Place], uf: UnionFind, ledger: Ledger) -> None:
+    by_name: dict[str, list[Place]] = defaultdict(list)
+    for p in places.values():
+        if p.kind in LOCATABLE and p.best_coords() is not None:
+            for f in p.folds():
+                by_name[f].append(p)
+    for group in by_name.values():
+        anchors = [p for p in group if p.geonames is not None]
+        for p in group:
+            if p.geonames is not None or uf.find(p.id) != p.id:
+                continue
+            xy = p.best_coords()
+            assert xy is not None
+            near = {
+                a.geonames.geonames_id: a  # type: ignore[union-attr]
+                for a in anchors
+                if haversine_km(*xy, a.geonames.lat, a.geonames.lon) <= NEAR_KM  # type: ignore[union-attr]
+                and not (p.qid and a.qid and p.qid != a.qid and a.iso == p.iso)
+            }
+            if len(near) == 1:
+                a = next(iter(near.values()))
+                rule = "same-name-nearby-merged" if a.iso == p.iso else "same-name-across-border-merged"
+                ledger.count(rule, f"{p.main_label()} ({p.iso})", f"{a.main_label()} ({a.iso})")
+                _merges(ledger).append(f"{p.main_label()} ({p.iso}) → {a.main_label()} ({a.iso}): {rule}")
+                uf.union(a.id, p.id)
+                p.iso = a.iso  # folded into a; its country is the gazetteer's
+
+
+def different_places(gazetteer: Gazetteer, a: Place, b: Place) -> tuple[GazetteerPlace, GazetteerPlace] | None:
+    """The two GeoNames places, when ``a`` and ``b`` (same country, located) are named after different
+    places more than :data:`DIFFERENT_KM` apart (Bruxelles and Ixelles); else None."""
+    ga, _ = match(a, candidates(gazetteer, place_names(a), a.iso))
+    gb, _ = match(b, candidates(gazetteer, place_names(b), b.iso))
+    if ga is None or gb is None or ga.geonames_id == gb.geonames_id:
+        return None
+    if haversine_km(ga.lat, ga.lon, gb.lat, gb.lon) <= DIFFERENT_KM:
+        return None
+    return ga, gb
+
+
+#: Words that name something other than a town: a heritage site, a park, a school, a church.
+_NOT_A_PLACE = re.compile(
+    r"\b(?:villaggi storici|villaggio storico|historic villages?|patrimonio|heritage site|world heritage|unesco|"
+    r"parco nazionale|national park|nationalpark|universit[àa]|university|universität|scuola|school|museo|museum|"
+    r"cattedrale|cathedral|abbazia|abbey|santuario|sanctuary|monastero|monastery|kloster)\b",
+    re.IGNORECASE,
+)
+
+
+def is_not_a_place(name: str) -> bool:
+    """True when a name says it is a site, park, school or church rather than a town.
+
+    >>> is_not_a_place("Villaggi storici di Shirakawa-gō e Gokayama"), is_not_a_place("Park City")
+    (True, False)
+    """
+    return _NOT_A_PLACE.search(name) is not None
+
+
+def drop_non_places(places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger) -> None:
+    """Municipalities without a QID whose name says they are a site, park, school or church, and that
+    the gazetteer does not know as a town, are not places: removed (their relations are rejects)."""
+    for pid in sorted(places):
+        p = places[pid]
+        if p.kind not in LOCATABLE or p.qid:
+            continue
+        names = place_names(p)
+        if any(is_not_a_place(n) for n in names) and not candidates(gazetteer, names):
+            del places[pid]
+            ledger.count("not-a-place-removed", f"{p.main_label()} ({p.iso})", "site, not a town")
+            ledger.reject("merge", "place", f"{p.main_label()} ({p.iso})", "not-a-place", "a site, not a town")
+
+
+#: A prefecture, region or province the lists call by a city's name is that city when GeoNames has a
+#: populated place of the name this big in its country (Tokyo: a metropolis and a city).
+CITY_AREA_MIN_POPULATION = 100_000
+_AREA_WORDS = re.compile(
+    r"\b(?:prefecture|province|provincia|region|regione|state|county|metropolis|präfektur)\b", re.I
+)
+
+
+def cities_not_areas(places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger) -> None:
+    """A place typed prefecture/region/province only because of an area's label (the Wikidata crawl's
+    "Präfektur Tokio"), which the lists name like a city ("Tokyo"), is a party as a municipality."""
+    for p in places.values():
+        if p.kind not in ("prefecture", "region", "province") or not p.iso:
+            continue
+        listed = [t for lang in ("en", "it") for t in p.labels.get(lang, ())]
+        if not listed or any(_AREA_WORDS.search(t) for t in listed):
+            continue
+        big = [c for c in candidates(gazetteer, listed, p.iso) if c.population >= CITY_AREA_MIN_POPULATION]
+        xy = p.best_coords()
+        if big and (xy is None or haversine_km(*xy, big[0].lat, big[0].lon) <= 50):
+            ledger.count("city-that-is-also-an-area", f"{p.main_label()} ({p.iso})", f"{p.kind} → municipality")
+            p.kind = "municipality"
