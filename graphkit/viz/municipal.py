@@ -33,6 +33,7 @@ from graphkit.errors import InputError
 from graphkit.rdf.namespaces import ID, curie
 from graphkit.relations.read import Place, Relation, RelationData, read_relations  # noqa: F401 (doctest)
 from graphkit.viz.layout import GEO_SCALE, geo_xy, graph_layout, grid_positions, radial_layout
+from graphkit.viz.maps import pair_map, world_map
 from graphkit.viz.model import FilterOption, LegendItem, ViewData, ViewEdge, ViewNode
 from graphkit.viz.safejson import fold
 from graphkit.viz.style import DASHED_STATUSES, OTHER_COLOUR, country_colours, degree_size, relation_style
@@ -45,10 +46,13 @@ DASH_PATTERN = [6, 5]
 
 
 def world_data(net: RelationData) -> ViewData:
-    """Every place and relation, placed by coordinates (places without coordinates in rows below the map)."""
+    """Every place and relation, placed by coordinates over the countries' outlines (places without
+    coordinates at their country, see :func:`graphkit.viz.maps.world_map`)."""
     iris = sorted(net.places)
-    positions = _geo_positions(net, iris)
-    view = _build(net, iris, net.relations, positions, kind="world", title="All municipal relations")
+    geo = world_map({i: _xy(net.places[i]) for i in iris})
+    title = "All municipal relations"
+    view = _build(net, iris, net.relations, geo.positions, kind="world", title=title, approximate=geo.approximate)
+    view.basemap = geo.layers
     view.large = True
     view.country_filter = _country_options(net, view)
     view.type_filter = _type_options(net, net.relations)
@@ -90,13 +94,10 @@ def country_pair_data(net: RelationData, a: str, b: str) -> ViewData:
     a, b = _check_code(net, a), _check_code(net, b)
     relations = net.between_countries(a, b)
     iris = sorted({p for r in relations for p in r.parties})
-    positions: dict[str, tuple[float, float]] = {}
-    for cc, x_offset in ((a, -700.0), (b, 700.0)) if a != b else ((a, 0.0),):
-        positions.update(_panel_positions(net, [i for i in iris if net.places[i].country == cc], x_offset))
-    leftover = [i for i in iris if i not in positions]  # parties in neither country (multi-party relations)
-    positions.update(zip(leftover, grid_positions(len(leftover), x0=-600, y0=800), strict=True))
+    geo = pair_map({i: _xy(net.places[i]) for i in iris}, a, b)
     title = f"{net.country_name(a)} – {net.country_name(b)}: {len(relations)} relations"
-    view = _build(net, iris, relations, positions, kind="country-pair", title=title)
+    view = _build(net, iris, relations, geo.positions, kind="country-pair", title=title, approximate=geo.approximate)
+    view.basemap = geo.layers
     view.type_filter = _type_options(net, relations)
     return view
 
@@ -131,6 +132,7 @@ def country_graph_data(net: RelationData) -> ViewData:
         zip(missing, grid_positions(len(missing), x0=-180 * GEO_SCALE, y0=95 * GEO_SCALE, step=200), strict=True)
     )
     view = ViewData(kind="countries", title=f"Relations between countries ({len(pair_count)} country pairs)")
+    view.basemap = world_map({}).layers
     ids = {cc: i for i, cc in enumerate(codes)}
     for cc in codes:
         name = net.country_name(cc) if cc != "?" else "unknown country"
@@ -177,6 +179,7 @@ def _build(
     kind: str,
     title: str,
     subtitle: str = "",
+    approximate: set[str] | frozenset[str] = frozenset(),
 ) -> ViewData:
     view = ViewData(kind=kind, title=title, subtitle=subtitle)
     counts = Counter(net.places[i].country or "?" for i in iris)
@@ -185,9 +188,13 @@ def _build(
     for iri in iris:
         place = net.places[iri]
         x, y = positions.get(iri, (None, None))
+        title = place_title(net, place)
+        unplaced = iri in approximate or (x is None and kind in ("world", "country-pair"))
+        if unplaced:
+            title += "\nposition unknown: " + ("drawn at its country" if x is not None else "not drawn")
         view.nodes.append(
             ViewNode(
-                id=ids[iri], key=short_iri(iri), label=place.label, title=place_title(net, place), x=x, y=y,
+                id=ids[iri], key=short_iri(iri), label=place.label, title=title, x=x, y=y, approximate=unplaced,
                 size=degree_size(net.degree(iri)), color=colours[place.country or "?"],
                 shape="dot" if place.kind == "municipality" else "square", country=place.country,
                 search=search_key(place),
@@ -322,38 +329,8 @@ def _type_options(net: RelationData, relations: Iterable[Relation]) -> list[Filt
     ]
 
 
-def _geo_positions(net: RelationData, iris: list[str]) -> dict[str, tuple[float, float]]:
-    pos = {}
-    missing = []
-    for iri in iris:
-        p = net.places[iri]
-        if p.lat is not None and p.lon is not None:
-            pos[iri] = geo_xy(p.lat, p.lon)
-        else:
-            missing.append(iri)
-    missing.sort(key=lambda i: (net.places[i].country, net.places[i].label, i))
-    cols = max(20, math.ceil(math.sqrt(len(missing)) * 2))  # a compact block south-west of the map
-    pos.update(
-        zip(missing, grid_positions(len(missing), x0=-180 * GEO_SCALE, y0=95 * GEO_SCALE, columns=cols), strict=True)
-    )
-    return pos
-
-
-def _panel_positions(net: RelationData, iris: list[str], x_offset: float, size: float = 1000.0) -> dict:
-    located = [i for i in iris if net.places[i].lat is not None and net.places[i].lon is not None]
-    pos: dict[str, tuple[float, float]] = {}
-    if located:
-        xy = {i: geo_xy(net.places[i].lat, net.places[i].lon) for i in located}  # type: ignore[arg-type]
-        xs, ys = [v[0] for v in xy.values()], [v[1] for v in xy.values()]
-        span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
-        k = size / span
-        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-        pos = {i: (round(x_offset + (x - cx) * k, 1), round((y - cy) * k, 1)) for i, (x, y) in xy.items()}
-    missing = sorted((i for i in iris if i not in pos), key=lambda i: (net.places[i].label, i))
-    pos.update(
-        zip(missing, grid_positions(len(missing), x0=x_offset - size / 2, y0=size / 2 + 80, step=60), strict=True)
-    )
-    return pos
+def _xy(place: Place) -> tuple[float | None, float | None, str]:
+    return place.lat, place.lon, place.country
 
 
 def _country_centroids(net: RelationData, codes: list[str]) -> dict[str, tuple[float, float]]:

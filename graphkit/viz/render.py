@@ -125,7 +125,7 @@ def vis_options(view: ViewData) -> dict[str, Any]:
         options["edges"]["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.6}}
     if large:
         options["nodes"]["borderWidth"] = 0
-        options["edges"]["color"]["opacity"] = 0.55
+        options["edges"]["color"]["opacity"] = 0.3  # the map under the links stays readable
         options["edges"]["width"] = 0.6
     return options
 
