@@ -135,16 +135,29 @@ def test_other_errors_are_not_retried_and_are_clear():
             RemoteStore(server.url).query("ASK {}")
 
 
-def test_basic_auth():
+def test_basic_auth_answers_the_challenge():
     token = base64.b64encode(b"ana:s3cret").decode()
-    with Scripted([(401, {"WWW-Authenticate": 'Basic realm="x"'}, b"")]) as server:
+    challenge = (401, {"WWW-Authenticate": 'Basic realm="x"'}, b"")
+    with Scripted([challenge]) as server:
         with pytest.raises(StoreError, match="credentials"):
             RemoteStore(server.url).query("ASK {}")
-    with Scripted([JSON_OK]) as server:
+    with Scripted([challenge, JSON_OK]) as server:
         RemoteStore(server.url, user="ana", password="s3cret").query("ASK {}")
-        assert server.requests[0]["headers"]["Authorization"] == f"Basic {token}"
+        assert "Authorization" not in server.requests[0]["headers"]  # nothing sent before the server asks
+        assert server.requests[1]["headers"]["Authorization"] == f"Basic {token}"
+    with Scripted([challenge]) as server:  # wrong password: refused again, a clear error
+        with pytest.raises(StoreError, match="credentials"):
+            RemoteStore(server.url, user="ana", password="wrong").query("ASK {}")
     with pytest.raises(InputError, match="both"):
         RemoteStore("http://127.0.0.1:1/sparql", user="ana")
+
+
+def test_digest_auth_answers_the_challenge():
+    challenge = (401, {"WWW-Authenticate": 'Digest realm="SPARQL", nonce="abc123", qop="auth"'}, b"")
+    with Scripted([challenge, JSON_OK]) as server:
+        RemoteStore(server.url, user="dba", password="s3cret").query("ASK {}")
+    sent = server.requests[1]["headers"]["Authorization"]
+    assert sent.startswith("Digest ") and 'username="dba"' in sent and "s3cret" not in sent
 
 
 def test_long_queries_go_by_post_short_ones_by_get():

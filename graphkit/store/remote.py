@@ -1,37 +1,34 @@
-"""The store interface over any SPARQL 1.1 endpoint, through SPARQLWrapper.
+"""The store interface over any SPARQL 1.1 endpoint (Oxigraph, Fuseki, Virtuoso, ...).
 
 :class:`RemoteStore` runs SELECT/ASK/CONSTRUCT/DESCRIBE on a remote endpoint and returns the same
 result types as the embedded store; parameters are bound with the same ``VALUES`` block
 (:mod:`graphkit.sparql.binding`), and graphkit's prefixes are declared in front of every query. Where
 the endpoint allows it, it also loads data: with the Graph Store Protocol (one request per named
-graph, so blank nodes stay intact) when ``graph_store`` is given, else with SPARQL Update
+graph and chunk, so blank nodes stay intact) when ``graph_store`` is given, else with SPARQL Update
 ``INSERT DATA`` in chunks. :func:`push_snapshot` publishes a build (``out/graph.nq``) graph by graph.
 
-Every request sends a User-Agent naming graphkit and its version, has a timeout, can use HTTP basic
-auth, and is retried with exponential back-off on 429 and 503, honouring ``Retry-After`` (seconds
-or an HTTP date, capped at ``max_retry_wait``). Long queries go by POST, so big ``VALUES`` blocks
-never hit a 414.
+HTTP (:mod:`graphkit.store.http`): a graphkit User-Agent, a timeout, HTTP basic or digest auth
+(whichever the server asks for), retries with back-off on 429 and 503 honouring ``Retry-After``.
+Long queries go by POST, so big ``VALUES`` blocks never hit a 414.
 
 The endpoint decides what the default graph is: graphkit's embedded store queries the union of all
 named graphs, so start a remote store the same way (``oxigraph serve --union-default-graph``; Fuseki's
-``tdb2:unionDefaultGraph true``).
+``tdb2:unionDefaultGraph true``; Virtuoso reads every readable graph, see ``scripts/virtuoso.sh``).
+Virtuoso (:mod:`graphkit.store.virtuoso`) is recognised by its ``Server`` header: a result cut at its
+``ResultSetMaxRows`` or partial after a timeout is an error, and loading goes through its Graph Store
+endpoint next to ``/sparql-auth``.
 
 >>> store = RemoteStore("http://127.0.0.1:7878/query", update_endpoint="http://127.0.0.1:7878/update")
 >>> store.user_agent.startswith("graphkit/")
 True
->>> retry_delay("7", attempt=0, cap=30.0), retry_delay(None, attempt=2, cap=30.0), retry_delay("999", 0, cap=30.0)
-(7.0, 2.0, 30.0)
 """
 
 from __future__ import annotations
 
-import base64
-import email.utils
 import json
+import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,44 +37,20 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graphkit.errors import InputError, ParseError, QueryError, StoreError, one_line
+from graphkit.errors import InputError, ParseError, QueryError, StoreError
 from graphkit.rdf.files import QUAD_FORMATS, check_rdf_format, rdf_format_for
 from graphkit.rdf.namespaces import sparql_prefixes
 from graphkit.sparql.binding import bind_values, iri_to_sparql, query_form
 from graphkit.sparql.results import AskResult, GraphResult, QueryResult, SelectResult
+from graphkit.store import virtuoso
+from graphkit.store.embedded import TypedQueries
+from graphkit.store.http import HttpClient, short, with_params
 
 #: Queries longer than this (characters) are sent by POST.
 POST_THRESHOLD = 2000
-#: HTTP statuses worth retrying: rate limited, temporarily unavailable.
-RETRY_STATUSES = frozenset({429, 503})
-
-
-def default_user_agent() -> str:
-    """``graphkit/<version> (...)``, as endpoints such as the Wikidata Query Service require."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        v = version("graphkit")
-    except PackageNotFoundError:  # a source tree without installed metadata
-        v = "0.0.0"
-    return f"graphkit/{v} (municipal relations knowledge graph; Python SPARQLWrapper)"
-
-
-def retry_delay(retry_after: str | None, attempt: int, cap: float, base: float = 0.5) -> float:
-    """Seconds to wait before retry number ``attempt`` (0-based): the ``Retry-After`` header when it is
-    given (seconds or an HTTP date), else exponential back-off ``base * 2**attempt``; never more than ``cap``."""
-    delay = base * (2**attempt)
-    if retry_after:
-        value = retry_after.strip()
-        if value.isdigit():
-            delay = float(value)
-        else:
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-                delay = max(0.0, when.timestamp() - time.time())
-            except (TypeError, ValueError, IndexError):
-                pass
-    return min(max(delay, 0.0), cap)
+#: Accept headers by query form.
+JSON_RESULTS = "application/sparql-results+json"
+RDF_RESULTS = "text/turtle, application/n-triples;q=0.9"
 
 
 @dataclass
@@ -98,12 +71,13 @@ class PushReport:
         return "\n".join(lines) + "\n"
 
 
-class RemoteStore:
+class RemoteStore(TypedQueries):
     """A SPARQL 1.1 endpoint as a graphkit :class:`~graphkit.store.embedded.Store`.
 
     ``endpoint`` answers queries; ``update_endpoint`` (SPARQL Update) and/or ``graph_store`` (Graph
-    Store Protocol base URL, e.g. oxigraph's ``/store``) are needed only for loading. ``sleep`` is
-    the function used to wait between retries (tests pass a recorder).
+    Store Protocol base URL, e.g. oxigraph's ``/store``) are needed only for loading. ``user`` and
+    ``password`` answer the server's basic or digest challenge. ``sleep`` is the function used to
+    wait between retries (tests pass a recorder).
     """
 
     def __init__(
@@ -122,66 +96,89 @@ class RemoteStore:
         user_agent: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        for url in (endpoint, update_endpoint, graph_store):
-            if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        urls = [u for u in (endpoint, update_endpoint, graph_store) if u is not None]
+        for url in urls:
+            if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
                 raise InputError(f"not an http(s) endpoint URL: {url!r}")
         if (user is None) != (password is None):
-            raise InputError("basic auth needs both a user and a password")
+            raise InputError("HTTP auth needs both a user and a password")
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint
         self.graph_store = graph_store
         self.user = user
-        self.password = password
-        self.timeout = timeout
-        self.retries = retries
-        self.max_retry_wait = max_retry_wait
         self.chunk_size = chunk_size
         self.post_threshold = post_threshold
-        self.user_agent = user_agent or default_user_agent()
-        self.requests = 0
-        self._sleep = sleep
+        self.http = HttpClient(
+            user=user,
+            password=password,
+            sites=urls,
+            timeout=timeout,
+            retries=retries,
+            max_retry_wait=max_retry_wait,
+            user_agent=user_agent,
+            sleep=sleep,
+            explain=virtuoso.explain_error,
+        )
+
+    @property
+    def user_agent(self) -> str:
+        return self.http.user_agent
+
+    @property
+    def timeout(self) -> float:
+        return self.http.timeout
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent so far (retries and auth challenges included)."""
+        return self.http.requests
 
     # ---- queries -------------------------------------------------------------------------------
 
     def query(
         self, sparql: str, *, bindings: Mapping[str, Node] | None = None, union_default_graph: bool = True
     ) -> QueryResult:
-        """Run a query on the endpoint (``union_default_graph`` is the endpoint's configuration, see above)."""
+        """Run a query on the endpoint (``union_default_graph`` is the endpoint's configuration, see above).
+
+        A result the server says is incomplete (cut at its row limit, partial after a timeout) is a
+        :class:`~graphkit.errors.QueryError`, never a silently short answer."""
         text = bind_values(sparql, bindings) if bindings else sparql
         form = query_form(text)
         if form == "UPDATE":
             raise QueryError("this is a SPARQL Update, not a query; use the store's loading methods")
         full = sparql_prefixes() + text
         if form in ("SELECT", "ASK"):
-            body, _ = self._run_query(full, "json")
-            return parse_sparql_json(body)
-        body, _ = self._run_query(full, "turtle")
-        return GraphResult(tuple(_parse_triples(body, "ttl", source=self.endpoint)))
+            answer = self._run_query(full, JSON_RESULTS)
+            result = parse_sparql_json(answer.body)
+            size = len(result) if isinstance(result, SelectResult) else 0
+            virtuoso.check_complete(answer.headers, size, self.endpoint)
+            return result
+        answer = self._run_query(full, RDF_RESULTS)
+        kind = str(answer.headers.get("Content-Type", "")).split(";")[0].strip().lower()
+        fmt = "nt" if kind in ("application/n-triples", "text/plain") else "ttl"
+        graph = GraphResult(tuple(_parse_triples(answer.body, fmt, source=self.endpoint)))
+        virtuoso.check_complete(answer.headers, len(graph.triples), self.endpoint)
+        return graph
 
-    def _run_query(self, text: str, return_format: str) -> tuple[bytes, str]:
-        from SPARQLWrapper import GET, POST, SPARQLWrapper
-
-        def attempt() -> tuple[bytes, str]:
-            sw = SPARQLWrapper(self.endpoint, agent=self.user_agent)
-            sw.setQuery(text)
-            sw.setReturnFormat(return_format)
-            sw.setMethod(POST if len(text) > self.post_threshold else GET)
-            sw.setTimeout(max(1, round(self.timeout)))
-            if self.user is not None:
-                sw.setCredentials(self.user, self.password)
-            response = sw.query().response
-            return response.read(), response.headers.get("Content-Type", "")
-
-        return self._with_retries(attempt, what="query")
+    def _run_query(self, text: str, accept: str) -> Any:
+        if len(text) > self.post_threshold:
+            body = urllib.parse.urlencode({"query": text}).encode("utf-8")
+            return self.http.send(
+                "POST",
+                self.endpoint,
+                what="query",
+                body=body,
+                content_type="application/x-www-form-urlencoded",
+                accept=accept,
+            )
+        return self.http.send("GET", with_params(self.endpoint, {"query": text}), what="query", accept=accept)
 
     def graphs(self) -> list[URIRef]:
-        r = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        assert isinstance(r, SelectResult)
+        r = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(URIRef(str(row[0])) for row in r.rows if isinstance(row[0], URIRef))
 
     def __len__(self) -> int:
-        r = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        assert isinstance(r, SelectResult)
+        r = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(r.column("n")[0])
 
     def dump(self, path: str | Path, *, fmt: str | None = None, graph: URIRef | None = None) -> Path:
@@ -192,10 +189,9 @@ class RemoteStore:
         """A local :class:`~graphkit.store.embedded.EmbeddedStore` copy of the endpoint's named graphs (or one)."""
         from graphkit.store.embedded import EmbeddedStore
 
-        r = self.query(
+        r = self.select(
             "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph} if graph is not None else None
         )
-        assert isinstance(r, SelectResult)
         local = EmbeddedStore()
         local.add_quads((s, p, o, g) for s, p, o, g in r.rows)  # type: ignore[misc]
         return local
@@ -224,117 +220,67 @@ class RemoteStore:
         """Add N-Triples ``lines`` to ``graph`` (the default graph when None)."""
         if not lines:
             return
-        if self.graph_store:
-            self._graph_store_send("POST", graph, lines)
+        store_url = self.writable_graph_store()
+        if store_url:
+            for chunk in chunk_lines(lines, virtuoso.GRAPH_STORE_CHUNK):
+                self._graph_store_send(store_url, "POST", graph, chunk)
         else:
-            for chunk in chunk_lines(lines, self.chunk_size):
+            for chunk in chunk_lines(lines, self._insert_chunk()):
                 self.update(_insert_data(graph, chunk))
 
     def replace_graph(self, graph: URIRef, lines: list[str]) -> None:
-        """Make ``graph`` hold exactly ``lines`` (Graph Store PUT, or DROP + INSERT DATA)."""
-        if self.graph_store:
-            self._graph_store_send("PUT", graph, lines)
+        """Make ``graph`` hold exactly ``lines`` (Graph Store PUT then POSTs, or DROP + INSERT DATA)."""
+        store_url = self.writable_graph_store()
+        if store_url:
+            chunks = list(chunk_lines(lines, virtuoso.GRAPH_STORE_CHUNK)) or [[]]
+            self._graph_store_send(store_url, "PUT", graph, chunks[0])
+            for chunk in chunks[1:]:
+                self._graph_store_send(store_url, "POST", graph, chunk)
             return
-        chunks = list(chunk_lines(lines, self.chunk_size)) or [[]]
+        chunks = list(chunk_lines(lines, self._insert_chunk())) or [[]]
         self.update(f"DROP SILENT GRAPH {iri_to_sparql(str(graph))} ;\n" + _insert_data(graph, chunks[0]))
         for chunk in chunks[1:]:
             self.update(_insert_data(graph, chunk))
+
+    def is_virtuoso(self) -> bool:
+        """True when the endpoint is OpenLink Virtuoso (by its ``Server`` header; asks once if needed)."""
+        if self.http.server is None:
+            self.http.send("GET", with_params(self.endpoint, {"query": "ASK {}"}), what="query", accept=JSON_RESULTS)
+        return virtuoso.is_virtuoso(self.http.server)
+
+    def writable_graph_store(self) -> str | None:
+        """The Graph Store Protocol URL loading uses: ``graph_store`` when given, else Virtuoso's
+        next to its update endpoint (its ``INSERT DATA`` is limited to small requests), else None."""
+        if self.graph_store or not self.update_endpoint:
+            return self.graph_store
+        if self.is_virtuoso():
+            self.graph_store = virtuoso.graph_store_for(self.update_endpoint)
+        return self.graph_store
+
+    def _insert_chunk(self) -> int:
+        if self.update_endpoint and self.is_virtuoso():
+            return min(self.chunk_size, virtuoso.MAX_INSERT_TRIPLES)
+        return self.chunk_size
 
     def update(self, text: str) -> None:
         """Send a SPARQL Update request to the update endpoint."""
         if not self.update_endpoint:
             raise StoreError("this remote store has no update endpoint (pass --update-endpoint or a graph store URL)")
-        from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
-
-        def attempt() -> None:
-            sw = SPARQLWrapper(self.endpoint, updateEndpoint=self.update_endpoint, agent=self.user_agent)
-            sw.setQuery(text)
-            sw.setMethod(POST)
-            sw.setRequestMethod(POSTDIRECTLY)
-            sw.setTimeout(max(1, round(self.timeout)))
-            if self.user is not None:
-                sw.setCredentials(self.user, self.password)
-            sw.query().response.read()
-
-        self._with_retries(attempt, what="update")
-
-    def _graph_store_send(self, method: str, graph: URIRef | None, lines: list[str]) -> None:
-        assert self.graph_store is not None
-        target = "default" if graph is None else "graph=" + urllib.parse.quote(str(graph), safe="")
-        sep = "&" if "?" in self.graph_store else "?"
-        url = f"{self.graph_store}{sep}{target}"
-        body = ("\n".join(lines) + "\n").encode("utf-8")
-
-        def attempt() -> None:
-            req = urllib.request.Request(url, data=body, method=method)
-            req.add_header("Content-Type", "application/n-triples")
-            req.add_header("User-Agent", self.user_agent)
-            if self.user is not None:
-                token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
-                req.add_header("Authorization", f"Basic {token}")
-            with urllib.request.urlopen(req, timeout=self.timeout) as response:
-                response.read()
-
-        self._with_retries(attempt, what=f"graph store {method}")
-
-    # ---- retries and errors ----------------------------------------------------------------------
-
-    def _with_retries(self, fn: Callable[[], Any], *, what: str) -> Any:
-        from SPARQLWrapper.SPARQLExceptions import (
-            EndPointInternalError,
-            EndPointNotFound,
-            QueryBadFormed,
-            Unauthorized,
-            URITooLong,
+        self.http.send(
+            "POST",
+            self.update_endpoint,
+            what="update",
+            body=text.encode("utf-8"),
+            content_type="application/sparql-update",
         )
 
-        for attempt in range(self.retries + 1):
-            self.requests += 1
-            try:
-                return fn()
-            except urllib.error.HTTPError as e:
-                if e.code in RETRY_STATUSES and attempt < self.retries:
-                    self._sleep(retry_delay(e.headers.get("Retry-After"), attempt, self.max_retry_wait))
-                    continue
-                raise _http_error(e.code, _body(e), what, self.endpoint) from None
-            except QueryBadFormed as e:
-                raise QueryError(f"the endpoint refused the {what} as malformed: {_short(e)}") from None
-            except Unauthorized:
-                raise StoreError(f"{self.endpoint}: the {what} needs valid credentials (--user/--password)") from None
-            except EndPointNotFound:
-                raise StoreError(f"{self.endpoint}: no SPARQL endpoint there (404)") from None
-            except URITooLong:
-                raise QueryError(f"the {what} is too long for a GET request (414)") from None
-            except EndPointInternalError as e:
-                raise QueryError(f"the endpoint failed on the {what} (500): {_short(e)}") from None
-            except TimeoutError:
-                raise StoreError(f"{self.endpoint}: no answer to the {what} within {self.timeout:g} s") from None
-            except urllib.error.URLError as e:
-                if isinstance(e.reason, TimeoutError):
-                    raise StoreError(f"{self.endpoint}: no answer to the {what} within {self.timeout:g} s") from None
-                raise StoreError(f"{self.endpoint}: cannot reach the endpoint ({e.reason})") from None
-        raise StoreError(f"{self.endpoint}: still busy after {self.retries} retries")  # pragma: no cover
-
-
-def _body(e: urllib.error.HTTPError) -> str:
-    try:
-        return e.read().decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001 - the body is only for the message
-        return ""
-
-
-def _short(e: BaseException, limit: int = 300) -> str:
-    text = one_line(e)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _http_error(code: int, body: str, what: str, endpoint: str) -> Exception:
-    detail = " ".join(body.split())[:300]
-    if code in RETRY_STATUSES:
-        return StoreError(f"{endpoint}: still refusing the {what} after retries (HTTP {code}) {detail}".rstrip())
-    if code in (401, 403):
-        return StoreError(f"{endpoint}: the {what} was refused (HTTP {code}) {detail}".rstrip())
-    return QueryError(f"{endpoint}: the {what} failed (HTTP {code}) {detail}".rstrip())
+    def _graph_store_send(self, store_url: str, method: str, graph: URIRef | None, lines: list[str]) -> None:
+        if graph is None:
+            url = with_params(store_url, {"default": ""}).removesuffix("=")
+        else:
+            url = with_params(store_url, {"graph": str(graph)})
+        body = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        self.http.send(method, url, what=f"graph store {method}", body=body, content_type="application/n-triples")
 
 
 # ---- results ---------------------------------------------------------------------------------------
@@ -389,7 +335,7 @@ def _parse_triples(body: bytes, fmt: str, *, source: str) -> Iterator[tuple[Node
         for t in ox.parse(body, format=_OX_FORMATS[fmt]):
             yield (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
     except SyntaxError as e:
-        raise QueryError(f"{source}: the endpoint's RDF answer does not parse: {_short(e)}") from None
+        raise QueryError(f"{source}: the endpoint's RDF answer does not parse: {short(str(e))}") from None
 
 
 # ---- loading helpers -------------------------------------------------------------------------------
@@ -419,20 +365,25 @@ def ntriples_by_graph(
                 g = URIRef(name.value) if isinstance(name, ox.NamedNode) else graph
             out.setdefault(g, []).append(f"{q.subject} {q.predicate} {q.object} .")
     except SyntaxError as e:
-        raise ParseError(f"{source}: not valid {fmt}: {_short(e)}") from None
+        raise ParseError(f"{source}: not valid {fmt}: {short(str(e))}") from None
     except (ValueError, OSError) as e:
-        raise ParseError(f"{source}: {_short(e)}") from None
+        raise ParseError(f"{source}: {short(str(e))}") from None
     return out
 
 
 def chunk_lines(lines: list[str], size: int) -> Iterable[list[str]]:
-    """Chunks of at most ``size`` N-Triples lines; every line with a blank node goes into one last
-    chunk, so that a blank node is never split across two INSERT DATA requests (each request mints
-    fresh blank nodes).
+    """Chunks of at most ``size`` N-Triples lines. A blank node is never split across two requests
+    (each request mints fresh blank nodes): lines that fit in one chunk stay together, else every
+    line with a blank node goes into one last chunk.
 
     >>> [len(c) for c in chunk_lines(["<a> <p> <b> ."] * 5 + ["_:x <p> <b> ."] * 3, 2)]
     [2, 2, 1, 3]
+    >>> [len(c) for c in chunk_lines(["<a> <p> <b> ."] * 5 + ["_:x <p> <b> ."] * 3, 8)]
+    [8]
     """
+    if len(lines) <= size:
+        yield lines
+        return
     plain = [ln for ln in lines if "_:" not in ln or not _has_blank_node(ln)]
     blank = [ln for ln in lines if "_:" in ln and _has_blank_node(ln)]
     for i in range(0, len(plain), max(1, size)):
@@ -458,23 +409,43 @@ def _insert_data(graph: URIRef | None, lines: list[str]) -> str:
 
 def push_snapshot(snapshot: str | Path, remote: RemoteStore, *, show_progress: bool = False) -> PushReport:
     """Publish a build (an N-Quads snapshot such as ``out/graph.nq``) to ``remote``: each named graph
-    replaces the remote graph of the same name (Graph Store PUT, or DROP + INSERT DATA)."""
+    replaces the remote graph of the same name (Graph Store PUT, or DROP + INSERT DATA).
+
+    With ``show_progress`` the progress goes to stderr: a bar on a terminal, else one line per step
+    (reading the file, then each named graph as it is sent), so a log shows what a long push waits on.
+    """
     from graphkit.runtime.progress import progress
 
     p = Path(snapshot)
     if not p.is_file():
         raise StoreError(f"no built graph at {p}; run `graphkit build` first")
+    lines_out = show_progress and not sys.stderr.isatty()
     t0 = time.perf_counter()
+    if lines_out:
+        _say(f"push: reading {p}")
     by_graph = ntriples_by_graph(p, rdf_format_for(p), None, source=str(p))
-    report = PushReport(remote.graph_store or remote.update_endpoint or remote.endpoint)
+    names = sorted(by_graph, key=lambda x: str(x))
+    if lines_out:
+        total = sum(len(v) for v in by_graph.values())
+        _say(f"push: {total} triples in {len(names)} graphs read in {time.perf_counter() - t0:.1f} s")
+    report = PushReport(remote.endpoint)
     before = remote.requests
-    for g in progress(sorted(by_graph, key=lambda x: str(x)), desc="pushing graphs", enabled=show_progress):
+    bar_enabled = show_progress and not lines_out
+    for i, g in enumerate(progress(names, desc="pushing graphs", enabled=bar_enabled), start=1):
         lines = by_graph[g]
+        name = str(g) if g is not None else "(default graph)"
+        if lines_out:
+            _say(f"push: graph {i}/{len(names)} {name}: {len(lines)} triples")
         if g is None:
             remote.append_lines(None, lines)
         else:
             remote.replace_graph(g, lines)
-        report.graphs[str(g) if g is not None else "(default graph)"] = len(lines)
+        report.graphs[name] = len(lines)
+    report.endpoint = remote.graph_store or remote.update_endpoint or remote.endpoint
     report.requests = remote.requests - before
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
