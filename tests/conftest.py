@@ -91,10 +91,12 @@ def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     """Seed + the world dataset built once per session from data/sources (graphkit.ingest):
     ``(store, world, emitted, out_dir)``; out_dir holds quality.json/md and rejects.csv."""
     from graphkit.build.world_step import run_world_step
+    from graphkit.store.display_labels import materialise_display_labels
 
     store, _ = assemble(REPO / "data", REPO / "out", steps=())
     out = tmp_path_factory.mktemp("world-out")
     merged, emitted, _report = run_world_step(REPO / "data", out, store)
+    materialise_display_labels(store)  # as the build does after its steps
     return store, merged, emitted, out
 
 

@@ -13,6 +13,7 @@ from graphkit.build.pipeline import load_ontology_into
 from graphkit.errors import ParameterError
 from graphkit.rdf.namespaces import GK, ID, RELTYPE, WD, graph_iri
 from graphkit.sparql.catalogue import list_queries, run_named_query
+from graphkit.store.display_labels import materialise_display_labels
 from graphkit.store.embedded import EmbeddedStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cq-world.ttl"
@@ -24,6 +25,7 @@ def world() -> EmbeddedStore:
     store = EmbeddedStore()
     load_ontology_into(store)
     store.load_file(FIXTURE, graph=graph_iri("test/cq-world.ttl"))
+    materialise_display_labels(store)  # as the build and open_graph do
     return store
 
 

@@ -38,6 +38,7 @@ from graphkit.runtime.progress import progress
 from graphkit.runtime.teardown import keep_until_exit
 from graphkit.sparql.catalogue import list_queries, run_named_query
 from graphkit.sparql.results import SelectResult, render
+from graphkit.store.display_labels import materialise_display_labels
 from graphkit.store.embedded import EmbeddedStore
 from graphkit.validate.validator import ValidationReport, validate_store
 
@@ -106,6 +107,9 @@ def assemble(
     reports.append(StepReport("load RDF files", time.perf_counter() - t0, {"files": len(files), "quads": len(store)}))
     for step in BUILD_STEPS if steps is None else steps:
         reports.append(step(Path(data_dir), Path(out_dir), store, snapshot=snapshot))
+    t0 = time.perf_counter()
+    labelled = materialise_display_labels(store)
+    reports.append(StepReport("display labels", time.perf_counter() - t0, {"nodes": labelled}))
     return store, reports
 
 

@@ -35,6 +35,7 @@ class GK(DefinedNamespace):
 
     admin1Code: URIRef
     geonamesId: URIRef
+    displayLabel: URIRef
     AdministrativeArea: URIRef
     Agreement: URIRef
     Country: URIRef

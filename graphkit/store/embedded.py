@@ -226,6 +226,13 @@ class EmbeddedStore(TypedQueries):
             raise QueryError(f"query failed: {one_line(e)}") from None
         return convert_oxigraph_result(result)
 
+    def clear_graph(self, graph: URIRef) -> None:
+        """Remove every quad of the named graph ``graph`` (nothing happens when there is none)."""
+        self._check_writable()
+        name = ox.NamedNode(str(graph))
+        if name in set(self._store.named_graphs()):
+            self._store.remove_graph(name)
+
     def graphs(self) -> list[URIRef]:
         return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 

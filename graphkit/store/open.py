@@ -24,6 +24,7 @@ from graphkit.errors import StoreError
 from graphkit.paths import DEFAULT_OUT_DIR, default_snapshot
 from graphkit.rdf.files import rdf_format_for
 from graphkit.rdf.namespaces import graph_iri
+from graphkit.store.display_labels import materialise_display_labels
 from graphkit.store.embedded import EmbeddedStore, open_snapshot
 
 #: The environment variable naming the output folder of the build to open (the folder holding graph.nq).
@@ -94,4 +95,5 @@ def open_graph(
         path = Path(p)
         rdf_format_for(path)
         store.load_file(path, graph=graph_iri("file/" + path.name))
+    materialise_display_labels(store)
     return store
