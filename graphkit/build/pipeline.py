@@ -31,7 +31,7 @@ from graphkit.build.snapshot import SnapshotSink
 from graphkit.build.world_step import world_step
 from graphkit.errors import InputError, ValidationError
 from graphkit.paths import ONTOLOGY_DIR, SNAPSHOT_NAME, ontology_files
-from graphkit.rdf.files import RDF_EXTENSIONS, warn_if_outside, write_text_atomic
+from graphkit.rdf.files import RDF_EXTENSIONS, warn_if_outside, write_text_atomic, writing_into
 from graphkit.rdf.namespaces import graph_iri
 from graphkit.runtime.forks import in_forked_processes, in_thread, parallel_enabled, parallelism
 from graphkit.runtime.progress import progress
@@ -136,7 +136,8 @@ def build_graph(
     By default everything runs in this process, one step after the other, with the same outputs.
     """
     out = Path(out_dir)
-    with build_lock(out), staging_dir(out) as stage, parallelism(parallel):
+    # disk full, read-only: one line naming out/ (the previous outputs stay: nothing was published)
+    with writing_into(out), build_lock(out), staging_dir(out) as stage, parallelism(parallel):
         report = _build_into(Path(data_dir), out, stage, validate=validate, steps=steps, show_progress=show_progress)
         publish(stage, out)
         (out / "validation.txt").unlink(missing_ok=True)  # the last build's violations, now fixed

@@ -354,6 +354,31 @@ def _make_temp(target: OutputTarget) -> Path:
     return Path(name)
 
 
+_WRITE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG, errno.EIO}
+)
+
+
+@contextlib.contextmanager
+def writing_into(folder: str | Path) -> Iterator[None]:
+    """Turn a failed write in the block (disk full, no permission, read-only file system) into one
+    :class:`~graphkit.errors.OutputError` naming ``folder``, for writers that stage many files there.
+
+    >>> import errno
+    >>> with writing_into("out"):
+    ...     raise OSError(errno.ENOSPC, "No space left on device")
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.OutputError: out: cannot write: no space left on the device; free some space or write elsewhere
+    """
+    try:
+        yield
+    except OSError as e:
+        if e.errno in _WRITE_ERRNOS:
+            raise output_error(folder, e) from None
+        raise
+
+
 def _is_write_failure(e: OSError, tmp: Path) -> bool:
     """An OSError raised while writing the temporary file (not, say, while reading an input)."""
     if e.filename is not None:
