@@ -35,7 +35,7 @@ from graphkit.viz.layout import MAX_LAT, Frame, miller_y
 from graphkit.viz.model import MapLayer
 from graphkit.viz.topojson import decode_arcs
 
-ATLAS_FILE = Path(__file__).resolve().parent / "vendor" / "world-atlas" / "countries-50m.json"
+ATLAS_FILE = Path(__file__).resolve().parent / "vendor" / "world-atlas-countries-50m.json"
 #: ISO 3166-1 numeric codes of outlines left out (Antarctica: no municipalities, a third of the map's height).
 LEFT_OUT = frozenset({"010"})
 #: Natural Earth shapes without an ISO numeric id, by name: the code of the place the graph would say.
