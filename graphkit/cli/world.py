@@ -1,4 +1,4 @@
-"""World dataset commands: ``graphkit export relations``."""
+"""World dataset commands: ``graphkit export relations``, ``graphkit export places``."""
 
 from __future__ import annotations
 
@@ -39,3 +39,28 @@ def export_relations_cmd(
     from graphkit.relations.export import export_relations
 
     emit(export_relations(open_store(graph_files, out_dir), fmt, raw=raw_csv), output)
+
+
+@export.command("places")
+@click.option(
+    "--format", "-f", "fmt", default="csv", show_default=True, type=click.Choice(["csv", "json"]), help="Table format."
+)
+@OUTPUT_OPTION
+@RAW_CSV_OPTION
+@GRAPH_OPTION
+@OUT_OPTION
+def export_places_cmd(
+    fmt: str, output: Path | None, raw_csv: bool, graph_files: tuple[Path, ...], out_dir: Path
+) -> None:
+    """Write every place as a table: iri, label, kind, country (ISO code), lat, lon, population,
+    Wikidata QID, GeoNames id and the sources (;-separated).
+
+    \b
+    Examples:
+      graphkit export places --format csv -o places.csv
+      graphkit export places --format json | jq '.[0]'
+    From Python: graphkit.places.export.places_dataframe(store).
+    """
+    from graphkit.places.export import export_places
+
+    emit(export_places(open_store(graph_files, out_dir), fmt, raw=raw_csv), output)
