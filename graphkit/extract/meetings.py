@@ -62,6 +62,19 @@ def _read_sentence(ctx: Context, sent: int, cue: Cue) -> _Draft:
             if found[0].located_in and d.city is None:
                 d.city = found[0].located_in
                 d.evidence["city"] = d.evidence["venue"]
+    if d.venue is None:  # "nella Sala dell'Editto di Spello", "at the Civic Hall"
+        for c in doc.cues_in("organisations", sent):
+            before = {t.lower for t in doc.tokens[max(0, c.first - 2) : c.first]}
+            if doc.tokens[c.first].is_title and before & (ctx.lex.locative | {"the", "nella", "nel", "alla", "al"}):
+                org = organisation_at(doc, ctx.lex, ctx.places, c.first, stop)
+                if org is not None and org[0].kind in {"venue", "cultural-institute", "public-body"}:
+                    d.venue = org[0]
+                    end = doc.tokens[org[1] - 1].end
+                    d.evidence["venue"] = ctx.evidence(doc.tokens[c.first].start, end)
+                    if org[0].located_in and d.city is None:
+                        d.city = org[0].located_in
+                        d.evidence["city"] = d.evidence["venue"]
+                    break
     for c in doc.cues_in("promoter_cues", sent):
         found = _named_after(ctx, c.last, stop)
         if found is not None and d.promoter is None:
@@ -69,7 +82,8 @@ def _read_sentence(ctx: Context, sent: int, cue: Cue) -> _Draft:
             d.evidence["promoter"] = ctx.evidence(c.start, found[1], focus=(c.start, found[1]))
     if d.city is None:
         for m in ctx.places:
-            if m.sent == sent and not m.is_country and m.first > 0 and doc.tokens[m.first - 1].lower in ctx.lex.locative:
+            if m.sent == sent and not m.is_country and m.first > 0 and doc.tokens[m.first - 1].lower in ctx.lex.locative \
+                    and not _inside_org(ctx, m):
                 if doc.tokens[m.first - 1].lower in {"da", "dal", "dalla", "from"}:
                     continue
                 d.city = m.ref

@@ -16,6 +16,7 @@ from graphkit.extract.mentions import PlaceMention, person_after, person_before
 from graphkit.extract.model import Office, Organisation, PlaceRef
 from graphkit.extract.places import COUNTRY
 
+_ARTICLES = frozenset({"il", "lo", "la", "l'", "the", "a", "an"})
 _DETERMINERS = frozenset({"il", "lo", "la", "l'", "the", "i", "a", "an", "dal", "dalla", "dall'", "del", "della",
                           "dell'", "al", "alla", "all'", "col", "con", "e", "and", "by", "of", "with", "from", "to"})
 
@@ -52,6 +53,10 @@ def _office(ctx: Context, cue: Cue, n: int) -> Office | None:
     portfolio, words, end = _portfolio(ctx, cue)
     body, end = _body_after(ctx, end, stop)
     body_first = body.first if body else None
+    if body is not None and body.is_country:  # "l'ambasciatore del Giappone in Italia Satoshi Kurosawa"
+        host = ctx.place_starting(end + 1) if end + 1 < stop else None
+        if host is not None and host.is_country and doc.tokens[end].lower in {"in", "to", "presso"}:
+            end = host.last
     person = person_after(doc, _skip_comma(ctx, end), lex)
     span_start = _with_determiner(ctx, cue.first)
     if person is None:
@@ -67,7 +72,7 @@ def _office(ctx: Context, cue: Cue, n: int) -> Office | None:
     if body is None:  # "Springfield Mayor Jane Doe", "the Japanese ambassador"
         body = _body_before(ctx, cue.first)
     span_end = max(doc.tokens[person[2] - 1].end, cue.end, body.end if body and body_first is not None else 0)
-    role = cue.value
+    role = "councillor" if cue.value == "council-member" and portfolio else cue.value
     ref, org = _body_ref(ctx, role, body, cue)
     if body is not None and body.first < span_start:
         span_start = body.first
@@ -156,7 +161,7 @@ def _skip_comma(ctx: Context, i: int) -> int:
 
 def _back(ctx: Context, i: int) -> int:
     """Token index just after a name that would precede an office ("Jane Doe, the mayor")."""
-    while i > 0 and ctx.doc.tokens[i - 1].lower in _DETERMINERS:
+    while i > 0 and ctx.doc.tokens[i - 1].lower in _ARTICLES:
         i -= 1
     return i
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 from graphkit.errors import InputError
 from graphkit.extract.annotate import Annotated, CueMatcher
@@ -30,6 +31,7 @@ from graphkit.extract.model import Designation, Extraction, PlaceRef, Source
 from graphkit.extract.officials import extract_offices, person_tokens
 from graphkit.extract.places import COUNTRY, MUNICIPALITY, PlaceResolver
 from graphkit.extract.relations import extract_relations
+from graphkit.places.gazetteer import normalise_name
 
 AUTO = "auto"
 
@@ -88,6 +90,7 @@ def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: s
     home = _home(doc, places)
     if home is not None and home.iri:
         places = [_again(doc, lex, resolver, m, home.iri) for m in places]
+    places = _same_name_same_place(places)
     dates = find_dates(doc.text, lex)
     ctx = Context(doc, lex, resolver, places, dates, home, _reference_year(published, dates))
     ctx.person_tokens = person_tokens(ctx)
@@ -100,22 +103,44 @@ def _again(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMentio
     return with_ref(m, mention(doc, lex, resolver, m.first, m.last, near=near).ref)
 
 
+def _same_name_same_place(places: list[PlaceMention]) -> list[PlaceMention]:
+    """A name resolved once in the article (where the text gave its country) is that place throughout."""
+    resolved: dict[str, PlaceRef] = {}
+    for m in places:
+        if m.ref.resolved:
+            resolved.setdefault(normalise_name(m.name), m.ref)
+    return [
+        with_ref(m, replace(resolved[normalise_name(m.name)], name=m.name))
+        if not m.ref.resolved and normalise_name(m.name) in resolved
+        else m
+        for m in places
+    ]
+
+
 def _home(doc: Annotated, places: list[PlaceMention]) -> PlaceRef | None:
-    """The article's own town: the municipality named most (the title and "Comune di X" count more)."""
+    """The article's own town: the municipality named most (the title and "Comune di X", "X City
+    Council" count more). It may be a name the graph has several places for: then it stays a name."""
     score: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     refs: dict[str, PlaceRef] = {}
     for m in places:
-        if m.ref.kind != MUNICIPALITY or not m.ref.iri:
+        if m.ref.kind not in (MUNICIPALITY, None) or (not m.ref.iri and not m.ref.candidates):
             continue
-        weight = 1 + (2 if m.prefixed else 0) + (1 if m.sent == 0 else 0)
-        score[m.ref.iri] += weight
-        first_seen.setdefault(m.ref.iri, m.first)
-        refs.setdefault(m.ref.iri, m.ref)
+        key = m.ref.iri or normalise_name(m.name)
+        weight = 1 + (2 if m.prefixed or _council_after(doc, m) else 0) + (1 if m.sent == 0 else 0)
+        score[key] += weight
+        first_seen.setdefault(key, m.first)
+        refs.setdefault(key, m.ref)
     if not score:
         return None
     best = max(score, key=lambda iri: (score[iri], -first_seen[iri]))
     return refs[best]
+
+
+def _council_after(doc: Annotated, m: PlaceMention) -> bool:
+    """ "Burlington City Council", "Spello Town Council": the body that writes the record."""
+    following = " ".join(t.lower for t in doc.tokens[m.last : m.last + 2])
+    return following in {"city council", "town council", "county council", "borough council", "city hall"}
 
 
 def _reference_year(published: str | None, dates: list) -> int:  # type: ignore[type-arg]

@@ -16,17 +16,19 @@ approved; "firmato" → signed, or active when signed in an earlier year than th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graphkit.extract.annotate import Cue
 from graphkit.extract.context import Context
 from graphkit.extract.dates import DateMention
 from graphkit.extract.mentions import PlaceMention, is_capitalised, mention, name_spans
 from graphkit.extract.model import Evidence, PlaceRef, Relation
+from graphkit.places.gazetteer import normalise_name
 
 #: The order in which one status overrides another found in the same clause.
 _STATUS_RANK = {"terminated": 6, "suspended": 5, "renewed": 4, "signed": 3, "approved": 2, "proposed": 1}
 _ANAPHORA_REACH = 2  # sentences a phrase without names may look back
+_DEFINITE = frozenset({"il", "lo", "la", "l'", "the", "this", "that", "questo", "questa", "tale", "suddetto", "suddetta"})
 
 
 @dataclass
@@ -58,22 +60,34 @@ def extract_relations(ctx: Context) -> list[Relation]:
     for sent in range(len(ctx.doc.sentences)):
         cues = _relation_cues(ctx, sent)
         boundary = ctx.doc.sentence_range(sent).start
+        previous: _Draft | None = None  # the last relation of this sentence
         for cue in cues:
-            scan = _scan_right(ctx, cue, _next_cue_start(cues, cue, ctx, sent))
+            stop = _next_cue_start(cues, cue, ctx, sent)
+            scan = _scan_right(ctx, cue, stop)
             found = _parties(ctx, cue, scan, boundary)
             clause = (min([boundary] + [m.first for m in found]), max(scan.end, cue.last))
+            refers = scan.anaphora or _has_anaphora(ctx, sent) or _definite(ctx, cue)
             if cue.kind == "relation_words":
                 if found:
                     pending.append(_draft(ctx, found, None, cue, clause))
+                elif refers:  # "... and the partnership was renewed in 2012"
+                    target = previous or _antecedent(ctx, [], drafts, sent, True)
+                    if target is not None:
+                        _collect(ctx, target, cue, (cue.first, stop), extend=False, typed=False)
                 boundary = scan.end
                 continue
             if found:
                 draft = _draft(ctx, found, cue.value, cue, clause)
-                drafts.extend(_split_partners(ctx, draft, found, cue, scan))
+                new = _split_partners(ctx, draft, found, cue, scan)
+                for d in new:  # "Nel 2009 ha siglato un accordo con X e una lettera di intenti con Y"
+                    if previous is not None and not d.statuses and not d.dates:
+                        d.statuses, d.dates, d.signed_dates = list(previous.statuses), list(previous.dates), list(previous.signed_dates)
+                drafts.extend(new)
+                previous = new[-1]
             else:
-                target = _antecedent(ctx, pending, drafts, sent, scan.anaphora or _has_anaphora(ctx, sent))
+                target = _antecedent(ctx, pending, drafts, sent, refers)
                 if target is not None:
-                    _attach(ctx, target, cue, clause)
+                    _attach(ctx, target, cue, (clause[0], stop))
                     if target in pending:
                         pending.remove(target)
                         drafts.append(target)
@@ -245,25 +259,29 @@ def _draft(ctx: Context, found: list[PlaceMention], rtype: str | None, cue: Cue,
     return draft
 
 
-def _collect(ctx: Context, draft: _Draft, cue: Cue, clause: tuple[int, int]) -> None:
-    """Status cues, dates and sectors of the clause around ``cue``."""
+def _collect(ctx: Context, draft: _Draft, cue: Cue, clause: tuple[int, int], extend: bool = True,
+             typed: bool = True) -> None:
+    """Status cues, dates and sectors of the clause around ``cue`` (and a few words after it);
+    ``typed``: the cue gives the relation's type, so its clause is the type's evidence."""
     doc = ctx.doc
     first, last = clause
-    last = min(last + 3, doc.sentence_range(cue.sent).stop)
+    last = min(last + (3 if extend else 0), doc.sentence_range(cue.sent).stop)
     lo, hi = doc.tokens[first].start, doc.tokens[last - 1].end
-    for c in doc.cues_in("status_cues", cue.sent):
-        if first <= c.first < last:
-            draft.statuses.append(c.value)
-    for d in ctx.dates_between(lo, hi):
-        draft.dates.append(d)
-        if any(c.value == "signed" and 0 <= d.start - c.end <= 12 for c in doc.cues_in("status_cues", cue.sent)):
+    statuses = [c for c in doc.cues_in("status_cues", cue.sent) if first <= c.first < last]
+    draft.statuses.extend(c.value for c in statuses)
+    dates = ctx.dates_between(lo, hi)
+    for d in dates:
+        if d not in draft.dates:
+            draft.dates.append(d)
+        if any(c.value == "signed" and 0 <= d.start - c.end <= 12 for c in statuses):
             draft.signed_dates.append(d)
     for c in doc.cues_in("sectors", cue.sent):
         if c.value not in draft.sectors:
             draft.sectors.append(c.value)
-    ends = [cue.end] + [d.end for d in draft.dates]
-    starts = [cue.start] + [c.start for c in doc.cues_in("status_cues", cue.sent) if first <= c.first < last]
-    draft.type_span = (min(starts), max(ends))
+    if typed or draft.type_span is None:
+        starts = [cue.start] + [c.start for c in statuses]
+        ends = [cue.end] + [d.end for d in dates]
+        draft.type_span = (min(starts), max(ends))
 
 
 def _split_partners(ctx: Context, draft: _Draft, found: list[PlaceMention], cue: Cue, scan: _Scan) -> list[_Draft]:
@@ -299,14 +317,21 @@ def _antecedent(ctx: Context, pending: list[_Draft], drafts: list[_Draft], sent:
 def _attach(ctx: Context, target: _Draft, cue: Cue, clause: tuple[int, int]) -> None:
     if target.type is None or target.type == "partnership":
         target.type = cue.value
-    _collect(ctx, target, cue, clause)
+    _collect(ctx, target, cue, clause, extend=False)
+
+
+def _definite(ctx: Context, cue: Cue) -> bool:
+    """ "the partnership", "il protocollo": a phrase that refers back to a relation already named."""
+    return cue.first > 0 and ctx.doc.tokens[cue.first - 1].lower in _DEFINITE
 
 
 def _finish(ctx: Context, drafts: list[_Draft]) -> list[Relation]:
     out: list[Relation] = []
+    weight: list[int] = []
     seen: dict[tuple[frozenset[str], str], int] = {}
     for d in drafts:
-        names = [p.iri or p.name for p in d.parties]
+        d.parties = _resolve_by_partner(ctx, d.parties)
+        names = [p.iri or normalise_name(p.name) for p in d.parties]
         if len(set(names)) < 2 or d.type is None:
             continue
         key = (frozenset(names), d.type)
@@ -322,15 +347,34 @@ def _finish(ctx: Context, drafts: list[_Draft]) -> list[Relation]:
             sectors=tuple(d.sectors),
             type_evidence=_type_evidence(ctx, d),
         )
-        if key in seen:  # the same relation said again: keep the first, fill what it lacked
+        w = (d.sent > 0) + 2 * bool(d.statuses or d.dates)  # a title says less than a sentence with cues
+        if key in seen:  # the same relation said again: keep the better statement, fill what it lacks
             k = seen[key]
-            old = out[k]
-            out[k] = Relation(old.id, old.parties, old.type, old.evidence, old.status or rel.status,
-                              old.date or rel.date, old.renewal_of or rel.renewal_of,
-                              tuple(dict.fromkeys(old.sectors + rel.sectors)), old.type_evidence or rel.type_evidence)
+            a, b = (rel, out[k]) if w > weight[k] else (out[k], rel)
+            out[k] = Relation(out[k].id, a.parties, a.type, a.evidence, a.status or b.status, a.date or b.date,
+                              a.renewal_of or b.renewal_of, tuple(dict.fromkeys(a.sectors + b.sectors)),
+                              a.type_evidence or b.type_evidence)
+            weight[k] = max(w, weight[k])
             continue
         seen[key] = len(out)
         out.append(rel)
+        weight.append(w)
+    return out
+
+
+def _resolve_by_partner(ctx: Context, parties: list[PlaceRef]) -> list[PlaceRef]:
+    """An ambiguous name that is, for exactly one of its candidates, already the other party's partner."""
+    known = [p.iri for p in parties if p.iri]
+    out = []
+    for p in parties:
+        if p.iri is None and p.candidates and known:
+            for other in known:
+                again = ctx.resolver.resolve(p.name, country=p.country, near=other, use_gazetteer=False,
+                                             language=ctx.lex.language)
+                if again.resolved:
+                    p = replace(again, name=p.name)
+                    break
+        out.append(p)
     return out
 
 
