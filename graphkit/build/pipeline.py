@@ -25,7 +25,6 @@ from typing import Protocol
 
 from rdflib import URIRef
 
-from graphkit.build.publish import build_lock, publish, staging_dir
 from graphkit.build.report import BuildReport, StepReport
 from graphkit.build.snapshot import SnapshotSink
 from graphkit.build.world_step import world_step
@@ -40,6 +39,7 @@ from graphkit.sparql.catalogue import list_queries, run_named_query
 from graphkit.sparql.results import SelectResult, render
 from graphkit.store.display_labels import materialise_display_labels
 from graphkit.store.embedded import EmbeddedStore
+from graphkit.store.publication import build_lock, publish, staging_dir
 from graphkit.validate.validator import ValidationReport, validate_store
 
 __all__ = ["BuildReport", "BuildStep", "StepReport", "build_graph", "assemble", "graph_sizes", "rdf_files"]
@@ -128,7 +128,7 @@ def build_graph(
     Raises :class:`~graphkit.errors.ValidationError` (with the report) on SHACL violations, and
     :class:`~graphkit.errors.ParseError` on a broken RDF file; in both cases nothing is written
     except ``out/validation.txt`` for violations. Every output is staged, then published together
-    (:mod:`graphkit.build.publish`): an interrupted build leaves the previous outputs as they were.
+    (:mod:`graphkit.store.publication`): an interrupted build leaves the previous outputs as they were.
 
     ``parallel=True`` (what ``graphkit build`` passes) spreads the work over the machine's cores: a
     forked worker reads the source files, and once the graph is assembled SHACL validation and the

@@ -26,6 +26,7 @@ from graphkit.rdf.files import rdf_format_for
 from graphkit.rdf.namespaces import graph_iri
 from graphkit.store.display_labels import materialise_display_labels
 from graphkit.store.embedded import EmbeddedStore, open_snapshot
+from graphkit.store.publication import settle_outputs
 
 #: The environment variable naming the output folder of the build to open (the folder holding graph.nq).
 OUT_ENV = "GRAPHKIT_OUT"
@@ -83,6 +84,7 @@ def open_graph(
     """
     if not paths:
         snapshot = find_snapshot(out_dir)
+        settle_outputs(snapshot.parent)  # a build killed while publishing: its outputs completed first
         if use_index:
             from graphkit.store.index import open_fresh_index
 

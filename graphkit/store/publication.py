@@ -4,9 +4,9 @@ A build writes every output (snapshot, quality report, rejects, headline query r
 into a private staging folder ``out/.build-<pid>/``. Only when the graph conforms are they
 published: a journal ``out/.publish.json`` naming the staged files is written atomically, the files
 are renamed into ``out/`` (``build.json`` last), then the journal and the staging folder go. A
-process killed in the middle leaves the journal, and whoever opens ``out/`` next (a build, or
-:func:`finish_interrupted_publication` called by the commands that read the last build) completes
-the renames first: the outputs of that build appear whole, never mixed with the previous one's.
+process killed in the middle leaves the journal, and whoever opens ``out/`` next (a build, or a
+command reading the last build, through :func:`settle_outputs`) completes the renames first: the
+outputs of that build appear whole, never mixed with the previous one's.
 
 A failed or interrupted build publishes nothing (its staging folder is removed, or found and removed
 by the next build); the previous outputs stay as they were. One build at a time writes to an output
@@ -31,6 +31,7 @@ import fcntl
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,6 +109,37 @@ def finish_interrupted_publication(out_dir: str | Path) -> list[str]:
     return names
 
 
+def settle_outputs(out_dir: str | Path, *, wait: float = 10.0) -> list[str]:
+    """For readers of ``out_dir``: complete a publication a killed build left half done, or wait (up to
+    ``wait`` seconds) while a running build publishes; return the files completed here.
+
+    >>> import tempfile
+    >>> settle_outputs(tempfile.mkdtemp())
+    []
+    """
+    out = Path(out_dir)
+    deadline = time.monotonic() + wait
+    while (out / JOURNAL).is_file():
+        try:
+            fd = os.open(out, os.O_RDONLY)
+        except OSError:
+            return []
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # a build holds the folder: it is publishing right now (milliseconds)
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"{out}: a build has been publishing its outputs for {wait:.0f} s; try again"
+                    ) from None
+                time.sleep(0.05)
+                continue
+            return finish_interrupted_publication(out)
+        finally:
+            os.close(fd)
+    return []
+
+
 def remove_stale_staging(out_dir: str | Path) -> list[Path]:
     """Remove staging folders and temporary files that killed builds left in ``out_dir``.
 
@@ -129,6 +161,9 @@ def _complete(out: Path, stage: Path, names: list[str]) -> None:
         src, dst = stage / name, out / name
         if src.is_file():  # already moved when completing an interrupted publication
             dst.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, dst)
+            try:
+                os.replace(src, dst)
+            except FileNotFoundError:  # moved meanwhile by the process that staged it
+                pass
     (out / JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(stage, ignore_errors=True)
