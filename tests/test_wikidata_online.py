@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, PROV, RDF, RDFS
 
 from graphkit.build.pipeline import assemble
-from graphkit.rdf.namespaces import GK, ID, WGS84
+from graphkit.rdf.namespaces import GK, ID, RELTYPE, WGS84
 from graphkit.store.embedded import EmbeddedStore
 from graphkit.validate.validator import load_ontology, validate_graph
 from graphkit.wikidata.client import ClientConfig, WikidataClient
@@ -32,6 +32,7 @@ from graphkit.wikidata.quickstatements import (
     qs_url,
     quickstatements_for,
     statement_lines,
+    wiki_references,
 )
 
 from .conftest import REPO, run_cli
@@ -223,6 +224,9 @@ TIME = re.compile(r"^\+\d{4}-\d{2}-\d{2}T00:00:00Z/(9|10|11)$")
 STRING = re.compile(r'^"[^"\t|\n]*"$')
 
 
+WIKIS = ("https://en.wikipedia.org/wiki/", "https://it.wikipedia.org/wiki/")
+
+
 def check_qs_line(line: str) -> dict[str, list[str]]:
     """Check one QuickStatements v1 line against the format's rules; return its parts."""
     assert "\n" not in line and "\r" not in line
@@ -242,32 +246,52 @@ def check_qs_line(line: str) -> dict[str, list[str]]:
             out["qualifiers"].append(p)
         if p in ("P580", "P582", "S813"):
             assert TIME.match(v), v
-        elif p == "S854":
-            assert STRING.match(v) and v[1:].startswith("http"), v
-    assert out["sources"].count("S854") <= 1, "one reference per line"
+        elif p == "S4656":
+            assert STRING.match(v) and v[1:].startswith(WIKIS), v
+        elif p == "S143":
+            assert v in ("Q328", "Q11920"), v
+    # one reference per line, as Wikidata cites a Wikipedia import; never a code repository's URL
+    assert out["sources"] == ["S143", "S4656", "S813"], line
+    assert "S854" not in line and "github" not in line
     return out
 
 
-def test_quickstatements_lines_follow_the_format(comparison):
+SOURCES = REPO / "data" / "sources"
+TWIN = frozenset({str(RELTYPE.twinning)})
+HEKMAN = frozenset({str(ID["source/hekman-twincities"])})
+EN_REF = Reference("Q328", "https://en.wikipedia.org/wiki/List_of_twin_towns_and_sister_cities_in_Germany",
+                   date(2026, 2, 8))
+
+
+def test_quickstatements_lines_follow_the_format(comparison, store):
     cmp, _ = comparison
-    text = quickstatements_for(cmp, retrieved=date(2026, 11, 25))
-    lines = text.splitlines()
-    assert text.endswith("\n") and lines
+    qs = quickstatements_for(cmp, wiki_references(store, cmp.relations, SOURCES))
+    lines = qs.text.splitlines()
+    assert qs.text.endswith("\n") and lines
     for line in lines:
         check_qs_line(line)
-    # both directions of the missing twinning, once per reference (itwiki + enwiki sources)
-    assisi = [ln for ln in lines if ln.startswith("Q20103\tP190\tQ13666\t")]
-    messina = [ln for ln in lines if ln.startswith("Q13666\tP190\tQ20103\t")]
-    assert len(assisi) == len(messina) == 2
-    assert {ln.split("\t")[4] for ln in assisi} == {
-        '"https://it.wikipedia.org/wiki/Assisi"',
-        '"https://en.wikipedia.org/wiki/List_of_twin_towns_and_sister_cities_in_Europe"',
+    # both directions of the missing twinning (Assisi–Messina, typed twinning, read from itwiki's Assisi page;
+    # English Wikipedia's lists do not name the pair, so no enwiki reference), dated by the itwiki snapshot
+    assert lines == [
+        'Q13666\tP190\tQ20103\tS143\tQ11920\tS4656\t"https://it.wikipedia.org/wiki/Assisi"\tS813\t+2025-10-01T00:00:00Z/11',
+        'Q20103\tP190\tQ13666\tS143\tQ11920\tS4656\t"https://it.wikipedia.org/wiki/Assisi"\tS813\t+2025-10-01T00:00:00Z/11',
+    ]
+    assert qs.statements == 2
+    # Stenungsund–Huittinen is only a "partnership" (the English list does not say twinning): left out, counted
+    assert not any(ln.startswith("Q165285\tP190\tQ1001939\t") for ln in lines)
+    assert qs.left_out == {
+        "partnership: the source does not say it is a twinning or sister city (not P190)": 1,
+        "memorandum or cooperation agreement: not a twinning (not compared)": 1,
     }
-    # the retrieval date is the source's own (itwiki snapshot 2025-10-01), at day precision
-    assert any(ln.endswith('"https://it.wikipedia.org/wiki/Assisi"\tS813\t+2025-10-01T00:00:00Z/11') for ln in assisi)
-    # the missing reverse of a one-directional claim
-    assert any(ln.startswith("Q165285\tP190\tQ1001939\t") for ln in lines)
-    assert not any(ln.startswith("Q1001939\tP190\tQ165285") for ln in lines)  # already in Wikidata
+    assert "left out 1 relation(s): partnership: the source does not say" in qs.summary()
+    assert date.today().isoformat() not in qs.text
+
+
+def test_wiki_references_name_the_list_page_and_the_snapshot_date(store):
+    rel = OurRelation(str(ID["relation/weimar-trier"]), ("Q3955", "Q3138"), (str(ID["place/Q3955"]),
+                      str(ID["place/Q3138"])), TWIN, None, None, (), HEKMAN)  # fmt: skip
+    refs = wiki_references(store, [rel], SOURCES)
+    assert refs == {rel.relation: [EN_REF]}  # Weimar is listed on the page of Germany (twin_cities_raw.csv)
 
 
 @pytest.mark.parametrize(
@@ -279,13 +303,11 @@ def test_quickstatements_lines_follow_the_format(comparison):
     ],
 )
 def test_start_date_qualifier_has_the_right_precision(ours, expected):
-    rel = OurRelation("r", ("Q1", "Q2"), ("a", "b"), frozenset(), ours, None, (("https://x.org/s", "2026-01-02"),))
+    rel = OurRelation("r", ("Q1", "Q2"), ("a", "b"), TWIN, ours, None, (), HEKMAN)
     cmp = Comparison([Discrepancy("missing-in-wikidata", "Q1", "Q2", "r")], [rel], 0, 0, 0, "", "")
-    lines = quickstatements_for(cmp).splitlines()
-    assert lines == [
-        f'Q1\tP190\tQ2\tP580\t{expected}\tS854\t"https://x.org/s"\tS813\t+2026-01-02T00:00:00Z/11',
-        f'Q2\tP190\tQ1\tP580\t{expected}\tS854\t"https://x.org/s"\tS813\t+2026-01-02T00:00:00Z/11',
-    ]
+    lines = quickstatements_for(cmp, {"r": [EN_REF]}).text.splitlines()
+    ref = f'S143\tQ328\tS4656\t"{EN_REF.url}"\tS813\t+2026-02-08T00:00:00Z/11'
+    assert lines == [f"Q1\tP190\tQ2\tP580\t{expected}\t{ref}", f"Q2\tP190\tQ1\tP580\t{expected}\t{ref}"]
     for line in lines:
         assert check_qs_line(line)["qualifiers"] == ["P580"]
     assert qs_time(ours) == expected
@@ -295,19 +317,39 @@ def test_urls_cannot_break_the_line_or_the_field():
     nasty = 'https://example.org/a|b\tc d"e\nf'
     quoted = qs_url(nasty)
     assert quoted == '"https://example.org/a%7Cb%09c%20d%22e%0Af"'
-    line = statement_lines("Q1", "Q2", None, [Reference(nasty, date(2026, 1, 1))])
-    assert len(line) == 1 and len(line[0].split("\t")) == 7
-    check_qs_line(line[0])
+    line = statement_lines("Q1", "Q2", None, [Reference("Q328", nasty, date(2026, 1, 1))])
+    assert len(line) == 1 and len(line[0].split("\t")) == 9
     with pytest.raises(Exception, match="not an http"):
         qs_url("javascript:alert(1)")
     with pytest.raises(Exception, match="not QIDs"):
         statement_lines("Q1\tP31", "Q2", None, [])
+    with pytest.raises(Exception, match="not a QID for S143"):
+        statement_lines("Q1", "Q2", None, [Reference("Q1\tP31", "https://x.org", date(2026, 1, 1))])
 
 
-def test_sources_without_an_http_url_give_no_reference():
-    rel = OurRelation("r", ("Q1", "Q2"), ("a", "b"), frozenset(), None, None, (("ftp://x.org/s", None),))
+@pytest.mark.parametrize(
+    ("types", "references", "reason"),
+    [
+        ({"memorandum-of-understanding"}, [EN_REF], "memorandum-of-understanding: not a twinning or sister city"),
+        ({"pact-of-friendship"}, [EN_REF], "pact-of-friendship: not a twinning or sister city"),
+        ({"twinning", "cooperation-agreement"}, [EN_REF], "typed both as a twinning and as another kind"),
+        ({"sister-city"}, [], "no Wikipedia page to cite (S143/S4656)"),
+    ],
+)
+def test_what_is_left_out_and_why(types, references, reason):
+    t = frozenset(str(RELTYPE[k]) for k in types)
+    rel = OurRelation("r", ("Q1", "Q2"), ("a", "b"), t, None, None, (), HEKMAN)
     cmp = Comparison([Discrepancy("missing-in-wikidata", "Q1", "Q2", "r")], [rel], 0, 0, 0, "", "")
-    assert quickstatements_for(cmp).splitlines() == ["Q1\tP190\tQ2", "Q2\tP190\tQ1"]
+    qs = quickstatements_for(cmp, {"r": references})
+    assert qs.text == "" and qs.statements == 0
+    assert list(qs.left_out.values()) == [1] and next(iter(qs.left_out)).startswith(reason), qs.left_out
+
+
+def test_a_sister_city_is_exported():
+    t = frozenset({str(RELTYPE["sister-city"])})
+    rel = OurRelation("r", ("Q1", "Q2"), ("a", "b"), t, None, None, (), HEKMAN)
+    cmp = Comparison([Discrepancy("missing-in-wikidata", "Q1", "Q2", "r")], [rel], 0, 0, 0, "", "")
+    assert quickstatements_for(cmp, {"r": [EN_REF]}).statements == 2
 
 
 # ---------------------------------------------------------------------------------- CLI
@@ -319,7 +361,10 @@ def test_cli_online_commands(wdqs, tmp_path):
     proc = run_cli("wikidata", "compare", *common, check=True)
     assert re.search(r"missing-in-wikidata\s+1", proc.stdout)
     proc = run_cli("wikidata", "quickstatements", *common, check=True)
-    assert (tmp_path / "wikidata" / "p190.qs").read_text("utf-8").count("\n") == 5
+    assert (tmp_path / "wikidata" / "p190.qs").read_text("utf-8").count("\n") == 2
+    assert "2 P190 statement(s) in 2 command(s)" in proc.stdout and "left out 1 relation(s): partnership" in proc.stdout
+    md = (tmp_path / "wikidata" / "p190-comparison.md").read_text("utf-8")
+    assert "| Q13666 (Messina) | Q20103 (Assisi) |" in md  # labels next to the QIDs
     proc = run_cli("wikidata", "enrich", *common, check=True)
     g = Graph().parse(tmp_path / "wikidata" / "enrichment.ttl")
     assert g.value(place("Q3955"), GK.population) == Literal(64131)
@@ -341,12 +386,12 @@ def test_cli_refuses_to_go_online_without_a_user_agent(tmp_path):
 
 def test_a_relation_known_only_from_wikidata_is_not_sent_back_to_it():
     crawl = str(ID["source/l3viathan-wikidata-p190"])
-    rel = OurRelation("r", ("Q1", "Q2"), ("a", "b"), frozenset(), None, None, (), frozenset({crawl}))
+    rel = OurRelation("r", ("Q1", "Q2"), ("a", "b"), TWIN, None, None, (), frozenset({crawl}))
     cmp = Comparison([Discrepancy("one-direction-only", "Q2", "Q1", "r")], [rel], 0, 0, 0, "", "")
-    assert quickstatements_for(cmp) == ""
-    both = OurRelation("r", ("Q1", "Q2"), ("a", "b"), frozenset(), None, None, (("https://x.org/l", None),),
-                       frozenset({crawl, str(ID["source/hekman-twincities"])}))
+    qs = quickstatements_for(cmp, {})
+    assert qs.text == "" and list(qs.left_out) == ["only Wikidata (or its crawl) says so: nothing independent to cite"]
+    both = OurRelation("r", ("Q1", "Q2"), ("a", "b"), TWIN, None, None, (), frozenset({crawl}) | HEKMAN)
     cmp = Comparison([Discrepancy("one-direction-only", "Q2", "Q1", "r")], [both], 0, 0, 0, "", "")
-    assert quickstatements_for(cmp, retrieved=date(2026, 1, 1)).splitlines() == [
-        'Q2\tP190\tQ1\tS854\t"https://x.org/l"\tS813\t+2026-01-01T00:00:00Z/11'
+    assert quickstatements_for(cmp, {"r": [EN_REF]}).text.splitlines() == [
+        f'Q2\tP190\tQ1\tS143\tQ328\tS4656\t"{EN_REF.url}"\tS813\t+2026-02-08T00:00:00Z/11'
     ]

@@ -169,11 +169,12 @@ def wikidata_quickstatements(
     graph_files,
     out_dir,
 ) -> None:
-    """Write QuickStatements v1 commands for the P190 claims Wikidata lacks (both directions, P580 with
-    its precision, one reference per line: S854 source URL, S813 retrieved)."""
+    """Write QuickStatements v1 commands for the P190 claims Wikidata lacks: twinnings and sister cities only
+    (both directions, P580 with its precision), one reference per line as Wikidata cites Wikipedia imports
+    (S143 the wiki, S4656 the list page, S813 the dataset's retrieval date); says what was left out and why."""
     from graphkit.wikidata.quickstatements import run_quickstatements
 
     client = None if offline else _client(user_agent, endpoint, cache_dir, no_cache)
     target = output or out_dir / "wikidata" / "p190.qs"
-    n = run_quickstatements(open_store(graph_files, out_dir), client, target, sources=sources)
-    click.echo(f"{n} command(s) written to {target}")
+    qs = run_quickstatements(open_store(graph_files, out_dir), client, target, sources=sources)
+    click.echo(f"{qs.summary()}written to {target}")

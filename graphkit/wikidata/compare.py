@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -36,7 +37,7 @@ from rdflib.namespace import PROV, RDF, RDFS
 
 from graphkit.rdf.files import write_text_atomic
 from graphkit.rdf.namespaces import GK, ID, PREFIXES, RELTYPE, graph_iri, is_qid, wikidata_iri
-from graphkit.sparql.results import SelectResult
+from graphkit.sparql.results import SelectResult, as_select
 from graphkit.store.embedded import Store
 from graphkit.wikidata.client import WikidataClient
 
@@ -72,6 +73,9 @@ SELECT ?relation ?p1 ?p2 ?q1 ?q2 ?type ?start ?end ?source ?url ?retrieved WHERE
 }
 """
 _LINKED = "SELECT ?place ?q WHERE { ?place gk:wikidata ?q ; a gk:Municipality }"
+_QID_LABELS = "SELECT ?q ?label WHERE { ?place gk:wikidata ?q ; rdfs:label ?label }"
+#: Label languages in order of preference for the report ("" is a label without a language tag).
+_LABEL_LANGS = ("en", "", "it", "ja")
 
 
 @dataclass(frozen=True)
@@ -295,7 +299,9 @@ def compare_graph_with_wikidata(store: Store, client: WikidataClient) -> Compari
     qids = set(linked) | {q for r in relations for q in r.qids}
     claims = fetch_p190_claims(client, qids)
     when = datetime.now(UTC).date().isoformat()
-    return compare_p190(relations, claims, linked, endpoint=client.config.endpoint, retrieved=when)
+    cmp = compare_p190(relations, claims, linked, endpoint=client.config.endpoint, retrieved=when)
+    cmp.labels = qid_labels(store)
+    return cmp
 
 
 def compare_graph_offline(store: Store, sources: str | Path = "data/sources") -> Comparison:
@@ -304,8 +310,31 @@ def compare_graph_offline(store: Store, sources: str | Path = "data/sources") ->
     linked = linked_qids(store)
     qids = set(linked) | {q for r in relations for q in r.qids}
     claims = [c for c in p190_claims_from_crawl(sources) if c.subject in qids or c.obj in qids]
-    return compare_p190(relations, claims, linked, endpoint="data/sources/l3viathan-wikidata-p190 (2016)",
-                        retrieved="2016-09-10")
+    cmp = compare_p190(relations, claims, linked, endpoint="data/sources/l3viathan-wikidata-p190 (2016)",
+                       retrieved="2016-09-10")
+    cmp.labels = qid_labels(store, sources)
+    return cmp
+
+
+def qid_labels(store: Store, sources: str | Path | None = None) -> dict[str, str]:
+    """QID → a label for the report: our place's label (English first), else the shipped crawl's
+    (``names.tsv``, mostly German; read when ``sources`` is given)."""
+    best: dict[str, tuple[int, str]] = {}
+    for row in as_select(store.query(_QID_LABELS)).rows:
+        q, label = _qid(str(row[0])), row[1]
+        lang = getattr(label, "language", None) or ""
+        rank = _LABEL_LANGS.index(lang) if lang in _LABEL_LANGS else len(_LABEL_LANGS)
+        if q not in best or (rank, str(label)) < best[q]:
+            best[q] = (rank, str(label))
+    labels = {q: text for q, (_, text) in best.items()}
+    names = Path(sources) / "l3viathan-wikidata-p190" / "names.tsv" if sources is not None else None
+    if names is not None and names.is_file():
+        with names.open(encoding="utf-8") as f:
+            for line in f:
+                q, _, name = line.rstrip("\n").partition("\t")
+                if is_qid(q) and name.strip() and q not in labels:
+                    labels[q] = name.strip()
+    return labels
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,8 +384,24 @@ def comparison_markdown(cmp: Comparison, *, examples: int = 20) -> str:
             continue
         lines += ["", f"## {kind}", "", "| subject | object | ours | Wikidata | note |", "|---|---|---|---|---|"]
         for d in rows:
-            lines.append(f"| {d.subject} | {d.obj} | {d.ours or ''} | {d.wikidata or ''} | {d.note} |")
+            subject, obj = _labelled(d.subject, cmp.labels), _labelled(d.obj, cmp.labels)
+            lines.append(f"| {subject} | {obj} | {_cell(d.ours or '')} | {_cell(d.wikidata or '')} | {_cell(d.note)} |")
     return "\n".join(lines) + "\n"
+
+
+def _labelled(qid: str, labels: dict[str, str]) -> str:
+    """``Q20103 (Assisi)`` for a Markdown cell (the label escaped), or the bare QID when none is known.
+
+    >>> _labelled("Q1", {"Q1": "A|<b>"}), _labelled("Q2", {})
+    ('Q1 (A\\\\|&lt;b&gt;)', 'Q2')
+    """
+    label = labels.get(qid)
+    return f"{qid} ({_cell(label)})" if label else qid
+
+
+def _cell(text: str) -> str:
+    """Text safe in one Markdown table cell: one line, no HTML, no cell break."""
+    return html.escape(" ".join(text.split()), quote=False).replace("|", "\\|")
 
 
 def comparison_graph(cmp: Comparison) -> Graph:
