@@ -64,11 +64,17 @@ cmd_install() {
 
 # ---- helpers -------------------------------------------------------------------------------------
 
+alive() {  # process $1 exists and is not a zombie
+  local stat
+  stat="$(ps -o stat= -p "$1" 2>/dev/null || true)"
+  [ -n "$stat" ] && [ "${stat#Z}" = "$stat" ]
+}
+
 running_pid() {  # the server's pid when it runs, else nothing
   [ -f "$PIDFILE" ] || return 1
   local pid
   pid="$(cat "$PIDFILE")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = "virtuoso-t" ] && echo "$pid"
+  [ -n "$pid" ] && alive "$pid" && [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = "virtuoso-t" ] && echo "$pid"
 }
 
 http_status() {  # HTTP status of GET $1 on the server (000 when nothing answers), curl-free
@@ -229,7 +235,7 @@ cmd_start() {
   pid="$(cat "$PIDFILE")"
   local deadline=$((SECONDS + ${VIRTUOSO_START_TIMEOUT:-120}))
   until [ "$(http_status '/sparql?query=ASK%7B%7D')" = 200 ]; do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       tail -n 20 "$DIR/virtuoso.log" >&2 || true
       rm -f "$PIDFILE"
       die "the server exited while starting (log: $DIR/virtuoso.log)"
@@ -348,16 +354,16 @@ cmd_stop() {
     timeout 30 isql-vt "127.0.0.1:$ISQL_PORT" dba "$(cat "$PWFILE")" -K >/dev/null 2>&1 || true
   fi
   local i
-  for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then
+  for i in $(seq 1 150); do alive "$pid" || break; sleep 0.2; done
+  if alive "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    for i in $(seq 1 100); do alive "$pid" || break; sleep 0.2; done
   fi
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.5
   fi
-  kill -0 "$pid" 2>/dev/null && die "process $pid is still running"
+  alive "$pid" && die "process $pid is still running"
   rm -f "$PIDFILE"
   say "stopped (pid $pid)"
 }

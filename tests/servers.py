@@ -1,4 +1,4 @@
-"""Real local servers for the tests: `oxigraph serve` and `graphkit serve`, on free loopback ports.
+"""Real local servers for the tests: `oxigraph serve`, `graphkit serve` and Virtuoso, on free loopback ports.
 
 Every server is started by a fixture and stopped by its finaliser; every wait is bounded.
 """
@@ -6,7 +6,9 @@ Every server is started by a fixture and stopped by its finaliser; every wait is
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -83,3 +85,112 @@ def oxigraph_url() -> Iterator[str]:
     """Base URL of a session-wide oxigraph server (tests empty it with DROP ALL before use)."""
     with running_oxigraph() as base:
         yield base
+
+
+# ---- OpenLink Virtuoso (Debian's virtuoso-opensource), started by scripts/virtuoso.sh ----------------
+
+VIRTUOSO_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "virtuoso.sh"
+#: The one reason the Virtuoso tests give when they are skipped.
+NO_VIRTUOSO = "Debian's virtuoso-opensource cannot be installed here (scripts/virtuoso.sh install failed)"
+
+
+class Virtuoso:
+    """A Virtuoso server run by ``scripts/virtuoso.sh`` from its own data directory on free loopback ports."""
+
+    def __init__(self, data_dir: Path, *, max_rows: int = 10_000, query_timeout: int = 30) -> None:
+        self.dir = data_dir
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "VIRTUOSO_DIR": str(data_dir),
+            "VIRTUOSO_PORT": str(self.port),
+            "VIRTUOSO_ISQL_PORT": str(free_port()),
+            "VIRTUOSO_MAX_ROWS": str(max_rows),
+            "VIRTUOSO_QUERY_TIMEOUT": str(query_timeout),
+            "VIRTUOSO_BUFFERS": "10000",
+            "PYTHON": sys.executable,
+        }
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def run(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+        """``scripts/virtuoso.sh ARGS`` for this server; fails the test on a non-zero exit."""
+        proc = subprocess.run(
+            ["bash", str(VIRTUOSO_SCRIPT), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"scripts/virtuoso.sh {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+        return proc
+
+    @property
+    def password(self) -> str:
+        return (self.dir / "dba.password").read_text(encoding="ascii").strip()
+
+    @property
+    def pid(self) -> int | None:
+        pidfile = self.dir / "virtuoso.pid"
+        return int(pidfile.read_text()) if pidfile.is_file() else None
+
+    def store(self, **options: object):  # type: ignore[no-untyped-def]
+        """A RemoteStore on it: anonymous queries on /sparql, updates as dba on /sparql-auth."""
+        from graphkit.store.remote import RemoteStore
+
+        return RemoteStore(
+            self.base + "/sparql",
+            update_endpoint=self.base + "/sparql-auth",
+            user="dba",
+            password=self.password,
+            **options,  # type: ignore[arg-type]
+        )
+
+    def clear(self) -> None:
+        """Drop every graph that queries can see (Virtuoso's own, hidden from them, stay)."""
+        store = self.store()
+        for g in store.graphs():
+            store.update(f"DROP SILENT GRAPH <{g}>")
+
+
+def virtuoso_available() -> bool:
+    """True when virtuoso-t is installed or ``scripts/virtuoso.sh install`` installs it."""
+    if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
+        return True
+    proc = subprocess.run(["bash", str(VIRTUOSO_SCRIPT), "install"], capture_output=True, text=True, timeout=900)
+    return proc.returncode == 0 and shutil.which("virtuoso-t") is not None
+
+
+@contextlib.contextmanager
+def running_virtuoso(data_dir: Path, **options: int) -> Iterator[Virtuoso]:
+    """Start Virtuoso with ``scripts/virtuoso.sh start``; stop it at the end and check that no process is left."""
+    if not virtuoso_available():
+        pytest.skip(NO_VIRTUOSO)
+    server = Virtuoso(data_dir, **options)  # type: ignore[arg-type]
+    try:
+        server.run("start")
+        yield server
+    finally:
+        pid = server.pid
+        try:
+            server.run("stop", timeout=120)
+        finally:
+            if pid is not None and _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+                raise RuntimeError(f"scripts/virtuoso.sh stop left process {pid} running")
+
+
+def _alive(pid: int) -> bool:
+    """True when process ``pid`` exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A session-wide Virtuoso (tests empty it with :meth:`Virtuoso.clear` before use)."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server

@@ -1,6 +1,7 @@
-"""The store interface, on both backends: the embedded pyoxigraph store and a remote SPARQL 1.1
-endpoint (a real `oxigraph serve` on loopback) through graphkit.store.remote. Formats, named graphs,
-dumps, query kinds and safe parameter binding must behave the same."""
+"""The store interface, on every backend: the embedded pyoxigraph store and remote SPARQL 1.1
+endpoints through graphkit.store.remote (a real `oxigraph serve` on loopback, and a real Virtuoso
+started by scripts/virtuoso.sh). Formats, named graphs, dumps, query kinds and safe parameter
+binding must behave the same."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from graphkit.sparql.results import AskResult, GraphResult, SelectResult
 from graphkit.store.embedded import EmbeddedStore
 from graphkit.store.remote import RemoteStore
 
-from .servers import oxigraph_url  # noqa: F401 - a fixture
+from .servers import oxigraph_url, virtuoso  # noqa: F401 - fixtures
 
 EX = "https://example.org/"
 TTL = f'<{EX}a> <{EX}name> "Łódź"@pl ; <{EX}pop> 672185 .'
@@ -27,11 +28,19 @@ FORMATS = {
 }
 
 
-@pytest.fixture(params=["embedded", "remote-update", "remote-graph-store"])
+@pytest.fixture(params=["embedded", "remote-update", "remote-graph-store", "virtuoso"])
 def new_store(request):
-    """A factory of empty stores of one backend (remote: the shared oxigraph server, emptied)."""
+    """A factory of empty stores of one backend (remote: the shared oxigraph or Virtuoso server, emptied)."""
     if request.param == "embedded":
         return EmbeddedStore
+    if request.param == "virtuoso":
+        server = request.getfixturevalue("virtuoso")
+
+        def make_virtuoso():
+            server.clear()
+            return server.store(timeout=30)
+
+        return make_virtuoso
     base = request.getfixturevalue("oxigraph_url")
 
     def make():

@@ -147,6 +147,8 @@ class RemoteStore(TypedQueries):
         if form == "UPDATE":
             raise QueryError("this is a SPARQL Update, not a query; use the store's loading methods")
         full = sparql_prefixes() + text
+        if form == "DESCRIBE" and self.is_virtuoso():
+            full = virtuoso.DESCRIBE_AS_CBD + full
         if form in ("SELECT", "ASK"):
             answer = self._run_query(full, JSON_RESULTS)
             result = parse_sparql_json(answer.body)
@@ -401,10 +403,18 @@ def _has_blank_node(line: str) -> bool:
 
 
 def _insert_data(graph: URIRef | None, lines: list[str]) -> str:
+    """``INSERT DATA`` for the lines; ``INSERT { } WHERE { }`` when they have blank nodes (the same
+    effect in SPARQL 1.1, and the form Virtuoso accepts: it refuses blank nodes in ``INSERT DATA``).
+
+    >>> lines = ("_:b <https://x.org/p> 1 .", "<https://x.org/a> <https://x.org/p> 1 .")
+    >>> [_insert_data(None, [line]).split("{")[0] for line in lines]
+    ['INSERT ', 'INSERT DATA ']
+    """
     body = "\n".join(lines)
-    if graph is None:
-        return f"INSERT DATA {{\n{body}\n}}"
-    return f"INSERT DATA {{ GRAPH {iri_to_sparql(str(graph))} {{\n{body}\n}} }}"
+    block = f"{{\n{body}\n}}" if graph is None else f"{{ GRAPH {iri_to_sparql(str(graph))} {{\n{body}\n}} }}"
+    if any("_:" in line and _has_blank_node(line) for line in lines):
+        return f"INSERT {block} WHERE {{}}"
+    return f"INSERT DATA {block}"
 
 
 def push_snapshot(snapshot: str | Path, remote: RemoteStore, *, show_progress: bool = False) -> PushReport:

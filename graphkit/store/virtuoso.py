@@ -13,6 +13,9 @@ Virtuoso answers SPARQL 1.1 but differs from Oxigraph in ways that break a naive
 - **Writing.** SPARQL Update only on the digest-authenticated ``/sparql-auth``; an ``INSERT DATA``
   of more than ~1,000 triples fails (the generated SQL passes 10,000 lines), so bulk writes go
   through its Graph Store Protocol endpoint ``/sparql-graph-crud-auth`` (:func:`graph_store_for`).
+- **DESCRIBE.** Its default description can come back empty for a resource that has triples;
+  queries get :data:`DESCRIBE_AS_CBD` in front, the Concise Bounded Description the embedded store
+  gives. (It also refuses blank nodes in ``INSERT DATA``; graphkit sends those as ``INSERT {} WHERE {}``.)
 - **Default graph.** Without ``FROM`` a query reads every graph the user may read, Virtuoso's own
   metadata graphs included; ``scripts/virtuoso.sh`` makes those unreadable for the anonymous
   ``/sparql`` user, so the default graph there is the union of the pushed named graphs.
@@ -30,6 +33,8 @@ from email.message import Message
 
 from graphkit.errors import QueryError
 
+#: Virtuoso's pragma for DESCRIBE as a Concise Bounded Description (goes before the prologue).
+DESCRIBE_AS_CBD = 'define sql:describe-mode "CBD"\n'
 #: Triples per ``INSERT DATA`` request that Virtuoso's SPARQL compiler accepts with a safe margin.
 MAX_INSERT_TRIPLES = 500
 #: Triples per Graph Store Protocol request (one PUT, then POSTs), so no request body is huge.
