@@ -35,8 +35,14 @@ def test_the_corpus_is_refused_by_the_cli_and_the_listener_never_contacted(templ
 
 def test_allow_service_really_allows_it(capsys):
     with Listener() as listener:
-        code = main(["query", f"SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/s> {{ ?s ?p ?o }} }}",
-                     "--allow-service", *SEED])
+        code = main(
+            [
+                "query",
+                f"SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/s> {{ ?s ?p ?o }} }}",
+                "--allow-service",
+                *SEED,
+            ]
+        )
         time.sleep(0.1)
         assert listener.hits and listener.hits[0].startswith(b"POST /s")
     assert code == 1 and "query failed" in capsys.readouterr().err  # our listener hangs up: a clean error

@@ -59,7 +59,7 @@ def test_javascript_iris_are_not_clickable(page_server, browser):
     try:
         page.evaluate(
             "q => { const t = window.graphkitYasgui.getTab(); t.setQuery(q); t.query(); }",
-            'SELECT ?x WHERE { VALUES ?x { <javascript:alert(document.domain)> <JavaScript:void(0)> '
+            "SELECT ?x WHERE { VALUES ?x { <javascript:alert(document.domain)> <JavaScript:void(0)> "
             "<https://example.org/ok> } }",
         )
         page.wait_for_selector(".yasr td", timeout=20_000)

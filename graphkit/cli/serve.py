@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from graphkit.cli import cli
 from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION, open_store
+
+if TYPE_CHECKING:
+    from graphkit.server.http import SparqlServer
 
 
 @cli.command()
@@ -48,22 +52,19 @@ def serve(
     \b
     GET and POST (form or application/sparql-query); JSON, XML, CSV, TSV results; Turtle, N-Triples,
     JSON-LD, RDF/XML for CONSTRUCT/DESCRIBE; CORS for browser editors. Updates, SERVICE and FROM
-    graphs that are not in the store are refused. Stop with Ctrl-C.
+    graphs that are not in the store are refused, and queries run with no network access.
+    A query running longer than half a second drops to idle CPU priority, so quick queries stay
+    quick beside slow ones. Stop with Ctrl-C.
     Example:  graphkit serve --port 7878 --timeout 10
     """
+    from graphkit.paths import default_snapshot
     from graphkit.server.app import is_loopback
     from graphkit.server.app import serve as run
 
     if not is_loopback(host):
         click.echo(f"warning: listening on {host}: the endpoint is reachable from other machines", err=True)
-    from graphkit.paths import default_snapshot
-
-    # the last build is served straight from its snapshot (only the query workers load it)
+    # the last build is served straight from its snapshot (only the query worker loads it)
     source = open_store(graph_files, out_dir) if graph_files else default_snapshot(out_dir)
-
-    def ready(server) -> None:  # type: ignore[no-untyped-def]
-        click.echo(f"SPARQL endpoint: {server.url}/sparql   query page: {server.url}/   (Ctrl-C to stop)", err=True)
-
     run(
         source,
         host=host,
@@ -72,8 +73,12 @@ def serve(
         workers=workers,
         memory_limit_mb=memory_limit or None,
         verbose=verbose,
-        on_ready=ready,
+        on_ready=_announce,
     )
+
+
+def _announce(server: SparqlServer) -> None:
+    click.echo(f"SPARQL endpoint: {server.url}/sparql   query page: {server.url}/   (Ctrl-C to stop)", err=True)
 
 
 @cli.command()

@@ -230,4 +230,3 @@ class SparqlServer(ThreadingHTTPServer):
         for callback in self.on_close:
             callback()
         self.on_close.clear()
-

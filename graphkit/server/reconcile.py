@@ -98,4 +98,3 @@ def reconcile_handler(request: Request, ctx: ServerContext) -> Response:
 def reconcile_route() -> Route:
     """The route serving the Reconciliation API at ``/reconcile``."""
     return Route("/reconcile", reconcile_handler, ("GET", "POST"))
-
