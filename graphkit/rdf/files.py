@@ -202,6 +202,22 @@ _ADVICE: dict[int, str] = {
 }
 
 
+_RUST_ERRNO = re.compile(r"\(os error (\d+)\)")
+
+
+def errno_of(e: OSError) -> int:
+    """``e.errno``, or the number in "... (os error 28)" that Rust libraries (pyoxigraph) put in the
+    message of an OSError without an errno; 0 when there is none.
+
+    >>> errno_of(OSError("No space left on device (os error 28)")), errno_of(OSError(2, "No such file"))
+    (28, 2)
+    """
+    if e.errno:
+        return int(e.errno)
+    m = _RUST_ERRNO.search(str(e))
+    return int(m.group(1)) if m else 0
+
+
 def output_error(name: str | Path, e: OSError) -> OutputError:
     """One :class:`~graphkit.errors.OutputError` line for a failed write of ``name``, with what to do.
 
@@ -210,7 +226,7 @@ def output_error(name: str | Path, e: OSError) -> OutputError:
     OutputError('out/graph.nq: cannot write: no space left on the device; free some space or write elsewhere')
     """
     shown = "standard output" if str(name) == STDOUT else str(name)
-    advice = _ADVICE.get(e.errno or 0) or f"{e.strerror or e}; check the path"
+    advice = _ADVICE.get(errno_of(e)) or f"{e.strerror or e}; check the path"
     return OutputError(f"{shown}: cannot write: {advice}")
 
 
@@ -374,7 +390,7 @@ def writing_into(folder: str | Path) -> Iterator[None]:
     try:
         yield
     except OSError as e:
-        if e.errno in _WRITE_ERRNOS:
+        if errno_of(e) in _WRITE_ERRNOS:
             raise output_error(folder, e) from None
         raise
 
@@ -383,7 +399,7 @@ def _is_write_failure(e: OSError, tmp: Path) -> bool:
     """An OSError raised while writing the temporary file (not, say, while reading an input)."""
     if e.filename is not None:
         return str(e.filename) == str(tmp)
-    return e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO)
+    return errno_of(e) in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO)
 
 
 def _publish(tmp: Path, target: OutputTarget) -> None:
