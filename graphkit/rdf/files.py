@@ -517,12 +517,20 @@ def csv_text(rows: Iterable[Sequence[object]], *, delimiter: str = ",", raw: boo
     >>> print(csv_text([("city",), ("=1+2",)], raw=True), end="")
     city
     =1+2
+    >>> csv_text([("a",), ("x\\ry",)])
+    'a\\n"x\\ry"\\n'
     """
+    # "\r\n" as the writer's terminator makes it quote a cell holding a lone "\r" or "\n" (with "\n" it
+    # would write a bare "\r", which readers and spreadsheets take for a new row); each row then ends in "\n"
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+    lines = []
     for row in rows:
         writer.writerow([_cell(v, raw) for v in row])
-    return buf.getvalue()
+        lines.append(buf.getvalue()[:-2])
+        buf.seek(0)
+        buf.truncate()
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def _cell(value: object, raw: bool) -> object:
