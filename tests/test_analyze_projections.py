@@ -11,9 +11,10 @@ import pytest
 
 from graphkit.analyze import geography, reciprocity
 from graphkit.analyze.pipeline import Filters, run_analysis
-from graphkit.analyze.projections import country_graph, listing_graph, load_relations, municipality_graph
+from graphkit.analyze.projections import country_graph, listing_graph, municipality_graph
 from graphkit.analyze.writeback import ANALYSIS_GRAPH, write_back
 from graphkit.rdf.namespaces import ID
+from graphkit.relations.read import read_relations
 from graphkit.sparql.catalogue import run_named_query
 from graphkit.store.open import open_graph
 
@@ -38,7 +39,7 @@ def store():
 
 @pytest.fixture(scope="module")
 def data(store):
-    return load_relations(store)
+    return read_relations(store)
 
 
 @pytest.fixture(scope="module")

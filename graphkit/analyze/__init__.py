@@ -3,8 +3,9 @@ analysts of twinning study (hubs, communities, reciprocity, partner distances, c
 
 One module per job:
 
-- :mod:`~graphkit.analyze.projections`: KG → networkx (municipality graph, "who lists whom" graph,
-  country graph) with filters by relation type, country, status and region;
+- :mod:`~graphkit.analyze.projections`: the read model (:mod:`graphkit.relations.read`) → networkx
+  (municipality graph, "who lists whom" graph, country graph) with filters by relation type,
+  country, status and region;
 - :mod:`~graphkit.analyze.stats`: the statistics table network repositories publish (KONECT's definitions);
 - :mod:`~graphkit.analyze.centrality`, :mod:`~graphkit.analyze.communities`,
   :mod:`~graphkit.analyze.geography`, :mod:`~graphkit.analyze.reciprocity`;
@@ -26,14 +27,9 @@ networkx graphs are what users get back; every function takes the graph first.
 
 from __future__ import annotations
 
-from graphkit.analyze.projections import (
-    RelationData,
-    country_graph,
-    listing_graph,
-    load_relations,
-    municipality_graph,
-)
+from graphkit.analyze.projections import RelationData, country_graph, listing_graph, municipality_graph
 from graphkit.analyze.stats import STAT_KEYS, NetworkStats, network_stats
+from graphkit.relations.read import read_relations
 
 __all__ = [
     "STAT_KEYS",
@@ -41,7 +37,7 @@ __all__ = [
     "RelationData",
     "country_graph",
     "listing_graph",
-    "load_relations",
     "municipality_graph",
     "network_stats",
+    "read_relations",
 ]

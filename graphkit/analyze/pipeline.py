@@ -24,8 +24,9 @@ import networkx as nx
 
 from graphkit.analyze import centrality, communities, geography, reciprocity
 from graphkit.analyze.backend import resolve
-from graphkit.analyze.projections import RelationData, country_graph, listing_graph, load_relations, municipality_graph
+from graphkit.analyze.projections import RelationData, country_graph, listing_graph, municipality_graph
 from graphkit.analyze.stats import NetworkStats, PowerLawFit, degree_histogram, network_stats, tail_power_law
+from graphkit.relations.read import read_relations
 from graphkit.runtime.progress import progress
 from graphkit.store.embedded import Store
 
@@ -177,7 +178,7 @@ def run_analysis(
     data = (
         source
         if isinstance(source, RelationData)
-        else timed("read relations (SPARQL)", "pyoxigraph", lambda: load_relations(source))
+        else timed("read relations (SPARQL)", "pyoxigraph", lambda: read_relations(source))
     )
     G = timed("project municipality graph", "networkx", lambda: municipality_graph(data, **filters.kwargs()))
     D = timed("project listing graph", "networkx", lambda: listing_graph(data, **filters.kwargs()))

@@ -32,7 +32,7 @@ from typing import Any
 from graphkit.relations.model import Place, Relation, RelationData
 
 #: Bump when the layout of the file or of the read model changes: older files become stale.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_SUFFIX = ".relations.json"
 
 
@@ -99,31 +99,37 @@ def load(snapshot: str | Path) -> RelationData | None:
 
 
 def encode(data: RelationData) -> dict[str, Any]:
-    """The read model as JSON-ready data: repeated strings (kinds, countries, types, sources) in one
-    table referred to by number, relation parties by their place's number."""
+    """The read model as JSON-ready data. Repeated values are stored once and referred to by number:
+    strings (kinds, countries, sources, types), tuples of strings (a relation's sources, its types
+    and status); a relation's parties by their place's number."""
     strings: dict[str, int] = {}
+    tuples: dict[tuple[int, ...], int] = {}
+    kinds: dict[tuple[int, ...], int] = {}
 
     def s(x: str) -> int:
         return strings.setdefault(x, len(strings))
 
-    def ss(xs: Sequence[str]) -> list[int]:
-        return [s(x) for x in xs]
+    def ts(xs: Sequence[str]) -> int:
+        return tuples.setdefault(tuple(s(x) for x in xs), len(tuples))
 
     order = {iri: i for i, iri in enumerate(data.places)}
     places = [
-        [p.iri, p.label, s(p.kind), s(p.country), p.lat, p.lon, p.population, p.qid, list(p.names), ss(p.sources),
+        [p.iri, p.label, s(p.kind), s(p.country), p.lat, p.lon, p.population, p.qid, ts(p.names), ts(p.sources),
          p.geonames_id, p.region]
         for p in data.places.values()
     ]  # fmt: skip
-    relations = [
-        [r.iri, [order[p] for p in r.parties], ss(r.types), ss(r.type_labels), s(r.status), s(r.status_label),
-         r.start, r.end, ss(r.sources), [order[p] for p in r.listed_by if p in order], r.label, ss(r.statuses),
-         list(r.years)]
-        for r in data.relations
-    ]  # fmt: skip
+    relations = []
+    for r in data.relations:
+        kind = (ts(r.types), ts(r.type_labels), s(r.status), s(r.status_label), ts(r.statuses))
+        relations.append(
+            [r.iri, [order[p] for p in r.parties], kinds.setdefault(kind, len(kinds)), r.start, r.end, ts(r.sources),
+             [order[p] for p in r.listed_by if p in order], r.label, list(r.years)]
+        )  # fmt: skip
     return {
         "description": data.description,
         "strings": list(strings),
+        "tuples": [list(t) for t in tuples],
+        "kinds": [list(k) for k in kinds],
         "places": places,
         "relations": relations,
         "countries": dict(data.countries),
@@ -135,34 +141,35 @@ def encode(data: RelationData) -> dict[str, Any]:
 
 def decode(raw: dict[str, Any]) -> RelationData:
     """The read model from :func:`encode`'s data (KeyError, IndexError or TypeError when it does not fit)."""
-    strings = [str(x) for x in raw["strings"]]
-    get = strings.__getitem__
+    strings = [_str(x) for x in raw["strings"]]
+    tuples = [tuple(strings[i] for i in t) for t in raw["tuples"]]
+    kinds = [(tuples[t], tuples[tl], strings[st], strings[sl], tuples[sts]) for t, tl, st, sl, sts in raw["kinds"]]
+    get, tup = strings.__getitem__, tuples.__getitem__
 
     places: dict[str, Place] = {}
     for iri, label, kind, cc, lat, lon, pop, qid, names, sources, geonames, region in raw["places"]:
         places[iri] = Place(
             _str(iri), _str(label), get(kind), get(cc), _opt(lat, float), _opt(lon, float), _opt(pop, int),
-            _str(qid), tuple(map(_str, names)), tuple(map(get, sources)), _opt(geonames, int), _str(region),
+            _str(qid), tup(names), tup(sources), _opt(geonames, int), _str(region),
         )  # fmt: skip
     iri_at = list(places).__getitem__
     relations = []
-    for row in raw["relations"]:
-        iri, parties, types, type_labels, status, status_label, start, end, sources, listed_by, label = row[:11]
-        statuses, years = row[11:]
+    for iri, parties, kind, start, end, sources, listed_by, label, years in raw["relations"]:
+        types, type_labels, status, status_label, statuses = kinds[kind]
         relations.append(
             Relation(
                 _str(iri),
                 tuple(map(iri_at, parties)),
-                tuple(map(get, types)),
-                tuple(map(get, type_labels)),
-                get(status),
-                get(status_label),
+                types,
+                type_labels,
+                status,
+                status_label,
                 _str(start),
                 _str(end),
-                tuple(map(get, sources)),
+                tup(sources),
                 tuple(map(iri_at, listed_by)),
                 _str(label),
-                tuple(map(get, statuses)),
+                statuses,
                 tuple(map(_int, years)),
             )  # fmt: skip
         )

@@ -4,7 +4,7 @@
 nothing from the user goes into them) and joins the rows in Python. :func:`read_last_build` reads
 the last build: from a compact cache beside the snapshot when it matches the snapshot (a new
 process gets the world's ~23k places and ~35k relations in a fraction of a second), else from
-the build (its fresh on-disk index, else the snapshot), writing the cache for the next time.
+the snapshot, writing the cache for the next time.
 
 >>> from graphkit.store.open import open_graph
 >>> data = read_relations(open_graph(["data/seed/assisi-koya.ttl", "ontology/vocab.ttl"]))
@@ -18,9 +18,9 @@ the build (its fresh on-disk index, else the snapshot), writing the cache for th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from graphkit.paths import DEFAULT_OUT_DIR, default_snapshot
 from graphkit.rdf.namespaces import PREFIXES, place_iri  # noqa: F401  (place_iri is used in the doctest)
@@ -43,6 +43,7 @@ __all__ = [
     "Relation",
     "RelationData",
     "concept_label_map",
+    "open_relations",
     "place_class_values",
     "read_last_build",
     "read_relations",
@@ -290,8 +291,9 @@ def read_last_build(
     """The read model of the last build in ``out_dir`` (``graphkit build``).
 
     From the cache beside the snapshot (``out/graph.relations.json``) when it matches the snapshot;
-    else read from the build's fresh on-disk index (``graphkit index``) or the snapshot, and the
-    cache written (atomically) for the next call. ``use_cache=False`` always reads the build.
+    else read from the snapshot, and the cache written (atomically) for the next call.
+    ``use_cache=False`` always reads the snapshot. (The on-disk index of ``graphkit index`` is not
+    used here: these queries read most of the graph, which it answers slower than memory does.)
     """
     from graphkit.relations import cache
 
@@ -300,16 +302,25 @@ def read_last_build(
         data = cache.load(snapshot)
         if data is not None:
             return data
+    from graphkit.store.embedded import open_snapshot
+
     key = cache.stamp(snapshot)
-    data = read_relations(_open_build(snapshot, notify), description=f"knowledge graph {snapshot}")
+    data = read_relations(open_snapshot(snapshot), description=f"knowledge graph {snapshot}")
     if use_cache:
         cache.save(data, snapshot, key=key, notify=notify)
     return data
 
 
-def _open_build(snapshot: Path, notify: Callable[[str], None] | None) -> Any:
-    from graphkit.store.embedded import open_snapshot
-    from graphkit.store.index import open_fresh_index
+def open_relations(
+    paths: Sequence[str | Path] | None = None,
+    *,
+    out_dir: str | Path = DEFAULT_OUT_DIR,
+    notify: Callable[[str], None] | None = None,
+) -> RelationData:
+    """The read model of the RDF files ``paths``, or of the last build in ``out_dir`` when none
+    (:func:`read_last_build`: cached, so a new process has it at once)."""
+    if not paths:
+        return read_last_build(out_dir, notify=notify)
+    from graphkit.store.open import open_graph
 
-    indexed = open_fresh_index(snapshot, notify=notify)
-    return indexed if indexed is not None else open_snapshot(snapshot)
+    return read_relations(open_graph(list(paths)), description="knowledge graph " + ", ".join(map(str, paths)))
