@@ -25,9 +25,23 @@ from graphkit.text.sentences import Sentence, split_sentences
 
 #: Lexicon tables matched as phrases: kind → attribute of :class:`Lexicon`.
 CUE_TABLES: tuple[str, ...] = (
-    "relation_types", "relation_words", "relation_anaphora", "status_cues", "offices", "portfolios",
-    "meetings", "venue_cues", "promoter_cues", "participate_cues", "topics", "sectors", "heritage",
-    "countries", "organisations", "body_prefixes", "since_words",
+    "relation_types",
+    "relation_words",
+    "relation_anaphora",
+    "status_cues",
+    "offices",
+    "portfolios",
+    "meetings",
+    "venue_cues",
+    "promoter_cues",
+    "participate_cues",
+    "topics",
+    "sectors",
+    "heritage",
+    "countries",
+    "organisations",
+    "body_prefixes",
+    "since_words",
 )
 
 

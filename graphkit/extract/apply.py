@@ -16,8 +16,13 @@ from graphkit.extract.facts import article_graph
 from graphkit.extract.review import decision_of, edited_fact, read_review
 
 ARTICLES_DIR = Path("data") / "articles"
-_LIST = {"relation": "relations", "office": "offices", "meeting": "meetings", "participation": "participations",
-         "designation": "designations"}
+_LIST = {
+    "relation": "relations",
+    "office": "offices",
+    "meeting": "meetings",
+    "participation": "participations",
+    "designation": "designations",
+}
 
 
 @dataclass
@@ -30,7 +35,10 @@ class ApplyReport:
 
     def summary(self) -> str:
         lines = [f"wrote {path} ({n} facts)" for path, n in sorted(self.written.items())]
-        lines.append(f"{sum(self.written.values())} accepted, {self.rejected} rejected, {self.undecided} without a decision (left out)")
+        lines.append(
+            f"{sum(self.written.values())} accepted, {self.rejected} rejected, "
+            f"{self.undecided} without a decision (left out)"
+        )
         return "\n".join(lines) + "\n"
 
 

@@ -98,7 +98,11 @@ def _year_context(text: str, s: int, e: int, lexicon: Lexicon) -> bool:
         return True
     words = re.findall(r"[^\W\d]+'?", text[max(0, s - 30) : s].replace("\u2019", "'").lower())
     cues = set(lexicon.date_words) | set(lexicon.since_words)
-    return not words or any(" ".join(words[-k:]) in cues for k in (1, 2, 3) if len(words) >= k) or _after_since(text, s, lexicon)
+    return (
+        not words
+        or any(" ".join(words[-k:]) in cues for k in (1, 2, 3) if len(words) >= k)
+        or _after_since(text, s, lexicon)
+    )
 
 
 def _after_since(text: str, pos: int, lexicon: Lexicon) -> bool:

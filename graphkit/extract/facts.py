@@ -8,8 +8,9 @@ Each fact is stated, and stated again as an ``rdf:Statement`` whose ``prov:wasDe
 meetings and participations get IRIs of their own under the article.
 
 >>> from graphkit.extract.model import Evidence, PlaceRef, Relation, Extraction, Source
->>> a = PlaceRef("Assisi", "https://w3id.org/graphkit/id/place/Q20103", "IT", "municipality", "graph", label="Assisi", label_lang="it")
->>> k = PlaceRef("Koya", "https://w3id.org/graphkit/id/place/Q1346907", "JP", "municipality", "graph", label="Koya", label_lang="it")
+>>> place = "https://w3id.org/graphkit/id/place/"
+>>> a = PlaceRef("Assisi", place + "Q20103", "IT", "municipality", "graph", label="Assisi", label_lang="it")
+>>> k = PlaceRef("Koya", place + "Q1346907", "JP", "municipality", "graph", label="Koya", label_lang="it")
 >>> ev = Evidence(2, 10, 40, "protocollo d'intesa con Koya nel 2009")
 >>> rel = Relation("r1", (a, k), "memorandum-of-understanding", ev, status="active", date="2009")
 >>> ex = Extraction(Source("a.txt", "it", "Titolo"), relations=(rel,)).to_dict()
@@ -23,7 +24,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -36,6 +37,7 @@ from graphkit.rdf.namespaces import (
     HERITAGE,
     ID,
     OA,
+    PREFIXES,
     RELSTATUS,
     RELTYPE,
     ROLE,
@@ -43,7 +45,6 @@ from graphkit.rdf.namespaces import (
     SECTOR,
     TOPIC,
     WGS84,
-    PREFIXES,
     slugify,
 )
 
@@ -101,8 +102,13 @@ class _Writer:
         self.g.add((s, p, o))
         self._statements += 1
         st = BNode(f"{self.article}-st{self._statements}")
-        for pred, obj in ((RDF.type, RDF.Statement), (RDF.subject, s), (RDF.predicate, p), (RDF.object, o),
-                          (PROV.wasDerivedFrom, evidence)):
+        for pred, obj in (
+            (RDF.type, RDF.Statement),
+            (RDF.subject, s),
+            (RDF.predicate, p),
+            (RDF.object, o),
+            (PROV.wasDerivedFrom, evidence),
+        ):
             self.g.add((st, pred, obj))
 
     def derived(self, node: URIRef) -> None:
@@ -121,7 +127,9 @@ class _Writer:
             self.g.add((iri, GK.countryCode, Literal(str(p["country"]))))
         if p.get("country_node") and kind != "country":
             c_iri, c_label, c_lang = p["country_node"]
-            country = self.place({"iri": c_iri, "kind": "country", "country": p.get("country"), "label": c_label, "label_lang": c_lang})
+            country = self.place(
+                {"iri": c_iri, "kind": "country", "country": p.get("country"), "label": c_label, "label_lang": c_lang}
+            )
             if country is not None:
                 self.g.add((iri, GK.country, country))
         label = p.get("label") or p.get("name")
@@ -157,13 +165,14 @@ class _Writer:
         return iri
 
 
-def article_graph(extraction: Mapping[str, Any], article: str, accepted: Iterable[str] | None = None) -> Graph:
-    """The RDF of an extraction's facts (only the ids in ``accepted`` when given)."""
-    keep = None if accepted is None else set(accepted)
+def article_graph(extraction: Mapping[str, Any], article: str, *, strict: bool = True) -> Graph:
+    """The RDF of an extraction's facts. ``strict``: a fact that cannot be stated (a party or body
+    with no IRI) is an InputError; otherwise it is left out (a preview of everything resolvable)."""
     w = _Writer(article, extraction.get("source", {}))
 
     def chosen(kind: str) -> list[Mapping[str, Any]]:
-        return [f for f in extraction.get(kind, []) if keep is None or f["id"] in keep]
+        facts = list(extraction.get(kind, []))
+        return facts if strict else [f for f in facts if _resolvable(f)]
 
     for r in chosen("relations"):
         _relation(w, r)
@@ -172,13 +181,29 @@ def article_graph(extraction: Mapping[str, Any], article: str, accepted: Iterabl
     meetings = {m["id"]: _meeting(w, m) for m in chosen("meetings")}
     for p in chosen("participations"):
         if p["meeting"] not in meetings:
-            raise InputError(f"participation {p['id']} is in meeting {p['meeting']}, which is not accepted; accept it too or reject {p['id']}")
+            raise InputError(
+                f"participation {p['id']} is in meeting {p['meeting']}, which is not accepted; "
+                f"accept it too or reject {p['id']}"
+            )
         _participation(w, p, meetings[p["meeting"]])
     for d in chosen("designations"):
         place = w.place(d.get("place_detail"))
         if place is not None:
             w.fact(place, GK.heritageDesignation, HERITAGE[d["designation"]], w.evidence(d["id"], d["evidence"]))
     return w.g
+
+
+def _resolvable(f: Mapping[str, Any]) -> bool:
+    places = list(f.get("places", [])) + [f[k] for k in ("body_place",) if k in f and f.get("kind") != "group"]
+    if "office_detail" in f and f["office_detail"]:
+        places.append(f["office_detail"].get("body_place"))
+    if (
+        "role_name" in f
+        and f.get("role_name") in {"ambassador", "consul"}
+        and (f.get("organisation") or {}).get("country")
+    ):
+        return bool(f["organisation"]["country"].get("iri"))
+    return all(p and p.get("iri") for p in places)
 
 
 def date_literal(value: str) -> Literal:
@@ -194,13 +219,13 @@ def _key(iri: URIRef) -> str:
 
 
 def _parties(w: _Writer, r: Mapping[str, Any]) -> list[URIRef]:
-    out = []
     for p in r.get("places", []):
-        iri = w.place(p)
-        if iri is None:
-            raise InputError(f"relation {r['id']}: party {p.get('name')!r} is unresolved; give its IRI in party_iris or reject the row")
-        out.append(iri)
-    return out
+        if not p.get("iri"):
+            raise InputError(
+                f"relation {r['id']}: party {p.get('name')!r} is unresolved; "
+                "give its IRI in party_iris or reject the row"
+            )
+    return [iri for iri in (w.place(p) for p in r.get("places", [])) if iri is not None]
 
 
 def _relation(w: _Writer, r: Mapping[str, Any]) -> None:
@@ -250,9 +275,13 @@ def _relation(w: _Writer, r: Mapping[str, Any]) -> None:
 def _agreement(
     w: _Writer, r: Mapping[str, Any], rel: URIRef, parties: list[URIRef], date: Any, ev: URIRef, suffix: str = ""
 ) -> URIRef:
-    node = URIRef(f"{rel.replace('/relation/', '/agreement/')}{'/' + str(date) if date else ''}{'/' + suffix if suffix else ''}")
+    node = URIRef(
+        f"{rel.replace('/relation/', '/agreement/')}{'/' + str(date) if date else ''}{'/' + suffix if suffix else ''}"
+    )
     w.g.add((node, RDF.type, GK.Agreement))
-    w.g.add((node, RDFS.label, Literal(f"{r['type'].replace('-', ' ')}{' (' + str(date) + ')' if date else ''}", lang="en")))
+    w.g.add(
+        (node, RDFS.label, Literal(f"{r['type'].replace('-', ' ')}{' (' + str(date) + ')' if date else ''}", lang="en"))
+    )
     w.derived(node)
     w.fact(node, GK.agreementType, RELTYPE[str(r["type"])], ev)
     for p in parties:
@@ -277,7 +306,13 @@ def _office(w: _Writer, o: Mapping[str, Any], ev: URIRef | None = None) -> tuple
     w.derived(person)
     g.add((post, RDF.type, ORG.Post))
     body_name = (o.get("body_place") or {}).get("label") or o.get("body") or ""
-    g.add((post, RDFS.label, Literal(f"{role.replace('-', ' ')}{' (' + portfolio + ')' if portfolio else ''} of {body_name}", lang="en")))
+    g.add(
+        (
+            post,
+            RDFS.label,
+            Literal(f"{role.replace('-', ' ')}{' (' + portfolio + ')' if portfolio else ''} of {body_name}", lang="en"),
+        )
+    )
     w.derived(post)
     w.fact(person, ORG.holds, post, ev)
     w.fact(post, ORG.heldBy, person, ev)
@@ -295,7 +330,9 @@ def _body(w: _Writer, o: Mapping[str, Any]) -> URIRef:
             return org
     body = w.place(o.get("body_place"), body=True)
     if body is None:
-        raise InputError(f"{o['id']}: the body of {o.get('person')!r} is unresolved; give its IRI in body_iri or reject the row")
+        raise InputError(
+            f"{o['id']}: the body of {o.get('person')!r} is unresolved; give its IRI in body_iri or reject the row"
+        )
     return body
 
 
@@ -316,7 +353,9 @@ def _meeting(w: _Writer, m: Mapping[str, Any]) -> URIRef:
         w.fact(event, GK.venue, venue, extra.get("venue", ev))
     promoter = m.get("promoter_detail")
     if promoter:
-        node = w.place(promoter.get("place"), body=True) if promoter.get("kind") == "place" else w.organisation(promoter)
+        node = (
+            w.place(promoter.get("place"), body=True) if promoter.get("kind") == "place" else w.organisation(promoter)
+        )
         if node is not None:
             if promoter.get("kind") not in _ORG_CLASS and promoter.get("kind") != "place":
                 g.add((node, RDF.type, GK.PublicBody))
@@ -359,7 +398,10 @@ def _participation(w: _Writer, p: Mapping[str, Any], event: URIRef) -> None:
         w.derived(group)
         w.fact(node, GK.participant, group, ev)
     else:
-        body = w.place(p.get("body_place"), body=True)
-        if body is None:
-            raise InputError(f"participation {p['id']}: {p.get('participant')!r} is unresolved; give its IRI in body_iri or reject the row")
-        w.fact(node, GK.participant, body, ev)
+        place = w.place(p.get("body_place"), body=True)
+        if place is None:
+            raise InputError(
+                f"participation {p['id']}: {p.get('participant')!r} is unresolved; "
+                "give its IRI in body_iri or reject the row"
+            )
+        w.fact(node, GK.participant, place, ev)

@@ -105,7 +105,12 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
     def mapping(name: str) -> dict[str, Any]:
         return {norm_phrase(k): v for k, v in table(name).items()}
 
-    markers, dates, rules, roles = table("party_markers"), table("date_cues"), table("office_rules"), table("meeting_roles")
+    markers, dates, rules, roles = (
+        table("party_markers"),
+        table("date_cues"),
+        table("office_rules"),
+        table("meeting_roles"),
+    )
     return Lexicon(
         language=str(raw.get("language", path.stem)),
         function_words=frozenset(phrases(raw.get("function_words"))),

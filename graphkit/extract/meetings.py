@@ -33,8 +33,11 @@ class _Draft:
     what_cue: Cue | None = None
 
 
-def extract_meetings(ctx: Context, offices: list[Office]) -> tuple[list[Meeting], list[Participation]]:
-    """The meetings of the text and the participations in them."""
+def extract_meetings(
+    ctx: Context, offices: list[Office], mentions: list[Office] | None = None
+) -> tuple[list[Meeting], list[Participation]]:
+    """The meetings of the text and the participations in them (``mentions``: every mention of an
+    official, to find them in the sentences that say who took part; ``offices``: the distinct ones)."""
     drafts: list[_Draft] = []
     for sent in range(len(ctx.doc.sentences)):
         cues = ctx.doc.cues_in("meetings", sent)
@@ -42,12 +45,14 @@ def extract_meetings(ctx: Context, offices: list[Office]) -> tuple[list[Meeting]
             continue
         d = _read_sentence(ctx, sent, cues[0])
         current = drafts[-1] if drafts else None
-        if current is None or (d.city and current.city and d.city.name != current.city.name and d.city.iri != current.city.iri):
+        if current is None or (
+            d.city and current.city and d.city.name != current.city.name and d.city.iri != current.city.iri
+        ):
             drafts.append(d)
         else:
             _merge(current, d)
     meetings = [_meeting(ctx, d, k + 1) for k, d in enumerate(drafts)]
-    return meetings, _participations(ctx, drafts, meetings, offices)
+    return meetings, _participations(ctx, drafts, meetings, offices, mentions if mentions is not None else offices)
 
 
 def _read_sentence(ctx: Context, sent: int, cue: Cue) -> _Draft:
@@ -82,8 +87,13 @@ def _read_sentence(ctx: Context, sent: int, cue: Cue) -> _Draft:
             d.evidence["promoter"] = ctx.evidence(c.start, found[1], focus=(c.start, found[1]))
     if d.city is None:
         for m in ctx.places:
-            if m.sent == sent and not m.is_country and m.first > 0 and doc.tokens[m.first - 1].lower in ctx.lex.locative \
-                    and not _inside_org(ctx, m):
+            if (
+                m.sent == sent
+                and not m.is_country
+                and m.first > 0
+                and doc.tokens[m.first - 1].lower in ctx.lex.locative
+                and not _inside_org(ctx, m)
+            ):
                 if doc.tokens[m.first - 1].lower in {"da", "dal", "dalla", "from"}:
                     continue
                 d.city = m.ref
@@ -180,7 +190,9 @@ def _meeting(ctx: Context, d: _Draft, n: int) -> Meeting:
     )
 
 
-def _participations(ctx: Context, drafts: list[_Draft], meetings: list[Meeting], offices: list[Office]) -> list[Participation]:
+def _participations(
+    ctx: Context, drafts: list[_Draft], meetings: list[Meeting], offices: list[Office], mentions: list[Office]
+) -> list[Participation]:
     if not meetings:
         return []
     doc = ctx.doc
@@ -192,17 +204,25 @@ def _participations(ctx: Context, drafts: list[_Draft], meetings: list[Meeting],
         if not cues:
             continue
         meeting = _meeting_for(drafts, meetings, sent)
-        for o in offices:
+        distinct = {(o.person, o.role): o for o in offices}
+        for o in mentions:
             if o.evidence.sentence == sent + 1 and o.person not in taken:
                 taken.add(o.person)
-                out.append(Participation(f"p{len(out) + 1}", meeting.id, o.person, "person", o.evidence, o.body, o.id, o))
-        person_bodies = {o.body.name for o in offices if o.body and o.evidence.sentence == sent + 1}
+                office = distinct.get((o.person, o.role), o)
+                out.append(
+                    Participation(
+                        f"p{len(out) + 1}", meeting.id, o.person, "person", o.evidence, o.body, office.id, office
+                    )
+                )
+        person_bodies = {o.body.name for o in mentions if o.body and o.evidence.sentence == sent + 1}
         for m in _bodies(ctx, sent, meetings):
             key = m.ref.iri or m.name
             if key in taken or m.name in person_bodies:
                 continue
             taken.add(key)
-            out.append(Participation(f"p{len(out) + 1}", meeting.id, m.name, "body", _body_evidence(ctx, m, cues), m.ref))
+            out.append(
+                Participation(f"p{len(out) + 1}", meeting.id, m.name, "body", _body_evidence(ctx, m, cues), m.ref)
+            )
         group = _group(ctx, sent)
         if group is not None and group.quote not in taken:
             taken.add(group.quote)
@@ -263,7 +283,9 @@ def _group(ctx: Context, sent: int) -> Evidence | None:
     while k < len(toks):
         if toks[k].lower in ctx.lex.group_words:
             j = k + 1
-            while j + 1 < len(toks) and toks[j].lower in ctx.lex.and_markers and toks[j + 1].lower in ctx.lex.group_words:
+            while (
+                j + 1 < len(toks) and toks[j].lower in ctx.lex.and_markers and toks[j + 1].lower in ctx.lex.group_words
+            ):
                 j += 2
             if j - k >= 3:
                 return ctx.evidence(toks[k].start, toks[j - 1].end)

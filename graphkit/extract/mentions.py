@@ -30,7 +30,9 @@ from graphkit.extract.places import ADMIN, COUNTRY, MUNICIPALITY, PlaceResolver
 from graphkit.places.gazetteer import normalise_name
 
 _WORDY = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
-_PERSON_PARTICLES = frozenset({"de", "di", "da", "del", "della", "van", "von", "der", "den", "le", "la", "dos", "das", "du", "bin", "al"})
+_PERSON_PARTICLES = frozenset(
+    {"de", "di", "da", "del", "della", "van", "von", "der", "den", "le", "la", "dos", "das", "du", "bin", "al"}
+)
 _MAX_NAME = 6
 
 
@@ -110,7 +112,13 @@ def _places_in_span(
 
 
 def mention(
-    doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int, *, near: str | None = None,
+    doc: Annotated,
+    lex: Lexicon,
+    resolver: PlaceResolver,
+    first: int,
+    last: int,
+    *,
+    near: str | None = None,
     use_gazetteer: bool = False,
 ) -> PlaceMention:
     """The place named by tokens ``[first, last)``, resolved with the country the context gives."""
@@ -118,7 +126,9 @@ def mention(
     kinds = (MUNICIPALITY, ADMIN, COUNTRY)
     is_country = any(p.kind == COUNTRY for p in resolver.graph_candidates(name, (COUNTRY,)))
     country = None if is_country else country_hint(doc, lex, resolver, first, last)
-    ref = resolver.resolve(name, country=country, near=near, kinds=kinds, use_gazetteer=use_gazetteer, language=lex.language)
+    ref = resolver.resolve(
+        name, country=country, near=near, kinds=kinds, use_gazetteer=use_gazetteer, language=lex.language
+    )
     if not ref.resolved and country is None:
         ref = _by_sentence_country(doc, lex, resolver, first, last, name, near, use_gazetteer) or ref
     t0, t1 = doc.tokens[first], doc.tokens[last - 1]
@@ -126,7 +136,13 @@ def mention(
 
 
 def _by_sentence_country(
-    doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int, name: str, near: str | None,
+    doc: Annotated,
+    lex: Lexicon,
+    resolver: PlaceResolver,
+    first: int,
+    last: int,
+    name: str,
+    near: str | None,
     use_gazetteer: bool,
 ) -> PlaceRef | None:
     """Several candidates, one of them in a country the same sentence names: that one."""
@@ -144,11 +160,11 @@ def _by_sentence_country(
 
 
 def _prefixed(doc: Annotated, lex: Lexicon, first: int) -> bool:
+    """After "Comune di", "City of" (not "la città giapponese di": a foreign town)."""
     for k in (2, 3, 4):
-        if first - k >= 0 and doc.cue_at("body_prefixes", first - k) is not None:
-            cue = doc.cue_at("body_prefixes", first - k)
-            if cue is not None and cue.last == first:
-                return True
+        cue = doc.cue_at("body_prefixes", first - k) if first - k >= 0 else None
+        if cue is not None and cue.last == first:
+            return not any(doc.covering("countries", j) for j in range(cue.first, cue.last))
     return False
 
 
@@ -189,8 +205,10 @@ def organisation_at(
         t = doc.tokens[j]
         if is_capitalised(doc, j, lex) or doc.covering("countries", j) is not None:
             j += 1
-        elif t.lower in lex.name_connectors and j + 1 < stop and (
-            is_capitalised(doc, j + 1, lex) or doc.covering("countries", j + 1) is not None
+        elif (
+            t.lower in lex.name_connectors
+            and j + 1 < stop
+            and (is_capitalised(doc, j + 1, lex) or doc.covering("countries", j + 1) is not None)
         ):
             j += 2
         else:
@@ -206,8 +224,13 @@ def organisation_at(
     if country is not None and accredited is None:  # "Ambasciata del Giappone in Italia"
         after_in = [m for m in countries if m.first > first and doc.tokens[m.first - 1].lower == "in"]
         accredited = after_in[0].ref if after_in and after_in[0].ref != country else None
-    org = Organisation(doc.span_text(first, j), cue.value, country=country,
-                       located_in=towns[-1] if towns else None, accredited_to=accredited)
+    org = Organisation(
+        doc.span_text(first, j),
+        cue.value,
+        country=country,
+        located_in=towns[-1] if towns else None,
+        accredited_to=accredited,
+    )
     return org, j
 
 
@@ -242,8 +265,10 @@ def person_before(doc: Annotated, i: int, lex: Lexicon) -> tuple[str, int, int] 
         j -= 1
     start = j
     sent = doc.tokens[i].sent if i < len(doc.tokens) else -1
-    while start - 1 >= 0 and doc.tokens[start - 1].sent == sent and (
-        _person_word(doc, start - 1, lex) or doc.tokens[start - 1].lower in _PERSON_PARTICLES
+    while (
+        start - 1 >= 0
+        and doc.tokens[start - 1].sent == sent
+        and (_person_word(doc, start - 1, lex) or doc.tokens[start - 1].lower in _PERSON_PARTICLES)
     ):
         start -= 1
     while start < j and doc.tokens[start].lower in _PERSON_PARTICLES:

@@ -231,7 +231,9 @@ class Participation:
             "body_iri": self.body.iri if self.body else None,
             "body_place": self.body.to_dict() if self.body else None,
             "office": self.office,
-            "office_detail": self.office_detail.to_dict(_role_iri(self.office_detail.role)) if self.office_detail else None,
+            "office_detail": self.office_detail.to_dict(_role_iri(self.office_detail.role))
+            if self.office_detail
+            else None,
             "evidence": self.evidence.to_dict(),
         }
 
@@ -252,8 +254,14 @@ class Designation:
     evidence: Evidence
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "place": self.place.name, "place_iri": self.place.iri, "designation": self.concept,
-                "place_detail": self.place.to_dict(), "evidence": self.evidence.to_dict()}
+        return {
+            "id": self.id,
+            "place": self.place.name,
+            "place_iri": self.place.iri,
+            "designation": self.concept,
+            "place_detail": self.place.to_dict(),
+            "evidence": self.evidence.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -268,8 +276,14 @@ class Source:
     sentences: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "url": self.url, "title": self.title, "published": self.published,
-                "language": self.language, "sentences": self.sentences}
+        return {
+            "file": self.file,
+            "url": self.url,
+            "title": self.title,
+            "published": self.published,
+            "language": self.language,
+            "sentences": self.sentences,
+        }
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ the country they represent ("l'ambasciatore del Giappone", "the Japanese ambassa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from graphkit.extract.annotate import Cue
 from graphkit.extract.context import Context
 from graphkit.extract.mentions import PlaceMention, person_after, person_before
@@ -17,21 +19,65 @@ from graphkit.extract.model import Office, Organisation, PlaceRef
 from graphkit.extract.places import COUNTRY
 
 _ARTICLES = frozenset({"il", "lo", "la", "l'", "the", "a", "an"})
-_DETERMINERS = frozenset({"il", "lo", "la", "l'", "the", "i", "a", "an", "dal", "dalla", "dall'", "del", "della",
-                          "dell'", "al", "alla", "all'", "col", "con", "e", "and", "by", "of", "with", "from", "to"})
+_DETERMINERS = frozenset(
+    {
+        "il",
+        "lo",
+        "la",
+        "l'",
+        "the",
+        "i",
+        "a",
+        "an",
+        "dal",
+        "dalla",
+        "dall'",
+        "del",
+        "della",
+        "dell'",
+        "al",
+        "alla",
+        "all'",
+        "col",
+        "con",
+        "e",
+        "and",
+        "by",
+        "of",
+        "with",
+        "from",
+        "to",
+    }
+)
 
 
-def extract_offices(ctx: Context) -> list[Office]:
-    """Every person the text names with an office, in text order (one per person and office)."""
+def office_mentions(ctx: Context) -> list[Office]:
+    """Every mention of a person with an office, in text order (a person named twice, twice)."""
     out: list[Office] = []
-    seen: set[tuple[str, str]] = set()
+    named: dict[tuple[str, str], Office] = {}  # the mention that names the body ("il sindaco di Assisi")
     for sent in range(len(ctx.doc.sentences)):
         for cue in ctx.doc.cues_in("offices", sent):
-            office = _office(ctx, cue, len(out) + 1)
-            if office is None or (office.person, office.role) in seen:
-                continue
-            seen.add((office.person, office.role))
-            out.append(office)
+            office, explicit = _office(ctx, cue, len(out) + 1)
+            if office is not None:
+                out.append(office)
+                if explicit:
+                    named.setdefault((office.person, office.role), office)
+    return [
+        replace(o, body=named[(o.person, o.role)].body, organisation=named[(o.person, o.role)].organisation)
+        if (o.person, o.role) in named
+        else o
+        for o in out
+    ]
+
+
+def distinct_offices(mentions: list[Office]) -> list[Office]:
+    """One office per person and role (the first mention), numbered o1, o2..."""
+    out: list[Office] = []
+    seen: set[tuple[str, str]] = set()
+    for o in mentions:
+        if (o.person, o.role) not in seen:
+            seen.add((o.person, o.role))
+            out.append(replace(o, id=f"o{len(out) + 1}"))
     return out
 
 
@@ -41,13 +87,17 @@ def person_tokens(ctx: Context) -> set[int]:
     for sent in range(len(ctx.doc.sentences)):
         for cue in ctx.doc.cues_in("offices", sent):
             end = _portfolio(ctx, cue)[2]
-            for found in (person_after(ctx.doc, _skip_comma(ctx, end), ctx.lex), person_before(ctx.doc, _back(ctx, cue.first), ctx.lex)):
+            for found in (
+                person_after(ctx.doc, _skip_comma(ctx, end), ctx.lex),
+                person_before(ctx.doc, _back(ctx, cue.first), ctx.lex),
+            ):
                 if found:
                     tokens.update(range(found[1], found[2]))
     return tokens
 
 
-def _office(ctx: Context, cue: Cue, n: int) -> Office | None:
+def _office(ctx: Context, cue: Cue, n: int) -> tuple[Office | None, bool]:
+    """The office at ``cue`` and whether the text names its body there."""
     doc, lex = ctx.doc, ctx.lex
     stop = doc.sentence_range(cue.sent).stop
     portfolio, words, end = _portfolio(ctx, cue)
@@ -64,7 +114,7 @@ def _office(ctx: Context, cue: Cue, n: int) -> Office | None:
         if person is not None:
             span_start = person[1]
         else:
-            return None
+            return None, False
     if body is None and person[1] > cue.first:  # "Mayor Jane Doe of Springfield"
         after, _ = _body_after(ctx, person[2], stop)
         if after is not None and doc.tokens[person[2]].lower in lex.body_markers:
@@ -81,13 +131,16 @@ def _office(ctx: Context, cue: Cue, n: int) -> Office | None:
         person=person[0],
         office=cue.phrase,
         role=role,
-        evidence=ctx.evidence(doc.tokens[span_start].start if span_start < len(doc.tokens) else cue.start, span_end,
-                              focus=(cue.start, span_end)),
+        evidence=ctx.evidence(
+            doc.tokens[span_start].start if span_start < len(doc.tokens) else cue.start,
+            span_end,
+            focus=(cue.start, span_end),
+        ),
         body=ref,
         organisation=org,
         portfolio=portfolio,
         portfolio_words=words,
-    )
+    ), body is not None
 
 
 def _portfolio(ctx: Context, cue: Cue) -> tuple[str | None, str | None, int]:
@@ -126,7 +179,9 @@ def _body_before(ctx: Context, i: int) -> PlaceMention | None:
     return None
 
 
-def _body_ref(ctx: Context, role: str, body: PlaceMention | None, cue: Cue) -> tuple[PlaceRef | None, Organisation | None]:
+def _body_ref(
+    ctx: Context, role: str, body: PlaceMention | None, cue: Cue
+) -> tuple[PlaceRef | None, Organisation | None]:
     lex = ctx.lex
     if role in lex.diplomatic_roles:
         country = body.ref if body is not None and body.is_country else _country_near(ctx, cue)

@@ -4,7 +4,8 @@
 >>> from graphkit.extract.places import PlaceIndex, PlaceResolver
 >>> from graphkit.store.open import open_graph
 >>> resolver = PlaceResolver(PlaceIndex.from_store(open_graph(["data/seed/assisi-koya.ttl"])))
->>> text = "Assisi e Koya\\n\\nIl sindaco di Assisi Valter Stoppini ha firmato il protocollo d'intesa con Koya nel 2009."
+>>> text = ("Assisi e Koya\\n\\nIl sindaco di Assisi Valter Stoppini ha firmato il protocollo d'intesa "
+...         "con Koya nel 2009.")
 >>> result = Extractor(resolver).extract(text, published="2024-05-01")
 >>> r = result.relations[0]
 >>> ([p.name for p in r.parties], r.type, r.year, r.status, r.evidence.sentence)
@@ -28,7 +29,7 @@ from graphkit.extract.lexicon import Lexicon, available_languages, guess_languag
 from graphkit.extract.meetings import extract_meetings
 from graphkit.extract.mentions import PlaceMention, find_places, mention, with_ref
 from graphkit.extract.model import Designation, Extraction, PlaceRef, Source
-from graphkit.extract.officials import extract_offices, person_tokens
+from graphkit.extract.officials import distinct_offices, office_mentions, person_tokens
 from graphkit.extract.places import COUNTRY, MUNICIPALITY, PlaceResolver
 from graphkit.extract.relations import extract_relations
 from graphkit.places.gazetteer import normalise_name
@@ -67,8 +68,9 @@ class Extractor:
         published = _check_date(published, file)
         doc = self.matcher(lang).annotate(text)
         ctx = _context(doc, self.matcher(lang).lexicon, self.resolver, published)
-        offices = extract_offices(ctx)
-        meetings, participations = extract_meetings(ctx, offices)
+        mentions = office_mentions(ctx)
+        offices = distinct_offices(mentions)
+        meetings, participations = extract_meetings(ctx, offices, mentions)
         source = Source(file, lang, title or _title(doc, file), url, published, len(doc.sentences))
         return Extraction(
             source=source,
@@ -127,7 +129,9 @@ def _home(doc: Annotated, places: list[PlaceMention]) -> PlaceRef | None:
         if m.ref.kind not in (MUNICIPALITY, None) or (not m.ref.iri and not m.ref.candidates):
             continue
         key = m.ref.iri or normalise_name(m.name)
-        weight = 1 + (2 if m.prefixed or _council_after(doc, m) else 0) + (1 if m.sent == 0 else 0)
+        weight = (
+            1 + (2 if m.prefixed or _council_after(doc, m) or _office_before(doc, m) else 0) + (1 if m.sent == 0 else 0)
+        )
         score[key] += weight
         first_seen.setdefault(key, m.first)
         refs.setdefault(key, m.ref)
@@ -141,6 +145,12 @@ def _council_after(doc: Annotated, m: PlaceMention) -> bool:
     """ "Burlington City Council", "Spello Town Council": the body that writes the record."""
     following = " ".join(t.lower for t in doc.tokens[m.last : m.last + 2])
     return following in {"city council", "town council", "county council", "borough council", "city hall"}
+
+
+def _office_before(doc: Annotated, m: PlaceMention) -> bool:
+    """ "il sindaco di Assisi", "Mayor of Springfield", "Springfield Mayor": the town an office serves."""
+    before = doc.covering("offices", m.first - 2) or doc.covering("offices", m.first - 1)
+    return before is not None or doc.cue_at("offices", m.last) is not None
 
 
 def _reference_year(published: str | None, dates: list) -> int:  # type: ignore[type-arg]

@@ -125,7 +125,9 @@ class PlaceIndex:
             if entry not in d["names"]:
                 d["names"].append(entry)
         places = [
-            IndexedPlace(iri, next(k for k in (MUNICIPALITY, ADMIN, COUNTRY) if k in d["kinds"]), d["cc"], tuple(d["names"]))
+            IndexedPlace(
+                iri, next(k for k in (MUNICIPALITY, ADMIN, COUNTRY) if k in d["kinds"]), d["cc"], tuple(d["names"])
+            )
             for iri, d in sorted(info.items())
         ]
         partners: dict[str, set[str]] = {}
@@ -148,7 +150,9 @@ class PlaceIndex:
         data = json.loads(text)
         if data.get("format") != CACHE_FORMAT:
             raise ValueError("old cache format")
-        places = [IndexedPlace(i, k, c, tuple((n, lg, bool(p)) for n, lg, p in names)) for i, k, c, names in data["places"]]
+        places = [
+            IndexedPlace(i, k, c, tuple((n, lg, bool(p)) for n, lg, p in names)) for i, k, c, names in data["places"]
+        ]
         return cls(places, {k: frozenset(v) for k, v in data["partners"].items()})
 
 
@@ -201,7 +205,7 @@ class PlaceResolver:
     def __init__(
         self,
         index: PlaceIndex,
-        gazetteer: GazetteerLike | Callable[[], GazetteerLike] | None = None,
+        gazetteer: GazetteerLike | Callable[[], GazetteerLike | None] | None = None,
     ) -> None:
         self.index = index
         self._gazetteer = gazetteer
@@ -220,8 +224,16 @@ class PlaceResolver:
     def ref(self, name: str, place: IndexedPlace, language: str = "en") -> PlaceRef:
         """A resolved reference to a graph place, carrying the graph's own label."""
         label, lang = place.label(language)
-        return PlaceRef(name, place.iri, country=place.country, kind=place.kind, via=VIA_GRAPH, label=label,
-                        label_lang=lang, country_node=self.country_node(place.country, language) if place.kind != COUNTRY else None)
+        return PlaceRef(
+            name,
+            place.iri,
+            country=place.country,
+            kind=place.kind,
+            via=VIA_GRAPH,
+            label=label,
+            label_lang=lang,
+            country_node=self.country_node(place.country, language) if place.kind != COUNTRY else None,
+        )
 
     def country_node(self, code: str | None, language: str = "en") -> tuple[str, str, str] | None:
         """The graph's node for a country code: (IRI, label, label language)."""

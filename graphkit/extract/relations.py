@@ -28,7 +28,9 @@ from graphkit.places.gazetteer import normalise_name
 #: The order in which one status overrides another found in the same clause.
 _STATUS_RANK = {"terminated": 6, "suspended": 5, "renewed": 4, "signed": 3, "approved": 2, "proposed": 1}
 _ANAPHORA_REACH = 2  # sentences a phrase without names may look back
-_DEFINITE = frozenset({"il", "lo", "la", "l'", "the", "this", "that", "questo", "questa", "tale", "suddetto", "suddetta"})
+_DEFINITE = frozenset(
+    {"il", "lo", "la", "l'", "the", "this", "that", "questo", "questa", "tale", "suddetto", "suddetta"}
+)
 
 
 @dataclass
@@ -81,7 +83,11 @@ def extract_relations(ctx: Context) -> list[Relation]:
                 new = _split_partners(ctx, draft, found, cue, scan)
                 for d in new:  # "Nel 2009 ha siglato un accordo con X e una lettera di intenti con Y"
                     if previous is not None and not d.statuses and not d.dates:
-                        d.statuses, d.dates, d.signed_dates = list(previous.statuses), list(previous.dates), list(previous.signed_dates)
+                        d.statuses, d.dates, d.signed_dates = (
+                            list(previous.statuses),
+                            list(previous.dates),
+                            list(previous.signed_dates),
+                        )
                 drafts.extend(new)
                 previous = new[-1]
             else:
@@ -92,8 +98,9 @@ def extract_relations(ctx: Context) -> list[Relation]:
                         pending.remove(target)
                         drafts.append(target)
             boundary = scan.end
-    for d in pending:  # untyped ties count only when the graph already knows the pair
-        if len(d.parties) == 2 and all(p.iri for p in d.parties):
+    typed = {frozenset(p.iri or p.name for p in d.parties) for d in drafts}
+    for d in pending:  # untyped ties count only when the graph already knows the pair (and no type is given)
+        if len(d.parties) == 2 and all(p.iri for p in d.parties) and frozenset(p.iri for p in d.parties) not in typed:
             a, b = d.parties
             if b.iri in ctx.resolver.index.partners_of(a.iri or ""):
                 d.type = "partnership"
@@ -117,7 +124,8 @@ def _next_cue_start(cues: list[Cue], cue: Cue, ctx: Context, sent: int) -> int:
 def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
     """The parties named after a relation phrase: "con la città giapponese di Koya dal 2009 e con Nara"."""
     lex, doc = ctx.lex, ctx.doc
-    i, marker, parties, anaphora = cue.last, None, [], False
+    i, marker, anaphora = cue.last, None, False
+    parties: list[PlaceMention] = []
     last_useful = cue.last
     while i < stop:
         t = doc.tokens[i]
@@ -246,7 +254,9 @@ def _locative(ctx: Context, m: PlaceMention) -> bool:
 
 def _coordinated(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
     between = ctx.doc.tokens[a.last : b.first]
-    return 0 < len(between) <= 2 and all(t.lower in ctx.lex.and_markers or t.lower in ctx.lex.skip_words for t in between)
+    return 0 < len(between) <= 2 and all(
+        t.lower in ctx.lex.and_markers or t.lower in ctx.lex.skip_words for t in between
+    )
 
 
 def _draft(ctx: Context, found: list[PlaceMention], rtype: str | None, cue: Cue, clause: tuple[int, int]) -> _Draft:
@@ -259,8 +269,9 @@ def _draft(ctx: Context, found: list[PlaceMention], rtype: str | None, cue: Cue,
     return draft
 
 
-def _collect(ctx: Context, draft: _Draft, cue: Cue, clause: tuple[int, int], extend: bool = True,
-             typed: bool = True) -> None:
+def _collect(
+    ctx: Context, draft: _Draft, cue: Cue, clause: tuple[int, int], extend: bool = True, typed: bool = True
+) -> None:
     """Status cues, dates and sectors of the clause around ``cue`` (and a few words after it);
     ``typed``: the cue gives the relation's type, so its clause is the type's evidence."""
     doc = ctx.doc
@@ -294,8 +305,18 @@ def _split_partners(ctx: Context, draft: _Draft, found: list[PlaceMention], cue:
         nxt = partners[k + 1].start if k + 1 < len(partners) else draft.type_span[1] + 1 if draft.type_span else p.end
         own = [d for d in draft.dates if p.end <= d.start < nxt] or ([] if len(draft.dates) > 1 else draft.dates)
         span = (min(cue.start, subject.start if subject.last > subject.first else cue.start), p.end)
-        d = _Draft([subject.ref, p.ref], draft.type, draft.sent, span, (p.start, p.end), list(draft.statuses), own,
-                   [x for x in draft.signed_dates if x in own], list(draft.sectors), draft.type_span)
+        d = _Draft(
+            [subject.ref, p.ref],
+            draft.type,
+            draft.sent,
+            span,
+            (p.start, p.end),
+            list(draft.statuses),
+            own,
+            [x for x in draft.signed_dates if x in own],
+            list(draft.sectors),
+            draft.type_span,
+        )
         out.append(d)
     return out
 
@@ -351,9 +372,17 @@ def _finish(ctx: Context, drafts: list[_Draft]) -> list[Relation]:
         if key in seen:  # the same relation said again: keep the better statement, fill what it lacks
             k = seen[key]
             a, b = (rel, out[k]) if w > weight[k] else (out[k], rel)
-            out[k] = Relation(out[k].id, a.parties, a.type, a.evidence, a.status or b.status, a.date or b.date,
-                              a.renewal_of or b.renewal_of, tuple(dict.fromkeys(a.sectors + b.sectors)),
-                              a.type_evidence or b.type_evidence)
+            out[k] = Relation(
+                out[k].id,
+                a.parties,
+                a.type,
+                a.evidence,
+                a.status or b.status,
+                a.date or b.date,
+                a.renewal_of or b.renewal_of,
+                tuple(dict.fromkeys(a.sectors + b.sectors)),
+                a.type_evidence or b.type_evidence,
+            )
             weight[k] = max(w, weight[k])
             continue
         seen[key] = len(out)
@@ -369,8 +398,9 @@ def _resolve_by_partner(ctx: Context, parties: list[PlaceRef]) -> list[PlaceRef]
     for p in parties:
         if p.iri is None and p.candidates and known:
             for other in known:
-                again = ctx.resolver.resolve(p.name, country=p.country, near=other, use_gazetteer=False,
-                                             language=ctx.lex.language)
+                again = ctx.resolver.resolve(
+                    p.name, country=p.country, near=other, use_gazetteer=False, language=ctx.lex.language
+                )
                 if again.resolved:
                     p = replace(again, name=p.name)
                     break
@@ -400,7 +430,9 @@ def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None
     top = max(statuses, key=lambda s: _STATUS_RANK.get(s, 0)) if statuses else None
     if "proposed" in statuses and top in {"signed", "proposed"}:
         top = "approved" if "approved" in statuses else "proposed"
-    date = since[0].value if since else (d.signed_dates[0].value if d.signed_dates else dates[0].value if dates else None)
+    date = (
+        since[0].value if since else (d.signed_dates[0].value if d.signed_dates else dates[0].value if dates else None)
+    )
     if top in {"terminated", "suspended", "proposed", "approved"}:
         return top, date, None
     if since:

@@ -6,7 +6,8 @@ Columns a reviewer may edit: ``decision`` (accept / reject, empty = undecided), 
 else. Cells that a spreadsheet would read as a formula get a leading ``'``.
 
 >>> from graphkit.extract.model import Evidence, Office, Extraction, Source
->>> ex = Extraction(Source("a.txt", "it", "Titolo"), offices=(Office("o1", "Jane Doe", "sindaco", "mayor", Evidence(1, 0, 5, "=cmd")),))
+>>> office = Office("o1", "Jane Doe", "sindaco", "mayor", Evidence(1, 0, 5, "=cmd"))
+>>> ex = Extraction(Source("a.txt", "it", "Titolo"), offices=(office,))
 >>> rows = review_rows(ex.to_dict(), "a")
 >>> rows[0]["kind"], rows[0]["decision"], rows[0]["quote"]
 ('office', '', "'=cmd")
@@ -26,13 +27,39 @@ from typing import Any
 from graphkit.errors import InputError
 
 COLUMNS: tuple[str, ...] = (
-    "article", "id", "kind", "decision", "summary", "type", "status", "date", "parties", "party_iris",
-    "person", "office", "body", "body_iri", "sentence", "start", "end", "quote",
-    "file", "url", "title", "published", "language", "fact",
+    "article",
+    "id",
+    "kind",
+    "decision",
+    "summary",
+    "type",
+    "status",
+    "date",
+    "parties",
+    "party_iris",
+    "person",
+    "office",
+    "body",
+    "body_iri",
+    "sentence",
+    "start",
+    "end",
+    "quote",
+    "file",
+    "url",
+    "title",
+    "published",
+    "language",
+    "fact",
 )
 EDITABLE: tuple[str, ...] = ("decision", "type", "status", "date", "party_iris", "body_iri")
-_KIND_OF = {"relations": "relation", "offices": "office", "meetings": "meeting", "participations": "participation",
-            "designations": "designation"}
+_KIND_OF = {
+    "relations": "relation",
+    "offices": "office",
+    "meetings": "meeting",
+    "participations": "participation",
+    "designations": "designation",
+}
 ACCEPT = frozenset({"accept", "accepted", "yes", "y", "ok", "x", "1", "true"})
 REJECT = frozenset({"reject", "rejected", "no", "n", "0", "false", "-"})
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -60,17 +87,29 @@ def review_rows(extraction: Mapping[str, Any], article: str) -> list[dict[str, s
         for f in extraction.get(kind, []):
             ev = f.get("evidence", {})
             row = {
-                "article": article, "id": f["id"], "kind": label, "decision": "", "summary": _summary(label, f),
-                "type": f.get("type", ""), "status": f.get("status") or "", "date": f.get("date") or "",
+                "article": article,
+                "id": f["id"],
+                "kind": label,
+                "decision": "",
+                "summary": _summary(label, f),
+                "type": f.get("type", ""),
+                "status": f.get("status") or "",
+                "date": f.get("date") or "",
                 "parties": " | ".join(f.get("parties", [])),
                 "party_iris": " ".join(i or "?" for i in f.get("party_iris", [])),
                 "person": f.get("person") or (f.get("participant") if f.get("kind") == "person" else "") or "",
                 "office": f.get("office") if isinstance(f.get("office"), str) and label == "office" else "",
-                "body": f.get("body") or "", "body_iri": f.get("body_iri") or "",
-                "sentence": ev.get("sentence", ""), "start": ev.get("start", ""), "end": ev.get("end", ""),
+                "body": f.get("body") or "",
+                "body_iri": f.get("body_iri") or "",
+                "sentence": ev.get("sentence", ""),
+                "start": ev.get("start", ""),
+                "end": ev.get("end", ""),
                 "quote": ev.get("quote", ""),
-                "file": src.get("file") or "", "url": src.get("url") or "", "title": src.get("title") or "",
-                "published": src.get("published") or "", "language": src.get("language") or "",
+                "file": src.get("file") or "",
+                "url": src.get("url") or "",
+                "title": src.get("title") or "",
+                "published": src.get("published") or "",
+                "language": src.get("language") or "",
                 "fact": json.dumps(f, ensure_ascii=False, sort_keys=True),
             }
             rows.append({k: safe_cell(v) if k != "fact" else str(v) for k, v in row.items()})
@@ -107,11 +146,17 @@ def read_review(path: str | Path) -> list[dict[str, str]]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: cannot read the review table ({e.__class__.__name__}); give a UTF-8 CSV written by `graphkit extract --format csv`") from None
+        raise InputError(
+            f"{p}: cannot read the review table ({e.__class__.__name__}); "
+            "give a UTF-8 CSV written by `graphkit extract --format csv`"
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("article", "id", "decision", "fact") if c not in (reader.fieldnames or [])]
     if missing:
-        raise InputError(f"{p}: not a review table (missing column {', '.join(missing)}); write one with `graphkit extract --format csv`")
+        raise InputError(
+            f"{p}: not a review table (missing column {', '.join(missing)}); "
+            "write one with `graphkit extract --format csv`"
+        )
     return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
 
 
@@ -132,13 +177,17 @@ def edited_fact(row: Mapping[str, str], line: int) -> dict[str, Any]:
     try:
         fact: dict[str, Any] = json.loads(row["fact"])
     except (json.JSONDecodeError, TypeError):
-        raise InputError(f"row {line}: the fact column is not the JSON `graphkit extract` wrote; do not edit it") from None
+        raise InputError(
+            f"row {line}: the fact column is not the JSON `graphkit extract` wrote; do not edit it"
+        ) from None
     if "parties" in fact:  # a relation: type, status and date may be corrected
         for key in ("type", "status", "date"):
             if key in row:
                 value = _unsafe(row[key]).strip()
                 if key == "type" and not value:
-                    raise InputError(f"row {line}: a relation needs a type (twinning, sister-city, memorandum-of-understanding, ...)")
+                    raise InputError(
+                        f"row {line}: a relation needs a type (twinning, sister-city, memorandum-of-understanding, ...)"
+                    )
                 fact[key] = value or None
     if "places" in fact and row.get("party_iris", "").strip():
         iris = _unsafe(row["party_iris"]).split()
@@ -152,7 +201,12 @@ def edited_fact(row: Mapping[str, str], line: int) -> dict[str, Any]:
     if body_iri and place is not None and body_iri != place.get("iri"):
         place.update(iri=_iri(body_iri, line), via="review", label=None)
     elif body_iri and place is None and "body" in fact:
-        fact["body_place"] = {"name": fact.get("body") or body_iri, "iri": _iri(body_iri, line), "kind": "municipality", "via": "review"}
+        fact["body_place"] = {
+            "name": fact.get("body") or body_iri,
+            "iri": _iri(body_iri, line),
+            "kind": "municipality",
+            "via": "review",
+        }
     if fact.get("office_detail") and body_iri:
         fact["office_detail"]["body_place"] = fact.get("body_place")
         fact["office_detail"]["organisation"] = None
@@ -168,4 +222,6 @@ def _iri(text: str, line: int) -> str:
         return text
     if ":" in text:
         return str(expand(text))
-    raise InputError(f"row {line}: {text!r} is not an IRI; write https://... or a prefixed name such as gkid:place/Q20103")
+    raise InputError(
+        f"row {line}: {text!r} is not an IRI; write https://... or a prefixed name such as gkid:place/Q20103"
+    )

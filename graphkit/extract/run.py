@@ -60,7 +60,9 @@ def read_articles(paths: Sequence[str]) -> list[tuple[Article, str]]:
     return out
 
 
-def make_resolver(graph_files: Sequence[str | Path] = (), out_dir: str | Path = "out", gazetteer: bool = True) -> PlaceResolver:
+def make_resolver(
+    graph_files: Sequence[str | Path] = (), out_dir: str | Path = "out", gazetteer: bool = True
+) -> PlaceResolver:
     """A place resolver over ``graph_files`` or the last build, with the places gazetteer."""
     return PlaceResolver(load_place_index(graph_files, out_dir=out_dir), default_gazetteer if gazetteer else None)
 
@@ -96,7 +98,7 @@ def render(results: Sequence[tuple[Article, Extraction]], fmt: str) -> str:
 
         merged = Graph()
         for a, e in results:
-            g = article_graph(e.to_dict(), a.slug)
+            g = article_graph(e.to_dict(), a.slug, strict=False)
             for prefix, ns in g.namespaces():
                 merged.bind(prefix, ns)
             merged += g
