@@ -162,9 +162,9 @@ def merge_same_place(places: dict[int, Place], uf: UnionFind, ledger: Ledger, ke
         )
         for other in group[1:]:
             into = f"{group[0].main_label()} ({gid})"
-            ledger.count(
-                "same-geonames-place-merged", f"{other.main_label()} ({other.iso}, {other.qid or 'no QID'})", into
-            )
+            what = f"{other.main_label()} ({other.iso}, {other.qid or 'no QID'})"
+            ledger.count("same-geonames-place-merged", what, into)
+            _merges(ledger).append(f"{what} → {into}: same GeoNames place")
             uf.union(group[0].id, other.id)
         if qids:
             primary[group[0].id] = qids[0]
