@@ -5,14 +5,10 @@ checked against ISO 3166 (CLDR); relation types from what each source says."""
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from itertools import combinations
 
-import pytest
-from rdflib import Literal
-
-from graphkit.ingest.country_names import cldr_country_names
 from graphkit.ingest.countries import CountryTable, fold
+from graphkit.ingest.country_names import cldr_country_names
 from graphkit.ingest.rdf import relation_type
 from graphkit.places.geodesy import haversine_km
 from graphkit.rdf.namespaces import GK, place_iri

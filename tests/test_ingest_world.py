@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
+from graphkit.ingest.geonames import is_not_a_place
 from graphkit.rdf.namespaces import GK, place_iri
 from graphkit.relations.export import COLUMNS, relations_dataframe
 from graphkit.sparql.catalogue import run_named_query
 from graphkit.sparql.results import SelectResult
-from graphkit.ingest.geonames import is_not_a_place
 from tests.conftest import REPO, run_cli
 
 SOURCES = REPO / "data" / "sources"
