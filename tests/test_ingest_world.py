@@ -122,10 +122,8 @@ def test_one_sided_wikidata_claims_are_listed_by_one_party(world) -> None:
         listers.setdefault(row["r"], set()).add(row["lister"])
     # a node that is two Wikidata items (a Swedish kommun and its town: one GeoNames place) may be
     # listed under either QID
-    merged = {
-        x["p"]
-        for x in select(store, "SELECT DISTINCT ?p WHERE { ?p skos:closeMatch ?q FILTER(STRSTARTS(STR(?q), STR(wd:))) }")
-    }
+    close = "SELECT DISTINCT ?p WHERE { ?p skos:closeMatch ?q FILTER(STRSTARTS(STR(?q), STR(wd:))) }"
+    merged = {x["p"] for x in select(store, close)}
     checked = 0
     for s, d in one_way:
         r = by_pair.get(frozenset((s, d)))
