@@ -32,7 +32,7 @@ from typing import Any
 from graphkit.relations.model import Place, Relation, RelationData
 
 #: Bump when the layout of the file or of the read model changes: older files become stale.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_SUFFIX = ".relations.json"
 
 
@@ -115,7 +115,8 @@ def encode(data: RelationData) -> dict[str, Any]:
     order = {iri: i for i, iri in enumerate(data.places)}
     places = [
         [p.iri, p.label, s(p.kind), s(p.country), p.lat, p.lon, p.population, p.qid, ts(p.names), ts(p.sources),
-         p.geonames_id, p.region]
+         p.geonames_id, p.region, [x for t, lang in p.labels for x in (t, s(lang))],
+         [x for t, lang in p.alt_labels for x in (t, s(lang))]]
         for p in data.places.values()
     ]  # fmt: skip
     relations = []
@@ -147,10 +148,12 @@ def decode(raw: dict[str, Any]) -> RelationData:
     get, tup = strings.__getitem__, tuples.__getitem__
 
     places: dict[str, Place] = {}
-    for iri, label, kind, cc, lat, lon, pop, qid, names, sources, geonames, region in raw["places"]:
+    for iri, label, kind, cc, lat, lon, pop, qid, names, sources, geonames, region, labels, alts in raw["places"]:
         places[iri] = Place(
             _str(iri), _str(label), get(kind), get(cc), _opt(lat, float), _opt(lon, float), _opt(pop, int),
             _str(qid), tup(names), tup(sources), _opt(geonames, int), _str(region),
+            tuple(zip(map(_str, labels[::2]), map(get, labels[1::2]), strict=True)),
+            tuple(zip(map(_str, alts[::2]), map(get, alts[1::2]), strict=True)),
         )  # fmt: skip
     iri_at = list(places).__getitem__
     relations = []

@@ -79,8 +79,10 @@ class Place:
     """A municipality, or another party of a relation (a region, a prefecture, a country, ...).
 
     ``label`` is the display label (:func:`graphkit.relations.labels.best_label`); ``names`` every
-    label and alternative name; ``sources`` the IRIs of the source documents it was read from;
-    ``region`` the label of the administrative area it lies in directly ('' when not known).
+    label (and, for a municipality, alternative name) cleaned as text, for search; ``labels`` and
+    ``alt_labels`` the ``rdfs:label`` and ``skos:altLabel`` values as given, ``(text, language)``,
+    English first; ``sources`` the IRIs of the source documents it was read from; ``region`` the
+    label of the administrative area it lies in directly ('' when not known).
     """
 
     iri: str
@@ -95,6 +97,8 @@ class Place:
     sources: tuple[str, ...] = ()
     geonames_id: int | None = None
     region: str = ""
+    labels: tuple[tuple[str, str], ...] = ()
+    alt_labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_area(self) -> bool:

@@ -116,8 +116,11 @@ def select_cells(store: Store, sparql: str) -> list[tuple[Cell, ...]]:
     ]
 
 
-def read_relations(store: Store, *, description: str = "knowledge graph") -> RelationData:
-    """Every municipality, every party of a relation and every relation with two parties or more."""
+def read_relations(store: Store, *, description: str = "knowledge graph", every_place: bool = False) -> RelationData:
+    """Every municipality, every party of a relation and every relation with two parties or more.
+
+    ``every_place``: also every other instance of a place class (regions, countries, ... that are
+    party to no relation), as Wikidata linking needs."""
     kinds = class_kinds()
     found: dict[str, tuple[int, str]] = {}
     for place, cls in select_cells(store, _Q_PLACES):
@@ -129,7 +132,7 @@ def read_relations(store: Store, *, description: str = "knowledge graph") -> Rel
     for rel, what, value in select_cells(store, _Q_RELATIONS):
         rel_attrs[str(rel)][str(what)].append(value)
     parties = {p for a in rel_attrs.values() for p in map(str, a.get("party", ()))}
-    wanted = {iri for iri, (_, kind) in found.items() if kind == "municipality"} | parties
+    wanted = {iri for iri, (_, kind) in found.items() if every_place or kind == "municipality"} | parties
     attrs: dict[str, dict[str, list[Cell]]] = defaultdict(lambda: defaultdict(list))
     for place, what, value in select_cells(store, _Q_PLACE_ATTRS):
         attrs[str(place)][str(what)].append(value)
@@ -186,7 +189,15 @@ def _place(
         names=tuple(sorted(names)),
         sources=tuple(sorted({str(s) for s in a.get("source", [])})),
         region=_region(iri, attrs, found, located_in),
+        labels=_with_lang(label_cells),
+        alt_labels=_with_lang(a.get("alt", [])),
     )
+
+
+def _with_lang(cells: list[Cell]) -> tuple[tuple[str, str], ...]:
+    """Distinct ``(text, language)`` pairs, English first, then by language and text."""
+    pairs = {(str(c[0]), str(c[1])) if isinstance(c, Text) else (str(c), "") for c in cells if c is not None}
+    return tuple(sorted(pairs, key=lambda x: (x[1] != "en", x[1], x[0])))
 
 
 def _region(

@@ -1,4 +1,5 @@
-"""Places in our graph, read with SPARQL, as reconciliation queries and as index entries.
+"""Places in our graph, from the read model (:mod:`graphkit.relations.read`), as reconciliation
+queries and as index entries.
 
 >>> from graphkit.store.open import open_graph
 >>> places = read_graph_places(open_graph(["data/seed/assisi-koya.ttl"]))
@@ -9,50 +10,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from graphkit.rdf.namespaces import GK
-from graphkit.sparql.results import SelectResult
+from graphkit.relations.model import OTHER_KIND
+from graphkit.relations.read import Place, RelationData, read_relations
 from graphkit.store.embedded import Store
 from graphkit.wikidata.gazetteer import ADMIN, COUNTRY, MUNICIPALITY, PlaceEntry
 from graphkit.wikidata.reconcile import PlaceQuery
-
-_PLACES = """
-SELECT ?place ?class ?cc ?lat ?long ?wd WHERE {
-  ?place a ?class .
-  VALUES ?class { gk:Municipality gk:AdministrativeArea gk:Region gk:Province gk:Prefecture gk:District gk:Country }
-  OPTIONAL { ?place gk:country/gk:countryCode ?cc1 }
-  OPTIONAL { ?place gk:countryCode ?cc2 }
-  BIND(COALESCE(?cc1, ?cc2) AS ?cc)
-  OPTIONAL { ?place wgs84:lat ?lat ; wgs84:long ?long }
-  OPTIONAL { ?place gk:wikidata ?wd }
-}
-"""
-_NAMES = """
-SELECT ?place ?name WHERE {
-  ?place a ?class .
-  VALUES ?class { gk:Municipality gk:AdministrativeArea gk:Region gk:Province gk:Prefecture gk:District gk:Country }
-  { ?place rdfs:label ?name } UNION { ?place skos:altLabel ?name }
-}
-"""
-_PARTNERS = """
-SELECT ?place ?partner ?name ?wd WHERE {
-  ?place gk:partnerOf ?partner .
-  OPTIONAL { ?partner rdfs:label ?name }
-  OPTIONAL { ?partner gk:wikidata ?wd }
-}
-"""
-
-_KIND = {
-    str(GK.Municipality): MUNICIPALITY,
-    str(GK.Country): COUNTRY,
-    str(GK.AdministrativeArea): ADMIN,
-    str(GK.Region): ADMIN,
-    str(GK.Province): ADMIN,
-    str(GK.Prefecture): ADMIN,
-    str(GK.District): ADMIN,
-}
 
 
 @dataclass(frozen=True)
@@ -101,68 +65,35 @@ class GraphPlace:
         )
 
 
-def read_graph_places(store: Store) -> list[GraphPlace]:
-    """Every municipality, administrative area and country in the graph, sorted by IRI."""
-    info: dict[str, dict] = {}
-    for r in _rows(store, _PLACES):
-        d = info.setdefault(r["place"], {"kinds": set(), "cc": None, "lat": None, "long": None, "wd": None})
-        d["kinds"].add(_KIND[r["class"]])
-        for k in ("cc", "lat", "long", "wd"):
-            if d[k] is None and r.get(k) is not None:
-                d[k] = r[k]
-    names: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in _rows(store, _NAMES, literal_lang="name"):
-        names[r["place"]].append((r["name"], r.get("name@lang") or ""))
-    pq: dict[str, set[str]] = defaultdict(set)
-    pn: dict[str, set[str]] = defaultdict(set)
-    for r in _rows(store, _PARTNERS):
-        if r.get("wd"):
-            pq[r["place"]].add(_qid(r["wd"]))
-        if r.get("name"):
-            pn[r["place"]].add(r["name"])
+def _kind(place: Place) -> str:
+    return MUNICIPALITY if place.kind == "municipality" else COUNTRY if place.kind == "country" else ADMIN
+
+
+def graph_places(data: RelationData) -> list[GraphPlace]:
+    """The places of a read model that have a place class (:func:`graphkit.relations.read.read_relations`
+    with ``every_place=True`` for every area and country), with their partners' QIDs and labels."""
     out = []
-    for iri in sorted(info):
-        d = info[iri]
-        kind = next(k for k in (MUNICIPALITY, ADMIN, COUNTRY) if k in d["kinds"])
+    for iri in sorted(data.places):
+        place = data.places[iri]
+        if place.kind == OTHER_KIND:
+            continue
+        partners = [data.places[p] for p in data.partners(iri)]
         out.append(
             GraphPlace(
                 iri=iri,
-                kind=kind,
-                names=tuple(sorted(set(names.get(iri, [])), key=lambda x: (x[1] != "en", x[1], x[0]))),
-                country=d["cc"],
-                lat=_float(d["lat"]),
-                lon=_float(d["long"]),
-                qid=_qid(d["wd"]) if d["wd"] else None,
-                partner_qids=frozenset(pq.get(iri, ())),
-                partner_names=frozenset(pn.get(iri, ())),
+                kind=_kind(place),
+                names=tuple(sorted({*place.labels, *place.alt_labels}, key=lambda x: (x[1] != "en", x[1], x[0]))),
+                country=place.country or None,
+                lat=place.lat,
+                lon=place.lon,
+                qid=place.qid or None,
+                partner_qids=frozenset(p.qid for p in partners if p.qid),
+                partner_names=frozenset(text for p in partners for text, _ in p.labels),
             )
         )
     return out
 
 
-def _rows(store: Store, sparql: str, literal_lang: str | None = None) -> list[dict[str, str]]:
-    result = store.query(sparql)
-    assert isinstance(result, SelectResult)
-    rows = []
-    for row in result.rows:
-        d: dict[str, str] = {}
-        for var, term in zip(result.variables, row, strict=False):
-            if term is None:
-                continue
-            d[str(var)] = str(term)
-            lang = getattr(term, "language", None)
-            if var == literal_lang and lang:
-                d[f"{var}@lang"] = str(lang)
-        rows.append(d)
-    return rows
-
-
-def _qid(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-def _float(v: str | None) -> float | None:
-    try:
-        return float(v) if v is not None else None
-    except ValueError:
-        return None
+def read_graph_places(store: Store) -> list[GraphPlace]:
+    """Every municipality, administrative area and country in the graph, sorted by IRI."""
+    return graph_places(read_relations(store, every_place=True))
