@@ -142,7 +142,7 @@ class RemoteStore(TypedQueries):
 
         A result the server says is incomplete (cut at its row limit, partial after a timeout) is a
         :class:`~graphkit.errors.QueryError`, never a silently short answer."""
-        text = bind_values(sparql, bindings) if bindings else sparql
+        text = bind_each(sparql, bindings) if bindings else sparql
         form = query_form(text)
         if form == "UPDATE":
             raise QueryError("this is a SPARQL Update, not a query; use the store's loading methods")
@@ -400,6 +400,19 @@ def _has_blank_node(line: str) -> bool:
         return True
     end = line.rstrip().removesuffix(".").rstrip()
     return end.rsplit(" ", 1)[-1].startswith("_:") and not end.endswith('"')
+
+
+def bind_each(query: str, bindings: Mapping[str, Node]) -> str:
+    """The parameters bound as the embedded store binds them, one single-variable ``VALUES`` block
+    each (the same solutions): Virtuoso 7.2's compiler fails ("ssg_print_rvr_fixed_val") on a one-row
+    ``VALUES`` block of several variables followed by an ``OPTIONAL``.
+
+    >>> bind_each("SELECT * WHERE { ?s ?p ?o }", {"s": URIRef("https://x.org/a"), "o": Literal("x")})
+    'SELECT * WHERE { VALUES (?s) { (<https://x.org/a>) } VALUES (?o) { ("x") } ?s ?p ?o }'
+    """
+    for name in reversed(list(bindings)):
+        query = bind_values(query, {name: bindings[name]})
+    return query
 
 
 def _insert_data(graph: URIRef | None, lines: list[str]) -> str:
