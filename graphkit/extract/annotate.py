@@ -137,14 +137,17 @@ class CueMatcher:
             table: Any = getattr(lexicon, kind)
             values = dict(table) if isinstance(table, dict) else {p: p for p in table}
             self._values[kind] = {k: str(v) for k, v in values.items()}
-            self.matcher.add(kind, [self._pattern(p) for p in sorted(values)])
+            phrases = sorted(values)
+            tokenizer: Any = self.nlp.tokenizer
+            docs = list(tokenizer.pipe(p + "x" if p.endswith("'") else p for p in phrases))
+            self.matcher.add(kind, [self._trim(d, p) for d, p in zip(docs, phrases, strict=True)])
 
-    def _pattern(self, phrase: str) -> Any:
-        """The phrase as the tokenizer splits it inside a text ("all'" before a word stays one token)."""
-        if phrase.endswith("'"):
-            doc = self.nlp.make_doc(phrase + "x")
-            return doc[: len(doc) - 1].as_doc() if doc[-1].text == "x" else self.nlp.make_doc(phrase)
-        return self.nlp.make_doc(phrase)
+    @staticmethod
+    def _trim(doc: Any, phrase: str) -> Any:
+        """A phrase ending in an apostrophe ("all'") was tokenized before a word, as in a text: drop the word."""
+        if phrase.endswith("'") and len(doc) > 1 and doc[-1].text == "x":
+            return doc[: len(doc) - 1].as_doc()
+        return doc
 
     def annotate(self, text: str) -> Annotated:
         """Tokenize ``text``, number its sentences and find every lexicon phrase."""
