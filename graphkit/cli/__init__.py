@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "graphkit.cli.world",
     "graphkit.cli.index",
     "graphkit.cli.extract",
+    "graphkit.cli.dossier",
 )
 
 

@@ -22,15 +22,18 @@ per arc, so neighbouring countries keep the same border. Antarctica is left out.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import json
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from graphkit.errors import GraphkitError
+from graphkit.rdf.files import write_bytes_atomic
 from graphkit.viz.layout import MAX_LAT, Frame, miller_y
 from graphkit.viz.model import MapLayer
 from graphkit.viz.topojson import decode_arcs
@@ -52,14 +55,23 @@ class Outline:
     name: str
     rings: tuple[tuple[int, ...], ...]
     bbox: Box
+    #: Each ring's larger extent (projected degrees): a map skips rings too small to see without reading them.
+    extents: tuple[float, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Atlas:
     """Projected arcs (x = longitude, y = -Miller y, in degrees) and the countries made of them."""
 
     arcs: tuple[np.ndarray, ...]
     countries: tuple[Outline, ...]
+
+    @functools.cached_property
+    def flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every arc's points in one array, with each arc's start and end (exclusive) index in it."""
+        lengths = np.array([len(a) for a in self.arcs], dtype=np.int64)
+        ends = np.cumsum(lengths)
+        return np.concatenate(self.arcs), ends - lengths, ends
 
     def country(self, code: str) -> Outline:
         """The outline of the country with ISO code ``code`` (the largest one when several share it)."""
@@ -87,12 +99,59 @@ def project(lat: float, lon: float) -> tuple[float, float]:
     return lon, round(-miller_y(lat), 9) + 0.0
 
 
+#: Version of the cached, projected atlas (bump when its layout changes).
+CACHE_FORMAT = 2
+
+
 @functools.lru_cache(maxsize=1)
 def load_atlas() -> Atlas:
-    """Read, decode and project the vendored Natural Earth countries (once per process)."""
+    """The vendored Natural Earth countries, decoded and projected (once per process). The projected
+    form is cached beside the gazetteer's (user cache directory, keyed by the atlas file's digest),
+    so a new process reads it in milliseconds; an unreadable cache is rebuilt."""
     if not ATLAS_FILE.is_file():
         raise GraphkitError(f"vendored world atlas is missing: {ATLAS_FILE}")
-    topology = json.loads(ATLAS_FILE.read_text(encoding="utf-8"))
+    raw = ATLAS_FILE.read_bytes()
+    cached = _cache_file(hashlib.sha256(raw).hexdigest()[:16])
+    try:
+        return _atlas_from_npz(cached.read_bytes())
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        pass
+    atlas = _build_atlas(json.loads(raw.decode("utf-8")))
+    try:
+        write_bytes_atomic(cached, _atlas_to_npz(atlas))
+    except OSError:
+        pass  # a read-only cache directory: built again next time
+    return atlas
+
+
+def _cache_file(digest: str) -> Path:
+    from graphkit.places.gazetteer import cache_dir
+
+    return cache_dir() / f"world-atlas-50m-{digest}-v{CACHE_FORMAT}.npz"
+
+
+def _atlas_to_npz(atlas: Atlas) -> bytes:
+    lengths = np.array([len(a) for a in atlas.arcs], dtype=np.int64)
+    meta = json.dumps(
+        [[c.code, c.name, [list(r) for r in c.rings], list(c.bbox), list(c.extents)] for c in atlas.countries]
+    )
+    buf = io.BytesIO()
+    np.savez(buf, points=np.concatenate(atlas.arcs), lengths=lengths, meta=np.frombuffer(meta.encode(), dtype=np.uint8))
+    return buf.getvalue()
+
+
+def _atlas_from_npz(data: bytes) -> Atlas:
+    with np.load(io.BytesIO(data), allow_pickle=False) as z:
+        points, lengths, meta = z["points"], z["lengths"], json.loads(z["meta"].tobytes().decode())
+    arcs = tuple(np.split(points, np.cumsum(lengths)[:-1]))
+    countries = tuple(
+        Outline(code, name, tuple(tuple(r) for r in rings), tuple(bbox)) for code, name, rings, bbox in meta
+    )
+    return Atlas(arcs, countries)  # type: ignore[arg-type]
+
+
+def _build_atlas(topology: dict) -> Atlas:  # type: ignore[type-arg]
+    """Decode and project the TopoJSON (see :func:`load_atlas`)."""
     arcs = tuple(_project_array(arc) for arc in decode_arcs(topology))
     codes = _numeric_codes()
     countries = []
@@ -103,10 +162,15 @@ def load_atlas() -> Atlas:
         parts = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
         rings = tuple(tuple(r) for polygon in parts for r in polygon)
         name = str((g.get("properties") or {}).get("name", ""))
+        extents = []
+        for r in rings:
+            pts = np.concatenate([arcs[i if i >= 0 else ~i] for i in r])
+            extents.append(float((pts.max(axis=0) - pts.min(axis=0)).max()))
         points = np.concatenate([arcs[i if i >= 0 else ~i] for r in rings for i in r])
         lo, hi = points.min(axis=0), points.max(axis=0)
         code = codes.get(num, CODE_BY_NAME.get(name, ""))
-        countries.append(Outline(code, name, rings, (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))))
+        bbox = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+        countries.append(Outline(code, name, rings, bbox, tuple(extents)))
     return Atlas(arcs, tuple(countries))
 
 
@@ -138,7 +202,7 @@ def country_paths(
     (rings smaller than a step are left out, unless they are all the country has). ``clip``: only
     countries whose box meets it. ``codes``: only these countries."""
     atlas = load_atlas()
-    done: dict[int, np.ndarray] = {}
+    arc = _snapped_arcs(atlas, frame, tolerance, digits)
     out = []
     for c in atlas.countries:
         if codes is not None and c.code not in codes:
@@ -146,11 +210,10 @@ def country_paths(
         box = frame.box(c.bbox)
         if clip is not None and (box[2] < clip[0] or box[0] > clip[2] or box[3] < clip[1] or box[1] > clip[3]):
             continue
-        rings = [
-            part
-            for r in c.rings
-            for part in _split_antimeridian(_ring_points(r, atlas, frame, tolerance, digits, done), frame, digits)
-        ]
+        wanted = [r for r, e in zip(c.rings, c.extents, strict=True) if e * frame.k >= tolerance] if c.extents else []
+        if not wanted:  # every ring too small to see: the largest still marks the country
+            wanted = [c.rings[max(range(len(c.rings)), key=lambda i: c.extents[i] if c.extents else 0)]]
+        rings = [part for r in wanted for part in _split_antimeridian(_ring_points(r, arc), frame, digits)]
         rings = [r for r in rings if len(r) >= 3]
         big = [r for r in rings if _extent(r) >= tolerance * 10**digits]
         d = "".join(_ring_path(r, digits) for r in (big or rings[:1]))
@@ -160,17 +223,36 @@ def country_paths(
     return out
 
 
-def _ring_points(
-    ring: tuple[int, ...], atlas: Atlas, frame: Frame, tolerance: float, digits: int, done: dict[int, np.ndarray]
-) -> np.ndarray:
+def _snapped_arcs(atlas: Atlas, frame: Frame, tolerance: float, digits: int) -> Callable[[int], np.ndarray]:
+    """Every arc in ``frame`` units at once (vectorised over the 80,000 points): snapped to a grid of step
+    ``tolerance``, a point in the same cell as the previous one dropped (each arc's ends kept: they join
+    the next arc), rounded to integers in units of 10**-digits. Returns ``arc(j)``.
+
+    >>> f = Frame(k=1.0)
+    >>> a = Atlas((np.array([[0.0, 0.0], [0.2, 0.0], [1.1, 0.0], [3.0, 0.0], [3.2, 0.1]]),), ())
+    >>> _snapped_arcs(a, f, 1.0, 0)(0).tolist()
+    [[0, 0], [1, 0], [3, 0], [3, 0]]
+    """
+    flat, starts, ends = atlas.flat
+    points = flat * frame.k + (frame.dx, frame.dy)
+    keep = np.ones(len(points), dtype=bool)
+    if tolerance > 0 and len(points) > 1:
+        cells = np.round(points / tolerance)
+        keep[1:] = np.any(cells[1:] != cells[:-1], axis=1)
+        keep[starts] = True
+        keep[ends - 1] = True
+    ints = np.round(points * 10**digits).astype(np.int64)
+    kept = np.flatnonzero(keep)
+    lo, hi = np.searchsorted(kept, starts), np.searchsorted(kept, ends)
+    return lambda j: ints[kept[lo[j] : hi[j]]]
+
+
+def _ring_points(ring: tuple[int, ...], arc: Callable[[int], np.ndarray]) -> np.ndarray:
     """The ring as integer positions (units of 10**-digits), consecutive repeats dropped."""
     parts = []
     for n, i in enumerate(ring):
-        j = i if i >= 0 else ~i
-        if j not in done:
-            done[j] = _simplify(atlas.arcs[j] * frame.k + (frame.dx, frame.dy), tolerance, digits)
-        arc = done[j] if i >= 0 else done[j][::-1]
-        parts.append(arc if n == 0 else arc[1:])
+        a = arc(i) if i >= 0 else arc(~i)[::-1]
+        parts.append(a if n == 0 else a[1:])
     points = np.concatenate(parts)
     keep = np.ones(len(points), dtype=bool)
     keep[1:] = np.any(points[1:] != points[:-1], axis=1)
@@ -224,21 +306,6 @@ def _clip_x(points: np.ndarray, x: float, *, keep_above: bool) -> np.ndarray:
             t = (x - p[0]) / (q[0] - p[0])
             out.append(np.array([x, p[1] + t * (q[1] - p[1])]))
     return np.array(out)
-
-
-def _simplify(points: np.ndarray, tolerance: float, digits: int) -> np.ndarray:
-    """Snap to a grid of step ``tolerance`` and drop positions in the same cell as the previous one
-    (both ends kept: they join the next arc); returned rounded to integers in units of 10**-digits.
-
-    >>> _simplify(np.array([[0.0, 0.0], [0.2, 0.0], [1.1, 0.0], [3.0, 0.0], [3.2, 0.1]]), 1.0, 0).tolist()
-    [[0, 0], [1, 0], [3, 0], [3, 0]]
-    """
-    if len(points) > 2 and tolerance > 0:
-        cells = np.round(points / tolerance)
-        keep = np.ones(len(points), dtype=bool)
-        keep[1:-1] = np.any(cells[1:-1] != cells[:-2], axis=1)
-        points = points[keep]
-    return np.round(points * 10**digits).astype(np.int64)
 
 
 def _extent(points: np.ndarray) -> float:
