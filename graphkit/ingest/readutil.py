@@ -61,8 +61,8 @@ from graphkit.runtime.forks import ForkedWorker, Job
 MAX_FIELD_CHARS = 300
 #: Bytes looked at to recognise a file's encoding.
 SNIFF_BYTES = 64 * 1024
-#: Distinct values shared per file (beyond this, values are kept as read).
-_SHARE_LIMIT = 200_000
+#: Distinct values remembered for sharing (then forgotten, and sharing starts again).
+_SHARE_LIMIT = 100_000
 
 
 class ReadProblemWarning(GraphkitWarning):
@@ -436,13 +436,12 @@ def numbered_tuples(path: Path, columns: tuple[str, ...], *, delimiter: str = ",
             raise ParseError(f"{path}: missing column(s) {', '.join(missing)}")
         idx = [header.index(c) for c in columns]
         checks = _Checks(len(header), tuple(idx), columns)
-        shared: dict[str, str] = {}
+        shared: dict[str, str] = {}  # recent values: a name repeats on the rows around it, a country everywhere
         share = shared.setdefault
         for line, row in _good_rows(reader, lines, path, delimiter, checks):
-            if len(shared) < _SHARE_LIMIT:
-                yield (*(share(row[i], row[i]) for i in idx), line)
-            else:
-                yield (*(row[i] for i in idx), line)
+            if len(shared) >= _SHARE_LIMIT:
+                shared.clear()
+            yield (*[share(row[i], row[i]) for i in idx], line)
 
 
 def read_csv_tuples(path: Path, columns: tuple[str, ...], *, delimiter: str = ",") -> Iterator[tuple[str, ...]]:
