@@ -24,6 +24,7 @@ import networkx as nx
 
 from graphkit.analyze import centrality, communities, geography, reciprocity
 from graphkit.analyze.backend import resolve
+from graphkit.analyze.filters import check_filters
 from graphkit.analyze.projections import RelationData, country_graph, listing_graph, municipality_graph
 from graphkit.analyze.stats import NetworkStats, PowerLawFit, degree_histogram, network_stats, tail_power_law
 from graphkit.relations.read import read_relations
@@ -107,6 +108,8 @@ class AnalysisResult:
     country_matrix: Any
     population: geography.PopulationAssortativity
     timings: list[Timing] = field(default_factory=list)
+    #: Filters that match nothing, with what would match (:func:`graphkit.analyze.filters.check_filters`).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total_seconds(self) -> float:
@@ -180,6 +183,7 @@ def run_analysis(
         if isinstance(source, RelationData)
         else timed("read relations (SPARQL)", "pyoxigraph", lambda: read_relations(source))
     )
+    notes = check_filters(data, **filters.kwargs())  # an unknown value raises before any work
     G = timed("project municipality graph", "networkx", lambda: municipality_graph(data, **filters.kwargs()))
     D = timed("project listing graph", "networkx", lambda: listing_graph(data, **filters.kwargs()))
     C = timed("project country graph", "networkx", lambda: country_graph(G))
@@ -233,4 +237,5 @@ def run_analysis(
         country_matrix=geography.country_pair_matrix(G, busiest),
         population=pop,
         timings=timings,
+        notes=notes,
     )

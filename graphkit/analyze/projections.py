@@ -55,6 +55,7 @@ __all__ = [
     "country_graph",
     "listing_graph",
     "municipality_graph",
+    "place_ref",
     "selected_relations",
 ]
 
@@ -93,7 +94,8 @@ def concept_iris(values: Iterable[str] | None, namespace: Namespace) -> frozense
     return frozenset(out)
 
 
-def _place_ref(value: str) -> str:
+def place_ref(value: str) -> str:
+    """A place given as an IRI or a CURIE (``gkid:place/Q1280``), as an IRI."""
     v = value.strip()
     return v if v.startswith(("http://", "https://")) else str(expand(v))
 
@@ -111,7 +113,7 @@ def selected_relations(
     types = concept_iris(relation_types, RELTYPE)
     stats = concept_iris(statuses, RELSTATUS)
     codes = None if countries is None else {c.strip().upper() for c in countries}
-    area = None if region is None else _place_ref(region)
+    area = None if region is None else place_ref(region)
     kinds = {"municipality", "area"} if include_areas else {"municipality"}
     places = data.places
     kind_of = {iri: analysis_kind(p) for iri, p in places.items()}

@@ -83,6 +83,7 @@ def analyze_and_report(request: AnalyzeRequest, *, show_progress: bool = False) 
         description=description,
         show_progress=show_progress,
     )
+    messages += [f"note: {line}" for line in result.notes]
     outcome = AnalyzeOutcome(result, messages=messages)
     if request.report_dir is not None:
         from graphkit.analyze.report import write_report

@@ -109,6 +109,7 @@ def countries_cmd(codes: tuple[str, ...], output: Path | None, graph_files: tupl
     """Relations between two countries (ISO 3166-1 codes, e.g. IT JP), each country's places kept
     in their geographic arrangement; with no codes, the aggregated graph of countries (edge width
     grows with the number of relations)."""
+    from graphkit.analyze.filters import country_pair_notes
     from graphkit.errors import InputError
     from graphkit.viz import country_view
 
@@ -116,6 +117,8 @@ def countries_cmd(codes: tuple[str, ...], output: Path | None, graph_files: tupl
         raise InputError("give two country codes (e.g. IT JP), or none for the graph of all countries")
     net = _network(graph_files, out_dir)
     v = country_view(net, *codes) if codes else country_view(net)
+    for line in country_pair_notes(net, *codes) if codes else ():
+        click.echo("note: " + line, err=True)
     name = f"countries-{codes[0].upper()}-{codes[1].upper()}.html" if codes else "countries.html"
     _written(v, _default_path(output, out_dir, name))
 
