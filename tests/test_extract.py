@@ -350,3 +350,24 @@ def test_unknown_language_and_empty_text_are_input_errors(extractor: Extractor) 
 @pytest.mark.parametrize(("name", "lang"), [("protocollo-todi.it.txt", "it"), ("sister-city-springfield.en.txt", "en")])
 def test_language_guess(name: str, lang: str) -> None:
     assert guess_language((FIXTURES / name).read_text(encoding="utf-8")) == lang
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "names"),
+    [
+        (
+            "it",
+            "Perugia è gemellata con Tubinga, Aix-en-Provence e Grand Rapids.",
+            ["Perugia", "Tubinga", "Aix-en-Provence", "Grand Rapids"],
+        ),
+        ("en", "A sister city link with Monterosso al Mare, Italy.", ["A", "Monterosso al Mare", "Italy"]),
+        ("it", "Il sindaco di Reggio nell'Emilia.", ["Il", "Reggio nell'Emilia"]),
+    ],
+)
+def test_multi_word_names(lang: str, sentence: str, names: list[str]) -> None:
+    from graphkit.extract.annotate import CueMatcher
+    from graphkit.extract.mentions import name_spans
+
+    lex = load_lexicon(lang)
+    doc = CueMatcher(lex).annotate(sentence)
+    assert [doc.span_text(a, b) for a, b in name_spans(doc, 0, lex)] == names

@@ -70,15 +70,37 @@ def name_spans(doc: Annotated, sent: int, lex: Lexicon) -> list[tuple[int, int]]
             continue
         j = i + 1
         while j < rng.stop:
-            if is_capitalised(doc, j, lex):
+            if is_capitalised(doc, j, lex) or _hyphen_tail(doc, j):
                 j += 1
-            elif doc.tokens[j].lower in lex.name_connectors and j + 1 < rng.stop and is_capitalised(doc, j + 1, lex):
-                j += 2
+                continue
+            k = j  # connectors, possibly several ("Aix-en-Provence", "Monterosso al Mare")
+            while k < rng.stop and k - j < 3 and doc.tokens[k].lower in lex.name_connectors:
+                k += 1
+            if (
+                k > j
+                and k < rng.stop
+                and (is_capitalised(doc, k, lex) or _hyphen_tail(doc, k))
+                and _joined(doc, j - 1, k)
+            ):
+                j = k + 1
             else:
                 break
         spans.append((i, j))
         i = j
     return spans
+
+
+def _hyphen_tail(doc: Annotated, j: int) -> bool:
+    """ "en-Provence" after "Aix-": a token the tokenizer split off a hyphenated name."""
+    t = doc.tokens[j]
+    return "-" in t.text and t.text.rsplit("-", 1)[-1][:1].isupper() and doc.tokens[j - 1].end == t.start
+
+
+def _joined(doc: Annotated, a: int, b: int) -> bool:
+    """Connectors between tokens ``a`` and ``b`` are part of one name: hyphens without spaces, or
+    words ("di", "al", "upon") with single spaces."""
+    gap = doc.text[doc.tokens[a].end : doc.tokens[b].start]
+    return "\n" not in gap and "," not in gap and len(gap) <= 12
 
 
 def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str | None = None) -> list[PlaceMention]:

@@ -350,8 +350,18 @@ def _finish(ctx: Context, drafts: list[_Draft]) -> list[Relation]:
     out: list[Relation] = []
     weight: list[int] = []
     seen: dict[tuple[frozenset[str], str], int] = {}
+    learnt: dict[str, PlaceRef] = {}
     for d in drafts:
         d.parties = _resolve_by_partner(ctx, d.parties)
+        learnt.update({normalise_name(p.name): p for p in d.parties if p.iri and p.via == "graph"})
+    for d in drafts:  # a name placed by one relation is that place in the others too
+        d.parties = [
+            replace(learnt[normalise_name(p.name)], name=p.name)
+            if not p.iri and normalise_name(p.name) in learnt
+            else p
+            for p in d.parties
+        ]
+    for d in drafts:
         names = [p.iri or normalise_name(p.name) for p in d.parties]
         if len(set(names)) < 2 or d.type is None:
             continue
