@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     ("graphkit.store",),
     ("graphkit.sparql", "graphkit.validate", "graphkit.text"),
-    ("graphkit.relations", "graphkit.ingest"),
+    ("graphkit.relations", "graphkit.ingest", "graphkit.places.export"),
     ("graphkit.build", "graphkit.analyze", "graphkit.viz", "graphkit.wikidata", "graphkit.extract", "graphkit.dossier"),
     ("graphkit.server", "graphkit.synthetic"),
     ("graphkit.cli", "graphkit"),
@@ -46,7 +46,11 @@ def _imports() -> nx.DiGraph:
     graph = nx.DiGraph()
     for name, path in modules.items():
         graph.add_node(name)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {id(n) for block in ast.walk(tree) if _is_type_checking_block(block) for n in ast.walk(block)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue  # `if TYPE_CHECKING:` imports exist for type checkers only, never at run time
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
@@ -56,6 +60,10 @@ def _imports() -> nx.DiGraph:
                 if target in modules and target != name:
                     graph.add_edge(name, target)
     return graph
+
+
+def _is_type_checking_block(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
 
 
 def layer_of(module: str) -> int:

@@ -14,14 +14,12 @@ or local names, German "Island" for Iceland).
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from graphkit.ingest.dr5hn import CountryRow, StateRow, read_countries, read_states
+from graphkit.ingest.fold import fold
 from graphkit.ingest.geo import CountryLocator
-from graphkit.rdf.namespaces import slugify
 
 #: Country names in the sources that are not (folded) names of the gazetteer, with their ISO code.
 COUNTRY_ALIASES: dict[str, str] = {
@@ -73,24 +71,6 @@ class Country:
     native: str
     qid: str
     coords: tuple[float, float] | None
-
-
-_NON_WORD = re.compile(r"[^a-z0-9_]+")
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def fold(text: str) -> str:
-    """The comparison key of a name: lower-case ASCII slug, diacritics dropped ("" when nothing is left).
-
-    >>> fold("Ploiești") == fold("Ploieşti") == fold("PLOIESTI")
-    True
-    """
-    if text.isascii():
-        return _NON_WORD.sub("-", text.lower()).strip("-_")
-    try:
-        return slugify(text)
-    except Exception:  # noqa: BLE001 - slugify refuses names with no letters at all
-        return ""
 
 
 class CountryTable:

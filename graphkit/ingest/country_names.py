@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from graphkit.ingest.countries import fold
+from graphkit.ingest.fold import fold
 
 #: The languages of the sources (and a few more that twinning lists are written in).
 LANGUAGES: tuple[str, ...] = ("en", "it", "de", "fr", "es", "pt", "nl", "pl", "ja")

@@ -51,7 +51,7 @@ def stamp(snapshot: str | Path) -> dict[str, Any] | None:
         st = Path(snapshot).stat()
     except OSError:
         return None
-    from graphkit import __version__
+    from graphkit.version import VERSION as __version__
 
     return {"format": CACHE_FORMAT, "graphkit": __version__, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
