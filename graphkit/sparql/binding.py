@@ -248,11 +248,3 @@ def dataset_clauses(query: str, prefixes: Mapping[str, str] | None = None) -> li
             raise QueryError(f"FROM{' NAMED' if named else ''} must be followed by a graph IRI, not {g.text!r}")
     return out
 
-
-def uses_service(query: str) -> bool:
-    """True when the query has a ``SERVICE`` clause (federation: it would make the server call other hosts).
-
-    >>> uses_service('SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }'), uses_service('SELECT ("SERVICE" AS ?x) {}')
-    (True, False)
-    """
-    return any(t.kind == "word" and t.text.upper() == "SERVICE" for t in tokenize(query))
