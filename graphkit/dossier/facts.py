@@ -118,8 +118,18 @@ SELECT DISTINCT ?event ?part ?who ?whoLabel ?behalf ?behalfLabel ?post ?postLabe
 
 #: Place properties shown elsewhere in the dossier (or not at all), left out of its list of facts.
 _NOT_FACTS = frozenset(
-    str(p) for p in (GK.population, GK.countryCode, GK.geonamesId, GK.wikidata, GK.degree, GK.betweenness, GK.community)
-) | {
+    str(p)
+    for p in (
+        GK.population,
+        GK.countryCode,
+        GK.geonamesId,
+        GK.wikidata,
+        GK.degree,
+        GK.betweenness,
+        GK.community,
+        GK.displayLabel,
+    )
+) | {  # fmt: skip
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#altLabel",
     "http://www.w3.org/2003/01/geo/wgs84_pos#lat",

@@ -100,7 +100,7 @@ def project(lat: float, lon: float) -> tuple[float, float]:
 
 
 #: Version of the cached, projected atlas (bump when its layout changes).
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @functools.lru_cache(maxsize=1)
@@ -177,7 +177,7 @@ def _build_atlas(topology: dict) -> Atlas:  # type: ignore[type-arg]
 def _project_array(lonlat: np.ndarray) -> np.ndarray:
     """Vectorised :func:`project` of an ``(n, 2)`` array of (longitude, latitude)."""
     phi = np.radians(np.clip(lonlat[:, 1], -MAX_LAT, MAX_LAT))
-    y = -np.degrees(1.25 * np.log(np.tan(np.pi / 4 + 0.4 * phi)))
+    y = -np.degrees(1.25 * np.arcsinh(np.tan(0.8 * phi)))
     return np.column_stack([lonlat[:, 0], y])
 
 
