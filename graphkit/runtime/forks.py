@@ -234,8 +234,11 @@ def in_forked_process(fn: Callable[..., T], *args: Any) -> ForkedResult:
     return in_forked_processes([(fn, args)])[0]
 
 
-def _die_with(parent: int) -> None:
-    """(in a forked child) Be killed when ``parent`` ends; end now if it already has."""
+def die_with_parent(parent: int) -> None:
+    """(in a forked child) Be killed when ``parent`` ends (Linux: ``PR_SET_PDEATHSIG``); end now if it already has.
+
+    Every process graphkit forks calls it first (these workers and the endpoint's query processes).
+    """
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -247,7 +250,7 @@ def _die_with(parent: int) -> None:
 
 def _work(jobs: list[tuple[str, tuple[Callable[..., Any], tuple[Any, ...]]]], conn: Connection, parent: int) -> None:
     """The worker: run each job, send its name and pickled ``(ok, result or error)``; stop after an error."""
-    _die_with(parent)
+    die_with_parent(parent)
     # every inherited object is permanent here: the child's collections never walk (and so never copy,
     # page by page) what it shares with the parent; freezing splices the collector's lists, O(1)
     gc.freeze()

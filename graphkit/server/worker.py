@@ -40,6 +40,7 @@ from multiprocessing.reduction import recv_handle
 from typing import Any
 
 from graphkit.errors import one_line
+from graphkit.runtime.forks import die_with_parent
 from graphkit.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, negotiate, not_acceptable
 from graphkit.sparql.guard import CheckedQuery, RefusedQuery, guard_query, inspect_query
 from graphkit.sparql.sandbox import seal_network
@@ -90,7 +91,7 @@ def worker_main(
             code = 0
             try:
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _die_with_parent(parent)
+                die_with_parent(parent)
                 control.close()
                 _answer(Connection(fd), store, graphs, prefixes, guard)
             except BaseException:  # noqa: BLE001 - the server sees the closed socket
@@ -99,16 +100,6 @@ def worker_main(
                 os._exit(code)
         os.close(fd)
         control.send(pid)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Linux: this process is killed when the worker exits (no query outlives the server)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the worker is already gone
-        os._exit(1)
 
 
 def _answer(conn: Connection, store: Any, graphs: frozenset[str], prefixes: dict[str, str], guard: bool) -> None:
