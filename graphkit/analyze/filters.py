@@ -103,7 +103,8 @@ def _kept(data: RelationData, include_areas: bool) -> list[Relation]:
 def _listing(counts: Counter[str]) -> str:
     if not counts:
         return "none"
-    shown = [f"{local_name(v) if '/' in v else v} ({n:,})" for v, n in counts.most_common(SHOWN)]
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:SHOWN]
+    shown = [f"{local_name(v) if '/' in v else v} ({n:,})" for v, n in ranked]
     more = len(counts) - SHOWN
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 

@@ -32,7 +32,7 @@ from typing import Any
 from graphkit.relations.model import Place, Relation, RelationData
 
 #: Bump when the layout of the file or of the read model changes: older files become stale.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CACHE_SUFFIX = ".relations.json"
 
 
@@ -91,7 +91,7 @@ def load(snapshot: str | Path) -> RelationData | None:
     key = stamp(snap)
     try:
         raw = json.loads(cache_path(snap).read_text(encoding="utf-8"))
-        if key is None or raw.get("key") != key:
+        if key is None or not isinstance(raw, dict) or raw.get("key") != key:
             return None
         return decode(raw)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -116,7 +116,7 @@ def encode(data: RelationData) -> dict[str, Any]:
     places = [
         [p.iri, p.label, s(p.kind), s(p.country), p.lat, p.lon, p.population, p.qid, ts(p.names), ts(p.sources),
          p.geonames_id, p.region, [x for t, lang in p.labels for x in (t, s(lang))],
-         [x for t, lang in p.alt_labels for x in (t, s(lang))]]
+         [x for t, lang in p.alt_labels for x in (t, s(lang))], p.betweenness, p.community]
         for p in data.places.values()
     ]  # fmt: skip
     relations = []
@@ -148,12 +148,13 @@ def decode(raw: dict[str, Any]) -> RelationData:
     get, tup = strings.__getitem__, tuples.__getitem__
 
     places: dict[str, Place] = {}
-    for iri, label, kind, cc, lat, lon, pop, qid, names, sources, geonames, region, labels, alts in raw["places"]:
+    for row in raw["places"]:
+        iri, label, kind, cc, lat, lon, pop, qid, names, sources, geonames, region, labels, alts, btw, com = row
         places[iri] = Place(
             _str(iri), _str(label), get(kind), get(cc), _opt(lat, float), _opt(lon, float), _opt(pop, int),
             _str(qid), tup(names), tup(sources), _opt(geonames, int), _str(region),
             tuple(zip(map(_str, labels[::2]), map(get, labels[1::2]), strict=True)),
-            tuple(zip(map(_str, alts[::2]), map(get, alts[1::2]), strict=True)),
+            tuple(zip(map(_str, alts[::2]), map(get, alts[1::2]), strict=True)), _opt(btw, float), _opt(com, int),
         )  # fmt: skip
     iri_at = list(places).__getitem__
     relations = []
