@@ -5,6 +5,7 @@ busy machine slows both alike; the result is the ratio of the medians (this / ba
 is faster). The baseline revision is checked out into a temporary git worktree, removed at the end.
 
     .venv/bin/python bench/bench_build_compare.py --baseline e63fac5 --runs 5
+    .venv/bin/python bench/bench_build_compare.py --baseline e63fac5 --this 64cb844   # two revisions
 """
 
 from __future__ import annotations
@@ -39,15 +40,20 @@ def timed_build(checkout: Path, out: Path) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--baseline", required=True, help="git revision to compare with (e.g. a commit before a change)")
+    ap.add_argument("--this", dest="this", default=None, help="git revision to measure instead of this checkout")
     ap.add_argument("--runs", type=int, default=5, help="builds of each; the medians count")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-compare-"))
     base = tmp / "baseline"
     subprocess.run(["git", "worktree", "add", "-q", "--detach", str(base), args.baseline], cwd=REPO, check=True)
+    this = REPO
+    if args.this:
+        this = tmp / "this"
+        subprocess.run(["git", "worktree", "add", "-q", "--detach", str(this), args.this], cwd=REPO, check=True)
     try:
         times: dict[str, list[float]] = {"baseline": [], "this": []}
         for i in range(args.runs):
-            for name, checkout in (("baseline", base), ("this", REPO)):
+            for name, checkout in (("baseline", base), ("this", this)):
                 seconds = timed_build(checkout, tmp / f"out-{name}")
                 times[name].append(seconds)
                 print(f"  run {i + 1} {name:<8} {seconds:6.2f} s", flush=True)
@@ -57,7 +63,8 @@ def main() -> None:
             f"this checkout {medians['this']:.2f} s, ratio {medians['this'] / medians['baseline']:.2f}"
         )
     finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=REPO, check=False)
+        for checkout in {base, this} - {REPO}:
+            subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=REPO, check=False)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
