@@ -97,7 +97,10 @@ NO_VIRTUOSO = "Debian's virtuoso-opensource cannot be installed here (scripts/vi
 class Virtuoso:
     """A Virtuoso server run by ``scripts/virtuoso.sh`` from its own data directory on free loopback ports."""
 
-    def __init__(self, data_dir: Path, *, max_rows: int = 10_000, query_timeout: int = 30) -> None:
+    #: ResultSetMaxRows of the test servers: above every catalogue query's rows on the tests' world slice.
+    MAX_ROWS = 30_000
+
+    def __init__(self, data_dir: Path, *, max_rows: int = MAX_ROWS, query_timeout: int = 30) -> None:
         self.dir = data_dir
         self.port = free_port()
         self.env = {

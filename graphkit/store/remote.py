@@ -108,6 +108,8 @@ class RemoteStore(TypedQueries):
         self.user = user
         self.chunk_size = chunk_size
         self.post_threshold = post_threshold
+        #: the server's row limit once an answer announced it (Virtuoso's ResultSetMaxRows)
+        self.max_rows: int | None = None
         self.http = HttpClient(
             user=user,
             password=password,
@@ -153,13 +155,14 @@ class RemoteStore(TypedQueries):
             answer = self._run_query(full, JSON_RESULTS)
             result = parse_sparql_json(answer.body)
             size = len(result) if isinstance(result, SelectResult) else 0
+            self.max_rows = virtuoso.announced_limit(answer.headers) or self.max_rows
             virtuoso.check_complete(answer.headers, size, self.endpoint)
             return result
         answer = self._run_query(full, RDF_RESULTS)
         kind = str(answer.headers.get("Content-Type", "")).split(";")[0].strip().lower()
         fmt = "nt" if kind in ("application/n-triples", "text/plain") else "ttl"
         graph = GraphResult(tuple(_parse_triples(answer.body, fmt, source=self.endpoint)))
-        virtuoso.check_complete(answer.headers, len(graph.triples), self.endpoint)
+        virtuoso.check_complete(answer.headers, len(graph.triples), self.endpoint, known_limit=self.max_rows)
         return graph
 
     def _run_query(self, text: str, accept: str) -> Any:

@@ -6,6 +6,8 @@ Virtuoso answers SPARQL 1.1 but differs from Oxigraph in ways that break a naive
 - **Result limits.** ``ResultSetMaxRows`` cuts every result to N rows without an error; only the
   header ``X-SPARQL-MaxRows: N`` says so. A result that reaches N rows is refused by
   :func:`check_complete` (it may be cut), never returned silently short.
+  Virtuoso cuts CONSTRUCT and DESCRIBE results at the same limit without any header: a store that
+  has seen the limit announced refuses a graph result of that size too; before that it cannot tell.
 - **Partial results.** A query with a ``timeout`` parameter (an "anytime query", e.g.
   ``/sparql?timeout=30000``) that runs out of time answers 200 with whatever it had and the header
   ``X-SQL-State: S1TAT``; that too is an error. Past ``MaxQueryExecutionTime`` (or the cost estimate
@@ -56,10 +58,11 @@ def graph_store_for(update_endpoint: str) -> str | None:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def check_complete(headers: Message, size: int, endpoint: str) -> None:
+def check_complete(headers: Message, size: int, endpoint: str, known_limit: int | None = None) -> None:
     """Raise :class:`~graphkit.errors.QueryError` when the answer says it is incomplete: cut at
     ``ResultSetMaxRows`` (``size`` rows or triples reached ``X-SPARQL-MaxRows``) or partial after a
-    timeout (``X-SQL-State``).
+    timeout (``X-SQL-State``). Virtuoso cuts CONSTRUCT and DESCRIBE results too but sends no header
+    for them: ``known_limit`` (a limit an earlier answer announced) stands in for it.
 
     >>> m = Message(); m["X-SPARQL-MaxRows"] = "100"
     >>> check_complete(m, 99, "http://h/sparql")
@@ -74,13 +77,19 @@ def check_complete(headers: Message, size: int, endpoint: str) -> None:
             f"{endpoint}: the server returned incomplete results ({state}: {message}); "
             "the query ran out of time: narrow it or give it more time"
         )
-    limit = headers.get("X-SPARQL-MaxRows")
+    limit = headers.get("X-SPARQL-MaxRows") or (str(known_limit) if known_limit else None)
     if limit and str(limit).strip().isdigit() and size >= int(limit):
         raise QueryError(
             f"{endpoint}: the result reached the server's limit of {int(limit)} rows (Virtuoso's ResultSetMaxRows), "
             "so it may be cut short: add a LIMIT or narrow the query, or raise the limit "
             "(VIRTUOSO_MAX_ROWS for scripts/virtuoso.sh)"
         )
+
+
+def announced_limit(headers: Message) -> int | None:
+    """The row limit an answer announces (``X-SPARQL-MaxRows``), if any."""
+    value = str(headers.get("X-SPARQL-MaxRows") or "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def explain_error(status: int, body: str) -> str | None:
