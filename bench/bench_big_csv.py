@@ -1,7 +1,8 @@
 """Peak memory of reading a big source CSV, as a ratio to the file's size.
 
-Generates a ``twin_cities_raw.csv`` of --mb megabytes (the real file's rows repeated, every city
-name made distinct per repetition, so only the countries repeat: the hard case for memory), then
+Generates a ``twin_cities_raw.csv`` of --mb megabytes (the real file's rows repeated; with
+--distinct every city name is made distinct per repetition, so only the countries repeat: the hard
+case for memory, and a graph of millions of places if built), then
 reads it in a fresh process with ``graphkit.ingest.hekman.read_pairs`` and reports that process's
 peak RSS (``ru_maxrss``) minus its RSS before reading, divided by the file size. The baseline, in the
 same run, is the interpreter with graphkit imported and nothing read.
@@ -10,8 +11,8 @@ same run, is the interpreter with graphkit imported and nothing read.
 with ``git show REV:graphkit/ingest/readutil.py > old.py``), read the way that version's
 ``read_pairs`` did, to compare before/after:
 
-    .venv/bin/python bench/bench_big_csv.py --mb 200
-    .venv/bin/python bench/bench_big_csv.py --mb 200 --reader /tmp/old_readutil.py
+    .venv/bin/python bench/bench_big_csv.py --mb 200 [--distinct]
+    .venv/bin/python bench/bench_big_csv.py --mb 200 [--distinct] --reader /tmp/old_readutil.py
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ print(len(pairs), before, peak)
 """
 
 
-def generate(folder: Path, megabytes: float) -> Path:
-    """A twin_cities_raw.csv of about ``megabytes`` MB in ``folder``."""
+def generate(folder: Path, megabytes: float, *, distinct: bool = False) -> Path:
+    """A twin_cities_raw.csv of about ``megabytes`` MB in ``folder`` (the real rows repeated as they
+    are, or with ``distinct`` city names per repetition)."""
     with (REPO / "data/sources/hekman-twincities/twin_cities_raw.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))[1:]
     target = folder / "twin_cities_raw.csv"
@@ -61,7 +63,7 @@ def generate(folder: Path, megabytes: float) -> Path:
         rep = 0
         while out.tell() < limit:
             for c1, k1, c2, k2 in rows:
-                w.writerow([f"{c1} {rep}", k1, f"{c2} {rep}", k2])
+                w.writerow([f"{c1} {rep}", k1, f"{c2} {rep}", k2] if distinct else [c1, k1, c2, k2])
             rep += 1
     return target
 
@@ -77,9 +79,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=200.0, help="size of the generated CSV in MB")
     ap.add_argument("--reader", help="another readutil.py to measure (before/after comparisons)")
+    ap.add_argument("--distinct", action="store_true", help="make every city name distinct per repetition")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
-        csv_path = generate(Path(d), a.mb)
+        csv_path = generate(Path(d), a.mb, distinct=a.distinct)
         size_mb = csv_path.stat().st_size / 1_000_000
         n, before, peak = measure(Path(d), a.reader)
     grew = peak - before
