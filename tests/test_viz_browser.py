@@ -3,9 +3,11 @@
 Each view is opened from file:// with every other request aborted (and recorded). Checked: no
 console error, no request leaves the file, the canvas is drawn, the page's data has as many
 nodes/edges as the graph, tooltips and the details panel show the right text, the search box
-finds a municipality, filters work, hostile labels are inert text, non-Latin names display.
-Each test saves a screenshot under out/screenshots/. Chromium missing is a failure (CI installs
-it with scripts/setup.sh --browser), never a skip.
+finds a municipality, filters work, hostile labels are inert text, non-Latin names display; the
+maps draw country outlines, the Italy–Japan view names every town, places without coordinates are
+listed in the side panel; a dossier shows the seed facts and every exported partner, with a map.
+Each test saves a screenshot under out/screenshots/ (the path is printed). Chromium missing is a
+failure (CI installs it with scripts/setup.sh --browser), never a skip.
 """
 
 from __future__ import annotations
@@ -14,9 +16,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from graphkit.dossier import dossier_html, gather_dossier, resolve_municipality
+from graphkit.rdf.files import write_text_atomic
+from graphkit.relations.export import relation_rows
+from graphkit.relations.read import read_relations
 from graphkit.store.open import open_graph
 from graphkit.synthetic.views import views_store
 from graphkit.viz import country_view, ego_view, knowledge_view, world_view
+from graphkit.viz.render import LABEL_TOP
 
 from .conftest import REPO
 
@@ -86,9 +93,11 @@ def open_view(browser, tmp_path):
         p.close()
 
 
-def screenshot(opened: Opened, name: str) -> None:
+def screenshot(opened: Opened, name: str, *, full_page: bool = False) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    opened.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))  # type: ignore[attr-defined]
+    path = SCREENSHOTS / f"{name}.png"
+    opened.page.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
+    print(f"screenshot: {path}")
 
 
 def check_page(opened: Opened, nodes: int, edges: int) -> None:
@@ -114,7 +123,8 @@ def check_page(opened: Opened, nodes: int, edges: int) -> None:
 
 
 def node_id(opened: Opened, label: str) -> int:
-    ids = opened.js("(l) => gkView.nodes.getIds({filter: n => n.label === l})", label)
+    # the map and ego views draw their labels themselves: vis-network gets none, the name is in `name`
+    ids = opened.js("(l) => gkView.nodes.getIds({filter: n => (n.name !== undefined ? n.name : n.label) === l})", label)
     assert len(ids) == 1, (label, ids)
     return ids[0]
 
@@ -187,7 +197,7 @@ def test_country_pair_view(open_view, small_store):
     view = country_view(small_store, "IT", "JP")
     opened = open_view(view, "countries-IT-JP")
     check_page(opened, 4, 2)
-    screenshot(opened, "countries-IT-JP")  # the whole view, before any search moves it
+    screenshot(opened, "countries-IT-JP-small")  # the whole view, before any search moves it
     tip = hover_tooltip(opened, node_id(opened, "Kyoto"))
     assert "also: 京都市" in tip.splitlines()
     status, selected, details = search(opened, "高野町")
@@ -251,7 +261,7 @@ def test_world_view_search_and_filters(open_view, world_store):
     opened.page.select_option("#gk-filter-type", "")  # type: ignore[attr-defined]
     assert opened.js("() => gkView.network.body.data.edges.length") == relations
     assert opened.errors == [] and opened.requests == []
-    screenshot(opened, "world")
+    screenshot(opened, "world-filters-cleared")
 
 
 def test_hostile_labels_are_text_and_run_nothing(open_view, small_store):
@@ -274,3 +284,146 @@ def test_hostile_labels_are_text_and_run_nothing(open_view, small_store):
     assert state == {"imgs": 0, "scripts": 5, "pwned": "undefined"}
     assert opened.dialogs == [] and opened.errors == [] and opened.requests == []
     screenshot(opened, "xss-labels")
+
+
+# ---------------------------------------------------------------- maps, labels, dossiers
+
+
+@pytest.fixture(scope="session")
+def world_relations(world):
+    """The world dataset built from data/sources (conftest's ``world``), read once."""
+    store = world[0]
+    return store, read_relations(store)
+
+
+@pytest.fixture
+def open_file(browser):
+    pages = []
+
+    def _open(path) -> Opened:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        pages.append(page)
+        opened = Opened(page)
+        page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: opened.errors.append(f"page error: {e}"))
+
+        def route(r):
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                opened.requests.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.goto(path.resolve().as_uri())
+        page.wait_for_load_state("load")
+        return opened
+
+    yield _open
+    for p in pages:
+        p.close()
+
+
+def test_world_view_draws_the_basemap_and_labels_the_biggest_places(open_view, world_store):
+    view = world_view(world_store)
+    opened = open_view(view, "world-map")
+    drawn = opened.js("() => gkView.mapPathsDrawn")
+    assert drawn == len(view.data.basemap[0].paths) and drawn > 200  # every country outline, offline
+    labelled = opened.js("() => gkView.labelled.map(l => l.name)")
+    assert 20 <= len(labelled) <= LABEL_TOP  # the biggest places that fit, not 3000 labels
+    sizes = opened.js("() => Object.fromEntries(gkView.nodes.get().map(n => [n.name, n.size]))")
+    biggest = max(sizes.values())
+    assert sizes[labelled[0]] == biggest  # the biggest place is labelled first
+    status, selected, _ = search(opened, "lodz")
+    opened.js("() => gkView.network.redraw()")
+    assert status == "1 match" and opened.js("() => gkView.labelled[0].name") == "Łódź"  # the place found
+    assert opened.errors == [] and opened.requests == []
+    opened.js("() => gkView.network.fit({animation: false})")
+    screenshot(opened, "world")
+
+
+def test_italy_japan_view_names_every_town_over_the_two_countries(open_view, world_relations):
+    store, data = world_relations
+    view = country_view(data, "IT", "JP")
+    opened = open_view(view, "countries-IT-JP")
+    check_page(opened, *view.data.counts().values())
+    names = opened.js("() => gkView.nodes.get().filter(n => n.x !== undefined).map(n => n.name).sort()")
+    labelled = opened.js("() => gkView.labelled.map(l => l.name).sort()")
+    assert len(names) > 40 and labelled == names  # every town of the view is named
+    overlapping = opened.js("() => gkView.labelled.filter(l => l.overlaps).length")
+    assert overlapping <= len(names) // 5, f"{overlapping} labels overlap another"
+    layers = [layer.paths for layer in view.data.basemap]
+    assert len(layers) == 2 and opened.js("() => gkView.mapPathsDrawn") == sum(len(p) for p in layers)
+    screenshot(opened, "countries-IT-JP")
+
+
+def test_places_without_coordinates_are_in_the_side_panel_not_a_block(open_view, small_store):
+    view = world_view(small_store)
+    opened = open_view(view, "unplaced")
+    panel = opened.page.inner_text("#gk-unplaced")  # type: ignore[attr-defined]
+    assert panel.splitlines() == ["Paris (FR)"]
+    assert opened.js("() => gkView.filterUnplaced('xyz')") == 0
+    assert opened.js("() => gkView.filterUnplaced('PAR')") == 1
+    opened.page.click("#gk-unplaced button")  # type: ignore[attr-defined]
+    details = opened.page.inner_text("#gk-details")  # type: ignore[attr-defined]
+    assert details.splitlines()[0] == "Paris" and "position unknown: drawn at its country" in details
+    paris = opened.js("() => gkView.nodes.get({filter: n => n.name === 'Paris'})[0]")
+    assert paris["nc"] == 1 and paris["color"]["background"] == "#ffffff"  # a ring: position approximate
+    assert opened.errors == [] and opened.requests == []
+
+
+def test_dossier_of_assisi_shows_the_seed_facts_and_a_map(open_file, seed_store, tmp_path):
+    data = read_relations(seed_store)
+    d = gather_dossier(data, seed_store, resolve_municipality(data, "Assisi"))
+    opened = open_file(write_text_atomic(tmp_path / "assisi.html", dossier_html(d)))
+    text = opened.page.inner_text("main")  # type: ignore[attr-defined]
+    for fact in (
+        "Valter Stoppini", "Fabrizio Leggio", "Mayor of Assisi", "Japanese Cultural Institute in Rome",
+        "Embassy of Japan in Italy", "Assisi – Kōya memorandum of understanding (2009), signed 2009",
+        "il sindaco Valter Stoppini", "アッシジ", "Province of Perugia",
+    ):  # fmt: skip
+        assert fact in text, fact
+    assert opened.page.inner_text("td.partner") == "Kōya JP"  # type: ignore[attr-defined]
+    svg = opened.js(
+        """() => { const paths = [...document.querySelectorAll('#dossier-map path.country')];
+                   const it = document.querySelector('#dossier-map path.home[data-cc="IT"]').getBBox();
+                   const arcs = document.querySelectorAll('#dossier-map path.arc').length;
+                   const fill = getComputedStyle(document.querySelector('#dossier-map path.home')).fill;
+                   return {paths: paths.length, itWidth: it.width, arcs: arcs, fill: fill}; }"""
+    )
+    assert svg["paths"] > 80 and svg["itWidth"] > 10 and svg["arcs"] == 1 and svg["fill"] == "rgb(226, 201, 143)"
+    assert opened.errors == [] and opened.requests == []
+    screenshot(opened, "dossier-assisi", full_page=True)
+
+
+def test_dossier_lists_every_partner_of_the_relations_export(open_file, world_relations, tmp_path):
+    store, data = world_relations
+    rows = relation_rows(store)
+    qids = [p.qid for p in data.places.values() if p.qid]
+    once = {q for q in qids if qids.count(q) == 1} if len(qids) < 50 else set(qids)
+    busiest = max((p for p in data.places.values() if p.qid in once), key=lambda p: (data.degree(p.iri), p.iri))
+    d = gather_dossier(data, store, busiest.iri)
+    opened = open_file(write_text_atomic(tmp_path / "busiest.html", dossier_html(d)))
+    shown = opened.js(
+        """() => Object.fromEntries([...document.querySelectorAll('tr[data-relation]')].map(
+                   tr => [tr.dataset.relation, tr.querySelector('td.partner').innerText]))"""
+    )
+    # the export's rows for this place (by its QID), and the partner on the other side of each
+    mine = {
+        r["relation"]: (r["party2_label"], r["party2_country"])
+        if r["party1_qid"] == busiest.qid
+        else (r["party1_label"], r["party1_country"])
+        for r in rows
+        if busiest.qid in (r["party1_qid"], r["party2_qid"])
+    }
+    assert len(mine) > 20 and set(shown) == set(mine)  # every exported relation has its row
+    partner_of = {r.iri: data.places[r.partners[0].iri] for r in d.relations}
+    for rel, (label, country) in mine.items():
+        partner = partner_of[rel]  # the export may name it in another language than the page: one of its names
+        assert shown[rel] == f"{partner.label} {country}".strip() and label in (partner.label, *partner.names), (
+            rel,
+            label,
+        )
+    assert opened.errors == [] and opened.requests == []
+    assert opened.js("() => document.querySelectorAll('#dossier-map path.country').length") > 50
+    screenshot(opened, "dossier-busiest", full_page=False)
