@@ -99,6 +99,9 @@ class Place:
     region: str = ""
     labels: tuple[tuple[str, str], ...] = ()
     alt_labels: tuple[tuple[str, str], ...] = ()
+    #: Written back by ``graphkit analyze --write-back`` (None when the graph has no analysis results).
+    betweenness: float | None = None
+    community: int | None = None
 
     @property
     def is_area(self) -> bool:

@@ -63,6 +63,7 @@ SELECT ?place ?what ?value WHERE {{
   VALUES (?p ?what) {{
     (rdfs:label "label") (skos:altLabel "alt") (gk:countryCode "code") (wgs84:lat "lat") (wgs84:long "lon")
     (gk:population "population") (gk:wikidata "qid") (prov:wasDerivedFrom "source") (gk:locatedIn "in")
+    (gk:betweenness "betweenness") (gk:community "community")
   }}
   ?place a ?class ; ?p ?value .
 }}"""
@@ -191,6 +192,8 @@ def _place(
         region=_region(iri, attrs, found, located_in),
         labels=_with_lang(label_cells),
         alt_labels=_with_lang(a.get("alt", [])),
+        betweenness=cast("float | None", _number(a.get("betweenness"), float)),
+        community=cast("int | None", _number(a.get("community"), int)),
     )
 
 
