@@ -60,7 +60,7 @@ def main() -> None:
         medians = {k: statistics.median(v) for k, v in times.items()}
         print(
             f"graphkit build, median of {args.runs}: baseline {args.baseline} {medians['baseline']:.2f} s, "
-            f"this checkout {medians['this']:.2f} s, ratio {medians['this'] / medians['baseline']:.2f}"
+            f"{args.this or 'this checkout'} {medians['this']:.2f} s, ratio {medians['this'] / medians['baseline']:.2f}"
         )
     finally:
         for checkout in {base, this} - {REPO}:
