@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from graphkit.ingest.clean import split_disambiguator
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.model import Place, UnionFind, fold_unions
+from graphkit.ingest.place_evidence import Evidence, admin_names, by_partner_lists, by_qualifier
 from graphkit.ingest.sources import GEONAMES
 from graphkit.places.gazetteer import Gazetteer, GazetteerPlace
 from graphkit.places.geodesy import haversine_km
@@ -77,8 +78,13 @@ def sites(cands: list[GazetteerPlace]) -> list[list[GazetteerPlace]]:
     return out
 
 
-def match(p: Place, cands: list[GazetteerPlace]) -> tuple[GazetteerPlace | None, str]:
-    """The GeoNames place ``p`` is, and the evidence (or None and why not)."""
+def match(
+    p: Place, cands: list[GazetteerPlace], gazetteer: Gazetteer | None = None, evidence: Evidence | None = None
+) -> tuple[GazetteerPlace | None, str]:
+    """The GeoNames place ``p`` is, and the evidence (or None and why not).
+
+    Several candidate sites are narrowed by the labels' disambiguators and, given ``evidence``, by
+    the partners' lists (:mod:`graphkit.ingest.place_evidence`)."""
     if p.iso:
         cands = [c for c in cands if c.country == p.iso]
     if not cands:
@@ -88,6 +94,13 @@ def match(p: Place, cands: list[GazetteerPlace]) -> tuple[GazetteerPlace | None,
         near = [c for c in cands if haversine_km(xy[0], xy[1], c.lat, c.lon) <= MATCH_KM]
         return (near[0], "name-and-coordinates") if near else (None, "no-candidate-near")
     found = sites(cands)
+    if len(found) > 1 and gazetteer is not None and evidence is not None:
+        narrowed = by_qualifier(p, found, gazetteer, evidence)
+        if len(narrowed) == 1:
+            return narrowed[0][0], "name-and-disambiguator"
+        gp, why = by_partner_lists(p, narrowed, evidence)
+        if gp is not None:
+            return gp, why
     if len(found) > 1:
         return None, "ambiguous"
     best = found[0][0]
@@ -98,8 +111,42 @@ def match(p: Place, cands: list[GazetteerPlace]) -> tuple[GazetteerPlace | None,
     return None, "unique-but-small"
 
 
-def locate_places(places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger) -> None:
+def one_country(cands: list[GazetteerPlace]) -> str:
+    """The country of every candidate site when they share one and the largest has at least
+    :data:`MIN_BARE_POPULATION` inhabitants (Nienburg: two in DE), else "" (the country is then as
+    sure as a name unique in the world; which of the sites is not).
+
+    >>> a = GazetteerPlace(1, "A", "DE", 52.6, 9.2, 32629, "06")
+    >>> b = GazetteerPlace(2, "A", "DE", 51.8, 11.7, 4527, "14")
+    >>> one_country([a, b]), one_country([a, GazetteerPlace(3, "A", "US", 26.1, -81.8, 20, "FL")])
+    ('DE', '')
+    """
+    countries = {c.country for c in cands}
+    if len(countries) != 1 or max(c.population for c in cands) < MIN_BARE_POPULATION:
+        return ""
+    return countries.pop()
+
+
+def _candidates_of(gazetteer: Gazetteer, p: Place) -> list[GazetteerPlace]:
+    """GeoNames places named by ``p``'s names; when none, by the seat names inside its administrative
+    names ("Gmina Skawina" → Skawina, in PL), in the countries their words allow."""
+    names = place_names(p)
+    cands = candidates(gazetteer, names)
+    if cands:
+        return cands
+    seats, countries = admin_names(names)
+    cands = candidates(gazetteer, seats)
+    return [c for c in cands if c.country in countries] if countries else cands
+
+
+def locate_places(
+    places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger, evidence: Evidence | None = None
+) -> None:
     """Match every municipality with the gazetteer (:func:`match`); fill in what the match gives.
+
+    Names several places share are decided in a second pass, with ``evidence`` (the partners' lists
+    name places the first pass located); a name whose sites all lie in one country gives that
+    country (:func:`one_country`) and stays listed as ambiguous.
 
     The shares of municipalities with a country and coordinates before it are kept in the ledger's
     facts (``municipalities-before-geonames``) for the report's before/after."""
@@ -109,36 +156,51 @@ def locate_places(places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger
         "with_country": sum(1 for p in ms if p.iso),
         "with_coordinates": sum(1 for p in ms if p.best_coords() is not None),
     }
+    undecided: list[tuple[Place, list[GazetteerPlace], bool, bool]] = []
     for p in places.values():
         if p.kind not in LOCATABLE:
             continue
         had_country, had_coords = bool(p.iso), p.best_coords() is not None
-        cands = candidates(gazetteer, place_names(p))
-        gp, evidence = match(p, cands)
+        cands = _candidates_of(gazetteer, p)
+        gp, why = match(p, cands)
         if gp is None:
-            if evidence == "ambiguous" and not (had_country and had_coords):
-                shown = "; ".join(f"{c.name} ({c.country}, {c.geonames_id}, pop. {c.population:,})" for c in cands[:8])
-                ledger.reject(
-                    "geonames",
-                    "place",
-                    f"{p.main_label()} ({p.iso or '?'}{', ' + p.qid if p.qid else ''})",
-                    "ambiguous-place-name",
-                    f"{len(cands)} GeoNames places share the name: {shown}",
-                )
-                ledger.count("ambiguous-name-left-unresolved", p.main_label(), f"{len(cands)} candidates")
+            if why == "ambiguous" and not (had_country and had_coords):
+                undecided.append((p, cands, had_country, had_coords))
             continue
-        p.geonames = gp
-        p.sources.add(GEONAMES)
-        ledger.count_lazy(f"geonames-match-{evidence}", lambda: (f"{p.main_label()} ({p.iso or '?'})", gp.geonames_id))  # noqa: B023
-        if not had_country:
-            p.iso = gp.country
-            ledger.count_lazy("country-from-geonames", lambda: (p.main_label(), f"{gp.country} ({evidence})"))  # noqa: B023
-        if not had_coords:
-            p.coords.append((4, (gp.lat, gp.lon), "geonames"))
-            ledger.count_lazy("coordinates-from-geonames", lambda: (p.main_label(), f"{gp.lat},{gp.lon}"))  # noqa: B023
-        if not p.population and gp.population:
-            p.population, p.population_source = gp.population, GEONAMES
-            ledger.count("population-from-geonames")
+        _located(p, gp, why, had_country, had_coords, ledger)
+    for p, cands, had_country, had_coords in undecided:
+        gp, why = match(p, cands, gazetteer, evidence) if evidence is not None else (None, "ambiguous")
+        if gp is not None:
+            _located(p, gp, why, had_country, had_coords, ledger)
+            continue
+        if not had_country and (iso := one_country(cands)):
+            p.iso = iso
+            ledger.count("country-from-geonames-one-country", p.main_label(), f"{iso} ({len(cands)} places)")
+        shown = "; ".join(f"{c.name} ({c.country}, {c.geonames_id}, pop. {c.population:,})" for c in cands[:8])
+        ledger.reject(
+            "geonames",
+            "place",
+            f"{p.main_label()} ({p.iso or '?'}{', ' + p.qid if p.qid else ''})",
+            "ambiguous-place-name",
+            f"{len(cands)} GeoNames places share the name: {shown}",
+        )
+        ledger.count("ambiguous-name-left-unresolved", p.main_label(), f"{len(cands)} candidates")
+
+
+def _located(p: Place, gp: GazetteerPlace, evidence: str, had_country: bool, had_coords: bool, ledger: Ledger) -> None:
+    """Record that ``p`` is ``gp`` and fill in what it lacks (country, coordinates, population)."""
+    p.geonames = gp
+    p.sources.add(GEONAMES)
+    ledger.count_lazy(f"geonames-match-{evidence}", lambda: (f"{p.main_label()} ({p.iso or '?'})", gp.geonames_id))
+    if not had_country:
+        p.iso = gp.country
+        ledger.count_lazy("country-from-geonames", lambda: (p.main_label(), f"{gp.country} ({evidence})"))
+    if not had_coords:
+        p.coords.append((4, (gp.lat, gp.lon), "geonames"))
+        ledger.count_lazy("coordinates-from-geonames", lambda: (p.main_label(), f"{gp.lat},{gp.lon}"))
+    if not p.population and gp.population:
+        p.population, p.population_source = gp.population, GEONAMES
+        ledger.count("population-from-geonames")
 
 
 def merge_same_place(places: dict[int, Place], uf: UnionFind, ledger: Ledger, keep_qids: Iterable[str] = ()) -> None:

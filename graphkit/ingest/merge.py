@@ -35,6 +35,7 @@ from graphkit.ingest.grouping import places_from_mentions, resolve_unplaced
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.mentions import Assertion, Mention, MentionFactory, hekman_assertions, yuboski_assertions
 from graphkit.ingest.model import Place, Relation, UnionFind, World, fold_unions
+from graphkit.ingest.place_evidence import Evidence, partner_graph
 from graphkit.ingest.qid_merge import (
     add_crawl_only_places,
     kinds_from_crawl_labels,
@@ -137,7 +138,7 @@ def _build_world(
     lap("qid merge + wikidata-only places")
     cities_not_areas(places, gazetteer, ledger)
     drop_non_places(places, gazetteer, ledger)
-    locate_places(places, gazetteer, ledger)
+    locate_places(places, gazetteer, ledger, _evidence(places, uf, assertions, owner, statements, p_of_qid, table))
     merge_same_place(places, uf, ledger, keep_qids=seed)
     p_of_qid = {q: uf.find(pid) for q, pid in p_of_qid.items()}
     lap("geonames: locate, enrich, one node per place")
@@ -154,6 +155,26 @@ def _build_world(
     lap("relations")
     ledger.facts["countries"] = len({p.iso for p in places.values() if p.iso})
     return world
+
+
+def _evidence(
+    places: dict[int, Place],
+    uf: UnionFind,
+    assertions: list[Assertion],
+    owner: dict[int, int],
+    statements: list[tuple[str, str, int]],
+    p_of_qid: dict[str, int],
+    table: CountryTable,
+) -> Evidence:
+    """What the gazetteer matching may use besides names: the partners of every place (the lists'
+    pairs and the crawl's statements) and the country names of the table."""
+    pairs = [(owner.get(id(a.lister)), owner.get(id(a.partner))) for a in assertions]
+    pairs += [(p_of_qid.get(s), p_of_qid.get(d)) for s, d, _ in statements]
+    return Evidence(
+        partner_graph(pairs, uf, places),
+        places,
+        lambda name: table.lookup(name) or table.alias(name) or table.cldr(name),
+    )
 
 
 def _country_table(sources_dir: Path) -> CountryTable:
