@@ -30,26 +30,23 @@ from graphkit.ingest.merge import World, build_world
 from graphkit.ingest.rdf import Emitted, Existing, WorldWriter
 from graphkit.ingest.report import quality_data, write_quality_data
 from graphkit.rdf.namespaces import graph_iri
+from graphkit.relations.model import place_class_values
 from graphkit.runtime.teardown import keep_until_exit
 from graphkit.store.embedded import EmbeddedStore
 
 WORLD_GRAPH = "world"
 T = TypeVar("T")
 
-_SEED_PLACES = """
-SELECT ?place ?wd ?cc ?label ?lat ?long WHERE {
-  ?place gk:wikidata ?wd .
-  VALUES ?class { gk:Municipality gk:AdministrativeArea gk:Region gk:Province gk:Prefecture gk:District }
-  ?place a ?class .
+_SEED_PLACES = (
+    "SELECT ?place ?wd ?cc ?label ?lat ?long WHERE { ?place gk:wikidata ?wd . "
+    + place_class_values(exclude=("Country",))
+    + """ ?place a ?class .
   OPTIONAL { ?place gk:country/gk:countryCode ?cc }
   OPTIONAL { ?place rdfs:label ?label }
   OPTIONAL { ?place wgs84:lat ?lat ; wgs84:long ?long }
 }"""
-_EXISTING_PLACES = """
-SELECT DISTINCT ?place WHERE {
-  VALUES ?class { gk:Municipality gk:AdministrativeArea gk:Region gk:Province gk:Prefecture gk:District gk:Country }
-  ?place a ?class .
-}"""
+)
+_EXISTING_PLACES = "SELECT DISTINCT ?place WHERE { " + place_class_values() + " ?place a ?class . }"
 _EXISTING_RELATIONS = "SELECT ?relation ?party WHERE { ?relation a gk:MunicipalRelation ; gk:party ?party }"
 
 

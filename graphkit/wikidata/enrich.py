@@ -243,16 +243,15 @@ def _sourced(g: Graph, s: URIRef, p: URIRef, o: Node, retrieved: date) -> None:
 
 def _existing_values(store: Store) -> dict[str, dict[str, set[str]]]:
     """For each place: predicate → values it already has (and the languages of its labels)."""
-    from graphkit.sparql.results import SelectResult
+    from graphkit.relations.model import place_class_values
 
-    q = """SELECT ?place ?p ?o WHERE {
-      ?place a ?class . VALUES ?class { gk:Municipality gk:AdministrativeArea gk:Region gk:Province gk:Prefecture }
+    q = f"""SELECT ?place ?p ?o WHERE {{
+      ?place a ?class . {place_class_values(exclude=("Country", "District"))}
       ?place ?p ?o .
-      VALUES ?p { wgs84:lat wgs84:long gk:population gk:locatedIn foaf:homepage gk:istatCode
-                  gk:japaneseLocalGovernmentCode rdfs:label gk:wikidata }
-    }"""
-    r = store.query(q)
-    assert isinstance(r, SelectResult)
+      VALUES ?p {{ wgs84:lat wgs84:long gk:population gk:locatedIn foaf:homepage gk:istatCode
+                  gk:japaneseLocalGovernmentCode rdfs:label gk:wikidata }}
+    }}"""
+    r = store.select(q)
     out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for place, p, o in r.rows:
         d = out[str(place)]
