@@ -197,3 +197,26 @@ def test_cli_link_and_apply(tmp_path):
     assert len(set(Graph().parse(target).subject_objects(GK.wikidata))) == 4
     bad = run_cli("link", "apply", str(tmp_path / "missing.csv"), "--no-check")
     assert bad.returncode == 1 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
+
+
+def test_two_nodes_with_one_wikidata_item_fail_validation() -> None:
+    """Issue 14: a review decision that gives a second node a QID another node has is caught."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDF, RDFS
+
+    from graphkit.rdf.namespaces import GK, place_iri, wikidata_iri
+    from graphkit.validate.validator import validate_graph
+
+    g = Graph()
+    for iri in (place_iri(qid="Q58719"), place_iri(country="IT", name="mondragone")):
+        g.add((iri, RDF.type, GK.Municipality))
+        g.add((iri, RDFS.label, Literal("Mondragone", lang="it")))
+        g.add((iri, GK.wikidata, wikidata_iri("Q58719")))
+    for engine in ("sparql", "pyshacl"):
+        report = validate_graph(g, engine=engine)
+        found = [v for v in report.violations if "same Wikidata item" in v.message]
+        assert not report.conforms and len(found) == 1, (engine, report.summary())
+        assert "Q58719" in str(found[0].focus_node)
+    g.remove((place_iri(country="IT", name="mondragone"), GK.wikidata, None))
+    report = validate_graph(g, engine="sparql")
+    assert not [v for v in report.violations if "same Wikidata item" in v.message]
