@@ -47,7 +47,9 @@ CUE_TABLES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Token:
-    """A token: its text, lower-cased form (``'`` for every apostrophe), span, sentence (0-based), index."""
+    """A token: its text, lower-cased form (``'`` for every apostrophe), span, sentence (0-based), index;
+    ``glued``: the token continues the previous one's word ("an" of "Xi'an", "-" and "Smith" of
+    "Piedmont-Smith"), so a name may neither start nor end between them."""
 
     text: str
     lower: str
@@ -55,6 +57,7 @@ class Token:
     end: int
     sent: int
     i: int
+    glued: bool = False
 
     @property
     def is_title(self) -> bool:
@@ -164,7 +167,8 @@ class CueMatcher:
             if n < 0 or t.idx >= sentences[n].end:
                 continue
             index_of[t.i] = len(tokens)
-            tokens.append(Token(text[t.idx : t.idx + len(t)], t.lower_, t.idx, t.idx + len(t), n, len(tokens)))
+            glued = bool(tokens) and _glued(tokens[-1], t.idx, t.lower_, n, self.lexicon.elisions)
+            tokens.append(Token(text[t.idx : t.idx + len(t)], t.lower_, t.idx, t.idx + len(t), n, len(tokens), glued))
         cues = _longest_first(self._cues(doc, tokens, index_of))
         return Annotated(text, tokens, sentences, cues)
 
@@ -180,6 +184,17 @@ class CueMatcher:
             phrase = " ".join(doc[s:e].text.lower().split())
             value = self._values[kind].get(phrase, phrase)
             yield Cue(kind, value, phrase, first, last, tokens[first].start, tokens[last - 1].end, tokens[first].sent)
+
+
+def _glued(prev: Token, start: int, lower: str, sent: int, elisions: frozenset[str]) -> bool:
+    """Whether a token at ``start`` continues ``prev``'s word: no space between, and joined by a hyphen
+    ("Dong" "-" "han") or by an apostrophe that is not an elided article or preposition ("Xi'" "an",
+    "Sant'" "Angelo"; not "dell'" "Emilia", nor the English possessive "'s")."""
+    if prev.end != start or prev.sent != sent or not lower[:1].isalnum() and lower != "-":
+        return False
+    if lower == "-" or prev.lower == "-":
+        return prev.lower != "-" or prev.glued
+    return prev.lower.endswith("'") and len(prev.lower) > 1 and prev.lower not in elisions
 
 
 def _longest_first(cues: Iterable[Cue]) -> list[Cue]:

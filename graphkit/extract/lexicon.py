@@ -33,6 +33,7 @@ class Lexicon:
     function_words: frozenset[str]
     not_names: frozenset[str]
     name_connectors: frozenset[str]
+    elisions: frozenset[str]
     body_prefixes: tuple[str, ...]
     relation_types: dict[str, str]
     relation_words: tuple[str, ...]
@@ -42,6 +43,7 @@ class Lexicon:
     and_markers: tuple[str, ...]
     skip_words: frozenset[str]
     locative: frozenset[str]
+    visitor_markers: frozenset[str]
     status_cues: dict[str, str]
     since_words: tuple[str, ...]
     date_words: tuple[str, ...]
@@ -116,6 +118,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         function_words=frozenset(phrases(raw.get("function_words"))),
         not_names=frozenset(phrases(raw.get("not_names"))),
         name_connectors=frozenset(phrases(raw.get("name_connectors"))),
+        elisions=frozenset(phrases(raw.get("elisions"))),
         body_prefixes=phrases(raw.get("body_prefixes")),
         relation_types=mapping("relation_types"),
         relation_words=phrases(table("relation_words").get("phrases")),
@@ -125,6 +128,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         and_markers=phrases(markers.get("and")),
         skip_words=frozenset(phrases(markers.get("skip"))),
         locative=frozenset(phrases(markers.get("locative"))),
+        visitor_markers=frozenset(phrases(markers.get("visitors"))),
         status_cues=mapping("status_cues"),
         since_words=phrases(dates.get("since_words")),
         date_words=phrases(dates.get("date_words")),

@@ -70,7 +70,7 @@ def name_spans(doc: Annotated, sent: int, lex: Lexicon) -> list[tuple[int, int]]
             continue
         j = i + 1
         while j < rng.stop:
-            if is_capitalised(doc, j, lex) or _hyphen_tail(doc, j):
+            if is_capitalised(doc, j, lex) or _hyphen_tail(doc, j) or doc.tokens[j].glued:
                 j += 1
                 continue
             k = j  # connectors, possibly several ("Aix-en-Provence", "Monterosso al Mare")
@@ -91,9 +91,18 @@ def name_spans(doc: Annotated, sent: int, lex: Lexicon) -> list[tuple[int, int]]
 
 
 def _hyphen_tail(doc: Annotated, j: int) -> bool:
-    """ "en-Provence" after "Aix-": a token the tokenizer split off a hyphenated name."""
+    """ "en-Provence" after "Aix-", "nell'Emilia" after "Reggio ": a token the tokenizer made of a
+    connector and the capitalised rest of a name."""
     t = doc.tokens[j]
-    return "-" in t.text and t.text.rsplit("-", 1)[-1][:1].isupper() and doc.tokens[j - 1].end == t.start
+    for mark in ("-", "'", "\u2019"):
+        if mark in t.text and t.text.rsplit(mark, 1)[-1][:1].isupper():
+            return mark != "-" or doc.tokens[j - 1].end == t.start
+    return False
+
+
+def whole_words(doc: Annotated, first: int, last: int) -> bool:
+    """Tokens ``[first, last)`` neither start nor end inside a word ("Xi'" of "Xi'an" is no name)."""
+    return not doc.tokens[first].glued and (last >= len(doc.tokens) or not doc.tokens[last].glued)
 
 
 def _joined(doc: Annotated, a: int, b: int) -> bool:
@@ -104,28 +113,74 @@ def _joined(doc: Annotated, a: int, b: int) -> bool:
 
 
 def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str | None = None) -> list[PlaceMention]:
-    """Every place of the graph named in the text (the longest label wins), resolved."""
+    """Every place of the graph named in the text (the longest label wins), resolved; and the names
+    the graph lacks where the text says they are towns ("il Comune di X", "il sindaco di X", "the
+    Mayor of X"), from the gazetteer or kept as names, wherever the text names them again."""
+    spans = [span for sent in range(len(doc.sentences)) for span in name_spans(doc, sent, lex)]
+    known: set[str] = set()
+    for first, last in spans:
+        graph_name = any(
+            resolver.index.has_key(normalise_name(doc.span_text(first, j))) for j in range(first + 1, last + 1)
+        )
+        if not graph_name and place_slot(doc, lex, first):
+            name = _slot_name(doc, lex, resolver, first, last)
+            if name is not None:
+                known.add(normalise_name(doc.span_text(*name)))
     found: list[PlaceMention] = []
-    for sent in range(len(doc.sentences)):
-        for first, last in name_spans(doc, sent, lex):
-            found.extend(_places_in_span(doc, lex, resolver, first, last, near))
+    for first, last in spans:
+        found.extend(_places_in_span(doc, lex, resolver, first, last, near, known))
     return found
 
 
+def place_slot(doc: Annotated, lex: Lexicon, i: int) -> bool:
+    """Whether the text says a town is named at token ``i``: after "Comune di", "consiglio comunale
+    di", "City of", or an office and "di"/"of" ("il sindaco di X", "the Mayor of X")."""
+    if i == 0:
+        return False
+    prefix = doc.covering("body_prefixes", i - 1)
+    if prefix is not None and prefix.last == i:
+        return not any(doc.covering("countries", j) for j in range(prefix.first, prefix.last))
+    j = i
+    while j > 0 and i - j < 3 and doc.tokens[j - 1].lower in lex.body_markers:
+        j -= 1
+    office = doc.covering("offices", j - 1) if j < i else None
+    return office is not None and office.last == j
+
+
+def _slot_name(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int) -> tuple[int, int] | None:
+    """The longest start of a name span that the gazetteer knows (or a short span it does not)."""
+    gz = resolver.gazetteer()
+    for j in range(min(last, first + _MAX_NAME), first, -1):
+        if not whole_words(doc, first, j) or not is_capitalised(doc, j - 1, lex):
+            continue
+        if gz is not None and gz.candidates(doc.span_text(first, j)):
+            return first, j
+    if last - first <= 4 and doc.tokens[first].lower not in lex.not_names:
+        return first, last
+    return None
+
+
 def _places_in_span(
-    doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int, near: str | None
+    doc: Annotated,
+    lex: Lexicon,
+    resolver: PlaceResolver,
+    first: int,
+    last: int,
+    near: str | None,
+    known: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[PlaceMention]:
     out: list[PlaceMention] = []
     i = first
-    limit = min(resolver.index.max_words, _MAX_NAME)
+    limit = _MAX_NAME
     while i < last:
         for j in range(min(last, i + limit), i, -1):
             words = doc.span_text(i, j)
-            if j - i == 1 and doc.tokens[i].lower in lex.not_names:
+            if j - i == 1 and doc.tokens[i].lower in lex.not_names or not whole_words(doc, i, j):
                 continue
-            if not resolver.index.has_key(normalise_name(words)) or not is_capitalised(doc, j - 1, lex):
+            key = normalise_name(words)
+            if not is_capitalised(doc, j - 1, lex) or not (key in known or resolver.index.has_key(key)):
                 continue
-            out.append(mention(doc, lex, resolver, i, j, near=near))
+            out.append(mention(doc, lex, resolver, i, j, near=near, use_gazetteer=key in known))
             i = j
             break
         else:
@@ -266,7 +321,9 @@ def person_after(doc: Annotated, i: int, lex: Lexicon, stop: int | None = None) 
     words = 0
     while j < stop and j - i < 6:
         t = doc.tokens[j]
-        if _person_word(doc, j, lex):
+        if t.glued and words:  # "Piedmont" "-" "Smith", "Dong" "-" "han"
+            j += 1
+        elif _person_word(doc, j, lex):
             words += 1
             j += 1
         elif t.lower in _PERSON_PARTICLES and words and j + 1 < stop and _person_word(doc, j + 1, lex):
@@ -290,7 +347,11 @@ def person_before(doc: Annotated, i: int, lex: Lexicon) -> tuple[str, int, int] 
     while (
         start - 1 >= 0
         and doc.tokens[start - 1].sent == sent
-        and (_person_word(doc, start - 1, lex) or doc.tokens[start - 1].lower in _PERSON_PARTICLES)
+        and (
+            _person_word(doc, start - 1, lex)
+            or doc.tokens[start - 1].lower in _PERSON_PARTICLES
+            or (start < j and doc.tokens[start].glued)
+        )
     ):
         start -= 1
     while start < j and doc.tokens[start].lower in _PERSON_PARTICLES:

@@ -89,7 +89,7 @@ def extract_text(text: str, resolver: PlaceResolver, **options: str | None) -> E
 
 def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: str | None) -> Context:
     places = find_places(doc, lex, resolver)
-    home = _home(doc, places)
+    home = _home(doc, lex, places)
     if home is not None and home.iri:
         places = [_again(doc, lex, resolver, m, home.iri) for m in places]
     places = _same_name_same_place(places)
@@ -119,7 +119,7 @@ def _same_name_same_place(places: list[PlaceMention]) -> list[PlaceMention]:
     ]
 
 
-def _home(doc: Annotated, places: list[PlaceMention]) -> PlaceRef | None:
+def _home(doc: Annotated, lex: Lexicon, places: list[PlaceMention]) -> PlaceRef | None:
     """The article's own town: the municipality named most (the title and "Comune di X", "X City
     Council" count more). It may be a name the graph has several places for: then it stays a name."""
     score: Counter[str] = Counter()
@@ -129,9 +129,13 @@ def _home(doc: Annotated, places: list[PlaceMention]) -> PlaceRef | None:
         if m.ref.kind not in (MUNICIPALITY, None) or (not m.ref.iri and not m.ref.candidates):
             continue
         key = m.ref.iri or normalise_name(m.name)
-        weight = (
-            1 + (2 if m.prefixed or _council_after(doc, m) or _office_before(doc, m) else 0) + (1 if m.sent == 0 else 0)
-        )
+        if _partner_slot(doc, lex, m):  # "gemellata con X", "a delegation from X": another town
+            weight = -1
+        elif m.first > 0 and doc.tokens[m.first - 1].lower in lex.locative:  # "a Roma": where, not who
+            weight = 1 if m.sent else 2
+        else:
+            strong = m.prefixed or _council_after(doc, m) or _office_before(doc, m) or _subject_of_relation(doc, m)
+            weight = 1 + (2 if strong else 0) + (1 if m.sent == 0 else 0)
         score[key] += weight
         first_seen.setdefault(key, m.first)
         refs.setdefault(key, m.ref)
@@ -139,6 +143,33 @@ def _home(doc: Annotated, places: list[PlaceMention]) -> PlaceRef | None:
         return None
     best = max(score, key=lambda iri: (score[iri], -first_seen[iri]))
     return refs[best]
+
+
+def _partner_slot(doc: Annotated, lex: Lexicon, m: PlaceMention) -> bool:
+    """ "con X", "with the City of X", "una delegazione di X": a town named as the other side."""
+    i = m.first - 1
+    while i >= 0 and m.first - i <= 5 and doc.tokens[i].sent == m.sent:
+        low = doc.tokens[i].lower
+        if low in lex.with_markers and low not in lex.and_markers:
+            return True
+        if low in lex.visitor_markers:
+            return True
+        inside = any(doc.covering(k, i) for k in ("body_prefixes", "countries", "meetings"))
+        if not (inside or low in lex.skip_words or low in lex.body_markers):
+            return False
+        i -= 1
+    return False
+
+
+def _subject_of_relation(doc: Annotated, m: PlaceMention) -> bool:
+    """ "Fano è gemellata con", "Ann Arbor has sister city relationships with": the town whose ties
+    the text lists."""
+    for k in range(m.last, min(m.last + 4, len(doc.tokens))):
+        if doc.tokens[k].sent != m.sent or doc.tokens[k].text in {",", ";", ":"}:
+            return False
+        if doc.cue_at("relation_types", k) is not None:
+            return True
+    return False
 
 
 def _council_after(doc: Annotated, m: PlaceMention) -> bool:
@@ -150,7 +181,15 @@ def _council_after(doc: Annotated, m: PlaceMention) -> bool:
 def _office_before(doc: Annotated, m: PlaceMention) -> bool:
     """ "il sindaco di Assisi", "Mayor of Springfield", "Springfield Mayor": the town an office serves."""
     before = doc.covering("offices", m.first - 2) or doc.covering("offices", m.first - 1)
-    return before is not None or doc.cue_at("offices", m.last) is not None
+    if before is not None or doc.cue_at("offices", m.last) is not None:
+        return True
+    # "Mayor Jane Doe of Springfield": an office, a name, then "of"
+    i = m.first - 2
+    while i > 0 and m.first - i <= 5 and doc.tokens[i].is_title and doc.tokens[i].sent == m.sent:
+        if doc.covering("offices", i - 1) is not None:
+            return doc.tokens[m.first - 1].lower in {"of", "di"}
+        i -= 1
+    return False
 
 
 def _reference_year(published: str | None, dates: list) -> int:  # type: ignore[type-arg]

@@ -23,6 +23,7 @@ from graphkit.extract.context import Context
 from graphkit.extract.dates import DateMention
 from graphkit.extract.mentions import PlaceMention, is_capitalised, mention, name_spans
 from graphkit.extract.model import Evidence, PlaceRef, Relation
+from graphkit.extract.places import ADMIN, COUNTRY, MUNICIPALITY
 from graphkit.places.gazetteer import normalise_name
 
 #: The order in which one status overrides another found in the same clause.
@@ -141,6 +142,9 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             i = last_useful = c.last
             continue
         m = ctx.place_starting(i)
+        if m is not None and _qualifier(ctx, m, parties):  # "Cambridge, Massachusetts": where, not who
+            i = m.last
+            continue
         if m is not None and not m.is_country and i not in ctx.person_tokens:
             parties.append(m)
             i = last_useful = m.last
@@ -166,6 +170,9 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             unknown = _unknown_name(ctx, i, stop)
             if unknown is None:
                 break
+            if _qualifier(ctx, unknown, parties):
+                i = unknown.last
+                continue
             parties.append(unknown)
             i = last_useful = unknown.last
             continue
@@ -173,6 +180,14 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             break
         i += 1
     return _Scan(marker, parties, last_useful, anaphora)
+
+
+def _qualifier(ctx: Context, m: PlaceMention, parties: list[PlaceMention]) -> bool:
+    """A region or a name nobody can place right after a party and a comma ("Cambridge,
+    Massachusetts", "Peterborough, Ontario"): it says where the party is."""
+    if not parties or m.first < 2 or ctx.doc.tokens[m.first - 1].text != "," or parties[-1].last != m.first - 1:
+        return False
+    return m.ref.kind not in (MUNICIPALITY, COUNTRY) and not m.ref.candidates or m.ref.kind == ADMIN
 
 
 def _slot_open(ctx: Context, i: int, cue: Cue, parties: list[PlaceMention]) -> bool:
@@ -227,7 +242,7 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
         return [subject, *right] if subject is not None else []
     if len(left) >= 2 and _coordinated(ctx, left[-2], left[-1]):
         return [left[-2], left[-1]]
-    if left and ctx.home is not None and left[-1].ref.iri != ctx.home.iri and not _locative(ctx, left[-1]):
+    if left and ctx.home is not None and _key(left[-1].ref) != _key(ctx.home) and not _locative(ctx, left[-1]):
         return [_home_mention(ctx, left[-1]), left[-1]]
     return []
 
@@ -237,9 +252,14 @@ def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) 
     for m in reversed(left):
         if m.name not in names and not _locative(ctx, m):
             return m
-    if ctx.home is not None and ctx.home.iri not in {m.ref.iri for m in right}:
+    if ctx.home is not None and _key(ctx.home) not in {_key(m.ref) for m in right}:
         return _home_mention(ctx, right[0])
     return None
+
+
+def _key(ref: PlaceRef) -> str:
+    """What makes two references the same place: the IRI, else the name."""
+    return ref.iri or normalise_name(ref.name)
 
 
 def _home_mention(ctx: Context, at: PlaceMention) -> PlaceMention:
