@@ -101,6 +101,8 @@ class BatchReport:
     country: str
     directory: Path
     pages: list[Path] = field(default_factory=list)
+    #: The page of each municipality, by IRI.
+    files: dict[str, Path] = field(default_factory=dict)
     index: Path | None = None
     seconds: float = 0.0
     setup_seconds: float = 0.0
@@ -155,7 +157,8 @@ def write_country_dossiers(
             property_labels=props,
         )  # fmt: skip
         text = render(d, fmt, links=links, index_href="index.html")
-        report.pages.append(write_text_atomic(target / names[p.iri], text))
+        report.files[p.iri] = write_text_atomic(target / names[p.iri], text)
+        report.pages.append(report.files[p.iri])
     from graphkit.dossier.index import index_page
 
     report.index = write_text_atomic(
