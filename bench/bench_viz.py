@@ -24,6 +24,11 @@ reading the network from the read model's cache beside the snapshot (graphkit.re
 baseline in the same run: a new process that loads the snapshot and reads the network from the
 store (what every view command did before the cache), then draws the same view. Also timed: the
 first run after a build (no cache yet: reads the snapshot and writes the cache). Target: <= 1.5 s.
+
+Cold dossier (issue 15), same run: ``graphkit dossier Assisi`` in a new process (read-model cache +
+on-disk index) vs a new process loading the snapshot (bench/bench_dossier.py, :func:`cold_dossier`);
+with ``--dossier-country IT`` also the seconds per page of ``graphkit dossier --all --country IT``.
+Target: <= 1.5 s. The world view's figures include its basemap (country outlines) and page labels.
 """
 
 from __future__ import annotations
@@ -129,6 +134,16 @@ def cold_ego(out: Path, name: str, depth: int, runs: int) -> dict:
     return r
 
 
+def dossier_figures(args: argparse.Namespace) -> dict[str, dict]:
+    """The cold dossier (and, with --dossier-country, the time per page of --all) in this run."""
+    from bench.bench_dossier import cold_dossier, country_pages
+
+    out = {"cold_dossier": cold_dossier(args.out, args.dossier_name, args.runs)}
+    if args.dossier_country:
+        out["dossier_all"] = country_pages(args.out, args.dossier_country)
+    return out
+
+
 def naive_pyvis_html(data) -> str:  # noqa: ANN001
     """The way pyvis is usually used: one add_node / add_edge per item, pyvis's own template."""
     from pyvis.network import Network
@@ -203,6 +218,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "out", help="build whose cold ego view is timed")
     parser.add_argument("--ego-name", default="Assisi", help="centre of the cold ego view")
     parser.add_argument("--cold-ego-only", action="store_true", help="only time the cold `graphkit view ego`")
+    parser.add_argument("--dossier-name", default="Assisi", help="municipality of the cold dossier")
+    parser.add_argument("--dossier-country", default="", help="also time `graphkit dossier --all --country CC`")
     args = parser.parse_args()
     if args.cold_ego_only:
         from graphkit.rdf.files import write_text_atomic
@@ -232,6 +249,7 @@ def main() -> int:
     results: dict[str, dict] = {"source": {"graph": source, "read_network_s": round(read_s, 3)}}
     if (args.out / "graph.nq").is_file() and not args.synthetic:
         results["cold_ego"] = cold_ego(args.out, args.ego_name, 2, args.runs)
+        results.update(dossier_figures(args))
     tmp = Path(tempfile.mkdtemp(prefix="bench-viz-"))
     pages: dict[str, dict[str, Path]] = {}
     for name, build in (("world", lambda: world_data(net)), ("ego", lambda: ego_data(net, iri, depth))):
