@@ -45,7 +45,9 @@ import functools
 import io
 import json
 import math
+import operator
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -306,71 +308,55 @@ def _wide_encoding(head: bytes) -> str | None:
     return None
 
 
-def _line_based(codec: str) -> bool:
-    """True for an ASCII-compatible codec (a line ends at byte ``\\n``); False for UTF-16/32."""
-    name = codecs.lookup(codec).name
-    return not name.startswith(("utf-16", "utf-32")) and "a,|\t\n".encode(codec) == b"a,|\t\n"
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes the codec could not decode (errors="surrogateescape")
 
 
 class _Lines:
-    """The lines of a file as text, one at a time, with what the current record used: each line's
-    text, and which lines had bytes invalid in the encoding (``cp1252`` falls back to Latin-1)."""
+    """The lines of a file as text, one at a time (decoded by Python's text layer, in C), with what
+    the current record used: ``taken`` (its lines), ``bad`` (numbers of its lines with bytes invalid
+    in the encoding; ``cp1252`` falls back to Latin-1 for the five bytes it leaves undefined) and
+    ``nul`` (numbers of its lines with a NUL byte). :meth:`take` starts the next record."""
 
     def __init__(self, f: IO[bytes], path: Path, codec: str) -> None:
         self.path, self.codec = path, codec
         self.count = 0  # lines read so far
-        self.taken: list[str] = []  # the lines of the current record
-        self.bad: list[int] = []  # line numbers of the current record with undecodable bytes
-        self._f = f
-        self._text: Iterator[str] | None = None
-        if not _line_based(codec):
-            self._text = io.TextIOWrapper(f, encoding=codec, newline="")
-        self._codec = "utf-8" if codecs.lookup(codec).name == "utf-8-sig" else codec
-        self._strip_bom = codecs.lookup(codec).name == "utf-8-sig"
+        self.taken: list[str] = []
+        self.bad: list[int] = []
+        self.nul: list[int] = []
+        self._latin_fallback = codecs.lookup(codec).name == "cp1252"
+        self._text = io.TextIOWrapper(f, encoding=codec, errors="surrogateescape", newline="")
 
     def __iter__(self) -> Iterator[str]:
         return self
 
     def __next__(self) -> str:
-        if self._text is not None:
-            try:
-                line = next(self._text)
-            except UnicodeDecodeError:
-                raise ParseError(
-                    f"{self.path}, line {self.count + 1}: not valid {self.codec}; "
-                    "declare the file's encoding in its folder's SOURCE.md (encoding: NAME)"
-                ) from None
-            except OSError as e:
-                raise InputError(f"{self.path}: cannot read it ({e.strerror or e})") from None
-        else:
-            try:
-                raw = self._f.readline()
-            except OSError as e:
-                raise InputError(f"{self.path}: cannot read it ({e.strerror or e})") from None
-            if not raw:
-                raise StopIteration
-            if self._strip_bom and self.count == 0 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[3:]
-            line = self._decode(raw)
+        try:
+            line = self._text.readline()
+        except OSError as e:
+            raise InputError(f"{self.path}: cannot read it ({e.strerror or e})") from None
+        if not line:
+            raise StopIteration
         self.count += 1
+        if not line.isascii() and _ESCAPED.search(line):
+            if self._latin_fallback:
+                line = _ESCAPED.sub(lambda m: chr(ord(m.group()) - 0xDC00), line)
+            else:
+                self.bad.append(self.count)
+                line = _ESCAPED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", line)
+        if "\0" in line:
+            self.nul.append(self.count)
         self.taken.append(line)
         return line
 
-    def _decode(self, raw: bytes) -> str:
-        try:
-            return raw.decode(self._codec)
-        except UnicodeDecodeError:
-            if self._codec == "cp1252":  # the five bytes cp1252 leaves undefined are Latin-1 control codes
-                return raw.decode("latin-1")
-            self.bad.append(self.count + 1)
-            return raw.decode(self._codec, "backslashreplace")
-
-    def take(self) -> tuple[int, list[str], list[int]]:
-        """The first line number, the lines and the bad lines of the record just read; then forget them."""
+    def take(self) -> int:
+        """Forget the record just read (its ``taken``, ``bad``, ``nul``); return its first line number."""
         first = self.count - len(self.taken) + 1
-        taken, bad = self.taken, self.bad
-        self.taken, self.bad = [], []
-        return first, taken, bad
+        self.taken = []
+        if self.bad:
+            self.bad = []
+        if self.nul:
+            self.nul = []
+        return first
 
 
 @contextlib.contextmanager
@@ -436,12 +422,21 @@ def numbered_tuples(path: Path, columns: tuple[str, ...], *, delimiter: str = ",
             raise ParseError(f"{path}: missing column(s) {', '.join(missing)}")
         idx = [header.index(c) for c in columns]
         checks = _Checks(len(header), tuple(idx), columns)
-        shared: dict[str, str] = {}  # recent values: a name repeats on the rows around it, a country everywhere
-        share = shared.setdefault
+        shared = _Shared()  # recent values: a name repeats on the rows around it, a country everywhere
+        share = shared.__getitem__
+        pick = operator.itemgetter(*idx) if len(idx) > 1 else (lambda row: (row[idx[0]],))
         for line, row in _good_rows(reader, lines, path, delimiter, checks):
             if len(shared) >= _SHARE_LIMIT:
                 shared.clear()
-            yield (*[share(row[i], row[i]) for i in idx], line)
+            yield (*map(share, pick(row)), line)
+
+
+class _Shared(dict[str, str]):
+    """``shared[value]`` is the first equal string seen (kept), so repeated values are stored once."""
+
+    def __missing__(self, key: str) -> str:
+        self[key] = key
+        return key
 
 
 def read_csv_tuples(path: Path, columns: tuple[str, ...], *, delimiter: str = ",") -> Iterator[tuple[str, ...]]:
@@ -455,10 +450,11 @@ def _header(reader: Any, lines: _Lines, path: Path) -> list[str]:
         header = next(reader, None)
     except csv.Error as e:
         raise ParseError(f"{path}, line 1: not a CSV header: {e}") from None
-    _, taken, bad = lines.take()
+    broken = bool(lines.bad or lines.nul) or len(lines.taken) > 1
+    lines.take()
     if not header:
         raise ParseError(f"{path}: empty file, expected a header line")
-    if bad or len(taken) > 1 or any("\0" in h for h in header):
+    if broken:
         raise ParseError(f"{path}, line 1: malformed header; check the file's encoding and quotes")
     return [h.strip() for h in header]
 
@@ -468,6 +464,7 @@ def _good_rows(
 ) -> Iterator[tuple[int, list[str]]]:
     """The rows that pass :func:`_row_problem`; the others are reported. A record spanning several
     lines (or one csv cannot parse) loses only its first line: the lines it swallowed are read again."""
+    width = checks.width
     while True:
         try:
             row = next(reader)
@@ -476,17 +473,25 @@ def _good_rows(
             return
         except csv.Error as e:
             row, error = None, str(e)
-        first, taken, bad = lines.take()
-        if row is not None and not row:
-            continue  # a blank line
+        taken = lines.taken
         if row is not None and len(taken) == 1:
-            problem = _row_problem(row, checks, bad)
-            if problem is None:
-                yield first, row
-            else:
-                _report_row(path, first, first, taken, *problem)
+            if len(row) == width and not lines.bad and not lines.nul and len(taken[0]) <= MAX_FIELD_CHARS:
+                yield lines.take(), row  # the common case: nothing to look at
+                continue
+            bad, nul = lines.bad, lines.nul
+            first = lines.take()
+            if row:  # not a blank line
+                problem = _row_problem(row, checks, bool(bad), bool(nul))
+                if problem is None:
+                    yield first, row
+                else:
+                    _report_row(path, first, first, taken, *problem)
             continue
         # several lines in one record, or a csv error: an unterminated quote, most likely
+        undecodable = set(lines.bad)
+        first = lines.take()
+        if row is not None and not row:
+            continue
         last = first + len(taken) - 1
         why = error or f"a quote opened on line {first} is not closed before line {last}"
         _report_row(
@@ -494,7 +499,7 @@ def _good_rows(
             f"{why}; line {first} skipped, the {len(taken) - 1} line(s) after it read on their own",
         )  # fmt: skip
         for n, text in enumerate(taken[1:], first + 1):
-            yield from _reparse_line(text, n, n in bad, path, delimiter, checks)
+            yield from _reparse_line(text, n, n in undecodable, path, delimiter, checks)
 
 
 def _reparse_line(
@@ -508,22 +513,22 @@ def _reparse_line(
         return
     if not row:
         return
-    problem = _row_problem(row, checks, [n] if bad else [])
+    problem = _row_problem(row, checks, bad, "\0" in text)
     if problem is None:
         yield n, row
     else:
         _report_row(path, n, n, [text], *problem)
 
 
-def _row_problem(row: list[str], checks: _Checks, bad: list[int]) -> tuple[str, str] | None:
+def _row_problem(row: list[str], checks: _Checks, bad: bool, nul: bool) -> tuple[str, str] | None:
     """``(reason, detail)`` when a one-line row is malformed, else None."""
     if bad:
         return "undecodable-bytes", "bytes not valid in the file's encoding; declare it in SOURCE.md (encoding: NAME)"
     if len(row) != checks.width and not (len(row) > checks.width and not any(row[checks.width :])):
         return "wrong-column-count", f"{len(row)} field(s), the header has {checks.width}"
-    for i, value in enumerate(row):
-        if "\0" in value:
-            return "nul-byte", f"a NUL byte in field {i + 1}"
+    if nul:
+        i = next(i for i, value in enumerate(row) if "\0" in value)
+        return "nul-byte", f"a NUL byte in field {i + 1}"
     for name, i in zip(checks.names, checks.checked, strict=False):
         value = row[i]
         if len(value) > MAX_FIELD_CHARS:
@@ -548,11 +553,12 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
     bytes decode and hold no NUL (those are reported and skipped)."""
     with text_lines(path) as lines:
         for text in lines:
-            first, _, bad = lines.take()
+            bad, nul = lines.bad, lines.nul
+            first = lines.take()
             body = text.rstrip("\r\n")
             if bad:
                 _report_row(path, first, first, [body], "undecodable-bytes", "bytes not valid in the file's encoding")
-            elif "\0" in body:
+            elif nul:
                 _report_row(path, first, first, [body], "nul-byte", "a NUL byte in the line")
             elif body.strip():
                 yield first, body
