@@ -44,6 +44,7 @@ class Lexicon:
     skip_words: frozenset[str]
     locative: frozenset[str]
     visitor_markers: frozenset[str]
+    place_nouns: frozenset[str]
     status_cues: dict[str, str]
     since_words: tuple[str, ...]
     date_words: tuple[str, ...]
@@ -53,6 +54,11 @@ class Lexicon:
     portfolio_markers: tuple[str, ...]
     body_markers: tuple[str, ...]
     diplomatic_roles: frozenset[str]
+    plural_offices: frozenset[str]
+    titles: frozenset[str]
+    host_markers: frozenset[str]
+    acting_for: frozenset[str]
+    led_by: frozenset[str]
     municipal_roles: frozenset[str]
     meetings: dict[str, str]
     venue_cues: tuple[str, ...]
@@ -129,6 +135,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         skip_words=frozenset(phrases(markers.get("skip"))),
         locative=frozenset(phrases(markers.get("locative"))),
         visitor_markers=frozenset(phrases(markers.get("visitors"))),
+        place_nouns=frozenset(phrases(markers.get("place_nouns"))),
         status_cues=mapping("status_cues"),
         since_words=phrases(dates.get("since_words")),
         date_words=phrases(dates.get("date_words")),
@@ -138,6 +145,11 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         portfolio_markers=phrases(rules.get("portfolio_markers")),
         body_markers=phrases(rules.get("body_markers")),
         diplomatic_roles=frozenset(rules.get("diplomatic_roles", ())),
+        plural_offices=frozenset(phrases(rules.get("plural_offices"))),
+        titles=frozenset(phrases(rules.get("titles"))),
+        host_markers=frozenset(phrases(rules.get("host_markers"))),
+        acting_for=frozenset(phrases(rules.get("acting_for"))),
+        led_by=frozenset(phrases(rules.get("led_by"))),
         municipal_roles=frozenset(rules.get("municipal_roles", ())),
         meetings=mapping("meetings"),
         venue_cues=phrases(roles.get("venue")),

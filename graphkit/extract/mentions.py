@@ -178,7 +178,8 @@ def _places_in_span(
             if j - i == 1 and doc.tokens[i].lower in lex.not_names or not whole_words(doc, i, j):
                 continue
             key = normalise_name(words)
-            if not is_capitalised(doc, j - 1, lex) or not (key in known or resolver.index.has_key(key)):
+            ends_name = is_capitalised(doc, j - 1, lex) or doc.tokens[j - 1].glued or _hyphen_tail(doc, j - 1)
+            if not ends_name or not (key in known or resolver.index.has_key(key)):
                 continue
             out.append(mention(doc, lex, resolver, i, j, near=near, use_gazetteer=key in known))
             i = j

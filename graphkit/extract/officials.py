@@ -10,7 +10,7 @@ the country they represent ("l'ambasciatore del Giappone", "the Japanese ambassa
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from graphkit.extract.annotate import Cue
 from graphkit.extract.context import Context
@@ -55,13 +55,11 @@ def office_mentions(ctx: Context) -> list[Office]:
     """Every mention of a person with an office, in text order (a person named twice, twice)."""
     out: list[Office] = []
     named: dict[tuple[str, str], Office] = {}  # the mention that names the body ("il sindaco di Assisi")
-    for sent in range(len(ctx.doc.sentences)):
-        for cue in ctx.doc.cues_in("offices", sent):
-            office, explicit = _office(ctx, cue, len(out) + 1)
-            if office is not None:
-                out.append(office)
-                if explicit:
-                    named.setdefault((office.person, office.role), office)
+    for found in _readings(ctx):
+        office = replace(found.office, id=f"o{len(out) + 1}")
+        out.append(office)
+        if found.explicit:
+            named.setdefault((office.person, office.role), office)
     return [
         replace(o, body=named[(o.person, o.role)].body, organisation=named[(o.person, o.role)].organisation)
         if (o.person, o.role) in named
@@ -84,63 +82,214 @@ def distinct_offices(mentions: list[Office]) -> list[Office]:
 def person_tokens(ctx: Context) -> set[int]:
     """Tokens of every person named next to an office (not places, even when a town has the name)."""
     tokens: set[int] = set()
+    for found in _readings(ctx):
+        tokens.update(range(*found.person))
     for sent in range(len(ctx.doc.sentences)):
         for cue in ctx.doc.cues_in("offices", sent):
             end = _portfolio(ctx, cue)[2]
-            for found in (
+            for person in (
                 person_after(ctx.doc, _skip_comma(ctx, end), ctx.lex),
                 person_before(ctx.doc, _back(ctx, cue.first), ctx.lex),
             ):
-                if found:
-                    tokens.update(range(found[1], found[2]))
+                if person:
+                    tokens.update(range(person[1], person[2]))
     return tokens
 
 
-def _office(ctx: Context, cue: Cue, n: int) -> tuple[Office | None, bool]:
-    """The office at ``cue`` and whether the text names its body there."""
+@dataclass(frozen=True)
+class _Reading:
+    office: Office
+    explicit: bool  # the text names the body at this mention
+    person: tuple[int, int]  # tokens of the person's name
+
+
+def _readings(ctx: Context) -> list[_Reading]:
+    """Every office cue read with its person(s) and body; a cue used as a title ("the Mayor of X,
+    Councillor Jane Doe") is not read again as an office of its own."""
+    out: list[_Reading] = []
+    titles: set[int] = set()
+    for sent in range(len(ctx.doc.sentences)):
+        for cue in ctx.doc.cues_in("offices", sent):
+            if cue.first in titles:
+                continue
+            read = _office(ctx, cue)
+            for r in read:
+                titles.update(i for i in range(cue.last, r.person[0]) if ctx.doc.cue_at("offices", i))
+            out.extend(read)
+    return out
+
+
+def _office(ctx: Context, cue: Cue) -> list[_Reading]:
+    """The office(s) at ``cue``: its person (several after a plural, "i sindaci X e Y") and body."""
     doc, lex = ctx.doc, ctx.lex
     stop = doc.sentence_range(cue.sent).stop
     portfolio, words, end = _portfolio(ctx, cue)
     body, end = _body_after(ctx, end, stop)
     body_first = body.first if body else None
-    if body is not None and body.is_country:  # "l'ambasciatore del Giappone in Italia Satoshi Kurosawa"
-        host = ctx.place_starting(end + 1) if end + 1 < stop else None
-        if host is not None and host.is_country and doc.tokens[end].lower in {"in", "to", "presso"}:
-            end = host.last
-    person = person_after(doc, _skip_comma(ctx, end), lex)
+    end = _skip_diplomatic_country(ctx, cue, body, end, stop)
+    person = person_after(doc, _skip_titles(ctx, _skip_comma(ctx, end)), lex)
     span_start = _with_determiner(ctx, cue.first)
     if person is None:
         person = person_before(doc, _back(ctx, cue.first), lex)
         if person is not None:
             span_start = person[1]
         else:
-            return None, False
+            return []
     if body is None and person[1] > cue.first:  # "Mayor Jane Doe of Springfield"
         after, _ = _body_after(ctx, person[2], stop)
         if after is not None and doc.tokens[person[2]].lower in lex.body_markers:
             body = after
     if body is None:  # "Springfield Mayor Jane Doe", "the Japanese ambassador"
         body = _body_before(ctx, cue.first)
-    span_end = max(doc.tokens[person[2] - 1].end, cue.end, body.end if body and body_first is not None else 0)
+    explicit = body is not None
+    if body is None:  # "per Xi'an il vicesindaco Li Ming", "una delegazione francese guidata dal sindaco X"
+        body = _acting_for(ctx, cue)
     role = "councillor" if cue.value == "council-member" and portfolio else cue.value
-    ref, org = _body_ref(ctx, role, body, cue)
-    if body is not None and body.first < span_start:
-        span_start = body.first
-    return Office(
-        id=f"o{n}",
-        person=person[0],
-        office=cue.phrase,
-        role=role,
-        evidence=ctx.evidence(
-            doc.tokens[span_start].start if span_start < len(doc.tokens) else cue.start,
-            span_end,
-            focus=(cue.start, span_end),
-        ),
-        body=ref,
-        organisation=org,
-        portfolio=portfolio,
-        portfolio_words=words,
-    ), body is not None
+    people = [person]
+    if cue.phrase in lex.plural_offices and person[1] > cue.first:
+        people += _coordinated_people(ctx, person[2], stop)
+    bodies: list[PlaceMention | None | str] = [body] * len(people)
+    if len(people) > 1 and body is None:  # "firmato dai sindaci X e Y": one for each town of the sentence
+        towns = _towns_in_sentence(ctx, cue.sent)
+        if len(towns) == len(people):
+            bodies = list(towns)
+    out = []
+    for who, where in zip(people, bodies, strict=True):
+        place = where if isinstance(where, PlaceMention) else None
+        ref, org = _body_ref(ctx, role, place, cue, unknown=where == _UNKNOWN)
+        first = person[1] if who is person and person[1] < cue.first else span_start
+        if place is not None and place.first < first and who is person:
+            first = place.first
+        last_char = max(
+            doc.tokens[who[2] - 1].end, cue.end, place.end if place is not None and body_first is not None else 0
+        )
+        evidence = ctx.evidence(
+            doc.tokens[first].start if first < len(doc.tokens) else cue.start, last_char, focus=(cue.start, last_char)
+        )
+        office = Office("o0", who[0], cue.phrase, role, evidence, ref, org, portfolio, words)
+        out.append(_Reading(office, explicit, (who[1], who[2])))
+    return out
+
+
+_UNKNOWN = "unknown"  # the text says the body is some other town, but not which one
+
+
+def _skip_diplomatic_country(ctx: Context, cue: Cue, body: PlaceMention | None, end: int, stop: int) -> int:
+    """After "l'ambasciatore del Giappone", "l'ambasciatrice cinese", "the consul of Germany": skip
+    the country adjective and the host ("in Italia", "to Italy", "a Perugia") before the name."""
+    doc = ctx.doc
+    adjective = doc.cue_at("countries", end) if body is None else None
+    if adjective is not None and adjective.sent == cue.sent:
+        end = adjective.last
+    elif body is None or not body.is_country:
+        return end
+    if end + 1 < stop and doc.tokens[end].lower in ctx.lex.host_markers:
+        host = ctx.place_starting(end + 1)
+        if host is not None:
+            return host.last
+        country = doc.cue_at("countries", end + 1)
+        if country is not None:
+            return country.last
+    return end
+
+
+def _skip_titles(ctx: Context, i: int) -> int:
+    """ "Cllr Eddie Hoare", "Councillor Jane Doe", "dott. Mario Rossi": the name after the titles."""
+    doc = ctx.doc
+    while i < len(doc.tokens) - 1:
+        low = doc.tokens[i].lower.rstrip(".")
+        if low in ctx.lex.titles or doc.cue_at("offices", i) is not None and doc.tokens[i].is_title:
+            cue = doc.cue_at("offices", i)
+            i = cue.last if cue is not None else i + 1
+            if i < len(doc.tokens) and doc.tokens[i].text == ".":
+                i += 1
+            continue
+        break
+    return i
+
+
+def _coordinated_people(ctx: Context, i: int, stop: int) -> list[tuple[str, int, int]]:
+    """The further names of "i sindaci Marco Rossi e Anna Bianchi", "Mayors Jane Doe and John Roe"."""
+    doc, lex = ctx.doc, ctx.lex
+    out = []
+    while i < stop and doc.tokens[i].lower in lex.and_markers:
+        j = i + 1
+        while j < stop and doc.tokens[j].lower in _DETERMINERS:
+            j += 1
+        if doc.cue_at("offices", j) is not None:
+            break
+        person = person_after(doc, _skip_titles(ctx, j), lex, stop)
+        if person is None:
+            break
+        out.append(person)
+        i = person[2]
+    return out
+
+
+def _towns_in_sentence(ctx: Context, sent: int) -> list[PlaceMention]:
+    """The towns a sentence names as actors (not where something happens), each once, in order."""
+    seen: dict[str, PlaceMention] = {}
+    for m in ctx.places:
+        if m.sent != sent or m.is_country or m.first in ctx.person_tokens:
+            continue
+        if m.first > 0 and ctx.doc.tokens[m.first - 1].lower in ctx.lex.locative:
+            continue
+        seen.setdefault(m.ref.iri or m.name, m)
+    return list(seen.values())
+
+
+def _acting_for(ctx: Context, cue: Cue) -> PlaceMention | str | None:
+    """The body a clause gives before an office without one: "per Xi'an il vicesindaco", "for
+    Springfield, Mayor X"; or the visiting side of "una delegazione francese guidata dal sindaco X"
+    (the town of that country the article names; ``_UNKNOWN`` when it names none or several)."""
+    doc, lex = ctx.doc, ctx.lex
+    first = ctx.doc.sentence_range(cue.sent).start
+    i = cue.first - 1
+    while i >= first and cue.first - i <= 6 and doc.tokens[i].text not in {",", ";", ":", "(", ")"}:
+        m = ctx.place_starting(i)
+        if m is not None and not m.is_country and i > first and doc.tokens[i - 1].lower in lex.acting_for:
+            return m
+        i -= 1
+    led = _led_by(ctx, cue)
+    if led is None:
+        return None
+    i = led - 1
+    while i >= first and led - i <= 10:
+        if doc.tokens[i].lower in lex.visitor_markers:
+            between = [m for m in ctx.places if i < m.first < led and m.sent == cue.sent]
+            towns = [m for m in between if not m.is_country]
+            if towns:
+                return towns[-1]
+            codes = {c.value for c in doc.cues_in("countries", cue.sent) if i < c.first < led}
+            codes |= {m.ref.country for m in between if m.is_country and m.ref.country}
+            return _town_of_country(ctx, codes)
+        i -= 1
+    return None
+
+
+def _led_by(ctx: Context, cue: Cue) -> int | None:
+    """The token where "guidata dal", "led by" starts, right before the office (after an article)."""
+    doc = ctx.doc
+    i = cue.first
+    while i > 0 and doc.tokens[i - 1].lower in _ARTICLES:
+        i -= 1
+    for k in (1, 2, 3):
+        if i - k >= 0 and " ".join(t.lower for t in doc.tokens[i - k : i]) in ctx.lex.led_by:
+            return i - k
+    return None
+
+
+def _town_of_country(ctx: Context, codes: set[str]) -> PlaceMention | str:
+    """The one town of ``codes`` the article names (not its own): the delegation's."""
+    if not codes:
+        return _UNKNOWN
+    home = ctx.home.iri or ctx.home.name if ctx.home else None
+    towns = {
+        (m.ref.iri or m.name): m
+        for m in ctx.places
+        if not m.is_country and m.ref.country in codes and (m.ref.iri or m.name) != home
+    }
+    return next(iter(towns.values())) if len(towns) == 1 else _UNKNOWN
 
 
 def _portfolio(ctx: Context, cue: Cue) -> tuple[str | None, str | None, int]:
@@ -180,32 +329,59 @@ def _body_before(ctx: Context, i: int) -> PlaceMention | None:
 
 
 def _body_ref(
-    ctx: Context, role: str, body: PlaceMention | None, cue: Cue
+    ctx: Context, role: str, body: PlaceMention | None, cue: Cue, unknown: bool = False
 ) -> tuple[PlaceRef | None, Organisation | None]:
     lex = ctx.lex
     if role in lex.diplomatic_roles:
         country = body.ref if body is not None and body.is_country else _country_near(ctx, cue)
+        if country is None:
+            country = _embassy_country(ctx)
         if country is None:
             return None, None
         mission = Organisation(f"embassy of {country.name}", "embassy", country=country)
         return country, mission
     if body is not None and not body.is_country:
         return body.ref, None
-    if role in lex.municipal_roles and ctx.home is not None:
+    if role in lex.municipal_roles and ctx.home is not None and not unknown:
         return ctx.home, None
     return None, None
+
+
+def _embassy_country(ctx: Context) -> PlaceRef | None:
+    """The country of the one embassy or consulate the article names ("presso l'Ambasciata della
+    Repubblica Popolare Cinese ... l'ambasciatore Jia Guide")."""
+    codes = set()
+    for sent in range(len(ctx.doc.sentences)):
+        for org in ctx.doc.cues_in("organisations", sent):
+            if org.value != "embassy" and "consol" not in org.phrase:
+                continue
+            for c in ctx.doc.cues_in("countries", sent):
+                if org.last <= c.first <= org.last + 2:
+                    codes.add(c.value)
+                    break
+            else:
+                m = next((m for m in ctx.places if m.is_country and org.last <= m.first <= org.last + 2), None)
+                if m is not None and m.ref.country:
+                    codes.add(m.ref.country)
+    if len(codes) != 1:
+        return None
+    return _country_ref(ctx, codes.pop(), None)
 
 
 def _country_near(ctx: Context, cue: Cue) -> PlaceRef | None:
     """ "l'ambasciatore giapponese", "the Japanese Ambassador", "Ambassador of Japan"."""
     for c in ctx.doc.cues_in("countries", cue.sent):
         if abs(c.first - cue.last) <= 2 or abs(cue.first - c.last) <= 1:
-            iri = ctx.resolver.index.country_iri(c.value)
-            if iri is None:
-                return PlaceRef(c.phrase, None, country=c.value, kind=COUNTRY)
-            place = ctx.resolver.index.places[iri]
-            return ctx.resolver.ref(place.label(ctx.lex.language)[0], place, ctx.lex.language)
+            return _country_ref(ctx, c.value, c.phrase)
     return None
+
+
+def _country_ref(ctx: Context, code: str, phrase: str | None) -> PlaceRef:
+    iri = ctx.resolver.index.country_iri(code)
+    if iri is None:
+        return PlaceRef(phrase or code, None, country=code, kind=COUNTRY)
+    place = ctx.resolver.index.places[iri]
+    return ctx.resolver.ref(place.label(ctx.lex.language)[0], place, ctx.lex.language)
 
 
 def _skip_comma(ctx: Context, i: int) -> int:

@@ -133,7 +133,15 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
         if not parties and i - cue.last > 10:
             break
         c = None
-        for kind in ("relation_anaphora", "body_prefixes", "countries", "status_cues", "since_words", "sectors"):
+        for kind in (
+            "relation_anaphora",
+            "body_prefixes",
+            "countries",
+            "status_cues",
+            "since_words",
+            "sectors",
+            "relation_words",
+        ):
             c = doc.cue_at(kind, i)
             if c is not None:
                 break
@@ -166,6 +174,8 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             marker = marker or "with"
         elif t.lower in lex.skip_words or t.lower in lex.date_words or t.lower in lex.since_words:
             pass
+        elif t.lower in lex.body_markers and i > cue.last and _after_place_noun(ctx, i):
+            pass  # "la città croata di X", "the Japanese city of X"
         elif is_capitalised(doc, i, lex) and _slot_open(ctx, i, cue, parties) and i not in ctx.person_tokens:
             unknown = _unknown_name(ctx, i, stop)
             if unknown is None:
@@ -180,6 +190,13 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             break
         i += 1
     return _Scan(marker, parties, last_useful, anaphora)
+
+
+def _after_place_noun(ctx: Context, i: int) -> bool:
+    prev = ctx.doc.tokens[i - 1]
+    return prev.lower in ctx.lex.place_nouns or (
+        ctx.doc.covering("countries", i - 1) is not None and ctx.doc.tokens[i - 2].lower in ctx.lex.place_nouns
+    )
 
 
 def _qualifier(ctx: Context, m: PlaceMention, parties: list[PlaceMention]) -> bool:
