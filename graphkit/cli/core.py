@@ -177,6 +177,7 @@ def query(
     from graphkit.sparql.catalogue import bind_parameters
     from graphkit.sparql.querying import resolve_query_spec, run_guarded
     from graphkit.sparql.results import render
+    from graphkit.sparql.vocabulary import empty_result_note
 
     named = resolve_query_spec(query)
     bindings = bind_parameters(named, _parse_params(params))  # bad parameters fail before loading the graph
@@ -188,6 +189,8 @@ def query(
         store = open_store(graph_files, out_dir, use_index=use_index)
     result = run_guarded(store, named.text, bindings, timeout=timeout or None, allow_service=allow_service)
     emit(render(result, fmt, raw=raw_csv), output)
+    if note := empty_result_note(store, named.params, bindings, result):
+        click.echo(note, err=True)
 
 
 @cli.command("queries")

@@ -36,6 +36,7 @@ from graphkit.errors import InputError, ParameterError
 from graphkit.paths import QUERIES_DIR
 from graphkit.rdf.namespaces import PREFIXES, expand, is_qid, wikidata_iri
 from graphkit.sparql.results import QueryResult
+from graphkit.sparql.vocabulary import check_closed_value
 from graphkit.store.embedded import Store
 
 PARAM_TYPES: tuple[str, ...] = (
@@ -249,6 +250,7 @@ def bind_parameters(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node
     for p in query.params:
         if p.name in raw:
             bound[p.name] = convert_parameter(p, raw[p.name])
+            check_closed_value(p.name, bound[p.name], p.type)
         elif p.default is not None and p.default != "?":
             bound[p.name] = convert_parameter(p, p.default)
         elif p.default is None:
