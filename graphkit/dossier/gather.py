@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from graphkit.dossier import facts
-from graphkit.dossier.mapsvg import dossier_map
+from graphkit.dossier.mapsvg import dossier_map, nearby_map
 from graphkit.dossier.model import Dossier, Evidence, Identity, RelationEntry, Source, WikidataDifference
 from graphkit.dossier.network import NetworkIndex, figures, place_ref, shared_partners
 from graphkit.dossier.wikidata import differences
@@ -131,9 +131,12 @@ def gather_dossier(
     )
     cited = set(identity.sources) | {s for e in entries for s in e.sources}
     cited |= {e.source for e in _all_evidence(dossier) if e.source}
+    centre = place_ref(net, iri)
+    main = dossier_map(centre, dossier.partners)
     return replace(
         dossier,
-        map=dossier_map(place_ref(net, iri), dossier.partners),
+        map=main,
+        nearby=nearby_map(centre, dossier.partners, main),
         sources=tuple(titles.get(s, Source(s, s.rstrip("/").rsplit("/", 1)[-1])) for s in sorted(cited)),
         wikidata=_named(wikidata, data) if wikidata is not None else None,
     )

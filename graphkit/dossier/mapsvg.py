@@ -73,6 +73,37 @@ def dossier_map(
     return DossierMap(width, height, tuple(countries), arcs, points, off_map)
 
 
+#: Partners within this distance are "nearby": the dossier adds a map of them when the main map is far wider.
+NEARBY_KM = 800.0
+
+
+def nearby_map(centre: PlaceRef, partners: Sequence[PlaceRef], main: DossierMap) -> DossierMap | None:
+    """A second, closer map of the partners within :data:`NEARBY_KM` of ``centre``, when there are at least
+    two and others further away (so the main map is wide and the nearby ones crowd around the centre);
+    None otherwise.
+
+    >>> c = PlaceRef("c", "Assisi", "IT", lat=43.07, lon=12.6175)
+    >>> near = [PlaceRef("r", "Rome", "IT", lat=41.9, lon=12.5), PlaceRef("f", "Florence", "IT", lat=43.77, lon=11.26)]
+    >>> far = [PlaceRef("k", "Kōya", "JP", lat=34.2, lon=135.6)]
+    >>> [p.label for p in nearby_map(c, near + far, dossier_map(c, near + far)).points]
+    ['Assisi', 'Rome', 'Florence']
+    >>> nearby_map(c, near, dossier_map(c, near)) is None   # the main map is close already
+    True
+    """
+    from graphkit.places.geodesy import haversine_km
+
+    if centre.lat is None or centre.lon is None or len(main.points) < 2:
+        return None
+    close = [
+        p
+        for p in partners
+        if p.lat is not None and p.lon is not None and haversine_km(centre.lat, centre.lon, p.lat, p.lon) <= NEARBY_KM
+    ]
+    if len(close) < 2 or len(close) == len([p for p in partners if p.lat is not None]):
+        return None
+    return dossier_map(centre, close, width=main.width, height=int(main.height * 0.8))
+
+
 def _near(lon: float, lon0: float) -> float:
     """``lon`` shifted by 360° to within 180° of ``lon0``.
 

@@ -269,6 +269,8 @@ class Dossier:
     wikidata: tuple[WikidataDifference, ...] | None = None  # None: no comparison was run
     wikidata_note: str = ""
     map: DossierMap | None = None
+    #: A closer map of the partners near the municipality, when the main map is far wider.
+    nearby: DossierMap | None = None
     sources: tuple[Source, ...] = ()
     graph_description: str = ""
 
