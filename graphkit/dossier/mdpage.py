@@ -11,8 +11,9 @@ breaks), so a label can neither break a table nor turn into markup or a link.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from graphkit.dossier.model import Dossier, Evidence
+from graphkit.dossier.model import Dossier, Evidence, RelationEntry
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]|~>])")
 
@@ -30,6 +31,13 @@ def _ev(items: tuple[Evidence, ...]) -> str:
 
 def dossier_markdown(d: Dossier) -> str:
     """The dossier as one Markdown document."""
+    out: list[str] = []
+    for section in SECTIONS:
+        out += section(d)
+    return "\n".join(out) + "\n"
+
+
+def _identity(d: Dossier) -> list[str]:
     i = d.identity
     out = [f"# {md_text(i.label)}", ""]
     where = ", ".join(a[0] for a in i.areas)
@@ -48,7 +56,11 @@ def dossier_markdown(d: Dossier) -> str:
     out.append(f"- Coordinates: {coords}")
     out += [f"- {md_text(k)}: {md_text(v)}" for k, v in i.facts]
     out.append(f"- IRI: `{i.iri}`")
+    return out
 
+
+def _network(d: Dossier) -> list[str]:
+    out: list[str] = []
     n = d.network
     out += ["", "## In the network", "", f"- Partners: {n.degree}"]
     if n.partner_countries:
@@ -61,52 +73,60 @@ def dossier_markdown(d: Dossier) -> str:
             out.append(f"- Betweenness: {n.betweenness:.6f}")
     else:
         out.append("- Community, betweenness: not computed (run `graphkit analyze --write-back`)")
+    return out
 
+
+def _relations(d: Dossier) -> list[str]:
+    out: list[str] = []
     out += ["", f"## Relations ({len(d.relations)})", ""]
     if d.relations:
         out += [
             "| Partner | Type | Status | Dates | Agreements | Sectors | Asserted by |",
             "|---|---|---|---|---|---|---|",
         ]
-        for r in d.relations:
-            partner = "; ".join(
-                f"{md_text(p.label)} ({p.country})" if p.country else md_text(p.label) for p in r.partners
-            )
-            status = md_text(r.status or "not given")
-            if r.history:
-                status += " — " + "; ".join(
-                    md_text(h.status + (f" from {h.start}" if h.start else "") + (f" to {h.end}" if h.end else ""))
-                    for h in r.history
-                )
-            dates = " ".join(x for x in (f"since {r.start}" if r.start else "", f"until {r.end}" if r.end else "") if x)
-            agreements = "; ".join(
-                md_text(
-                    a.label
-                    + (f", signed {a.signing_date}" if a.signing_date else "")
-                    + (f"; signatories: {', '.join(a.signatories)}" if a.signatories else "")
-                )
-                for a in r.agreements
-            )
-            asserted = "; ".join(
-                x for x in (md_text(r.listing), _ev(r.evidence), *(_ev(a.evidence) for a in r.agreements)) if x
-            )
-            if not r.evidence:
-                asserted = "; ".join(
-                    x for x in (asserted, "; ".join(md_text(d.source(s).title) for s in r.sources)) if x
-                )
-            row = (
-                partner,
-                md_text(", ".join(r.types) or "not given"),
-                status,
-                dates,
-                agreements,
-                md_text(", ".join(r.sectors)),
-                asserted,
-            )
-            out.append("| " + " | ".join(row) + " |")
+        out += [_relation_row(d, r) for r in d.relations]
     else:
         out.append("No relation is in the graph.")
+    return out
 
+
+def _relation_row(d: Dossier, r: RelationEntry) -> str:
+    """One relation as a table row."""
+    partner = "; ".join(f"{md_text(p.label)} ({p.country})" if p.country else md_text(p.label) for p in r.partners)
+    status = md_text(r.status or "not given")
+    if r.history:
+        status += " — " + "; ".join(
+            md_text(h.status + (f" from {h.start}" if h.start else "") + (f" to {h.end}" if h.end else ""))
+            for h in r.history
+        )
+    dates = " ".join(x for x in (f"since {r.start}" if r.start else "", f"until {r.end}" if r.end else "") if x)
+    agreements = "; ".join(
+        md_text(
+            a.label
+            + (f", signed {a.signing_date}" if a.signing_date else "")
+            + (f"; signatories: {', '.join(a.signatories)}" if a.signatories else "")
+        )
+        for a in r.agreements
+    )
+    asserted = "; ".join(
+        x for x in (md_text(r.listing), _ev(r.evidence), *(_ev(a.evidence) for a in r.agreements)) if x
+    )
+    if not r.evidence:
+        asserted = "; ".join(x for x in (asserted, "; ".join(md_text(d.source(s).title) for s in r.sources)) if x)
+    row = (
+        partner,
+        md_text(", ".join(r.types) or "not given"),
+        status,
+        dates,
+        agreements,
+        md_text(", ".join(r.sectors)),
+        asserted,
+    )
+    return "| " + " | ".join(row) + " |"
+
+
+def _people(d: Dossier) -> list[str]:
+    out: list[str] = []
     out += ["", "## People and offices", ""]
     for o in d.offices:
         role = f" ({md_text(o.role)})" if o.role else ""
@@ -115,7 +135,11 @@ def dossier_markdown(d: Dossier) -> str:
             out.append(f"  - evidence: {_ev(o.evidence)}")
     if not d.offices:
         out.append("No office or office-holder is in the graph.")
+    return out
 
+
+def _meetings(d: Dossier) -> list[str]:
+    out: list[str] = []
     out += ["", "## Meetings and participations", ""]
     for m in d.meetings:
         out.append(f"- **{md_text(m.label)}**")
@@ -133,7 +157,11 @@ def dossier_markdown(d: Dossier) -> str:
             out.append(f"  - evidence: {_ev(m.evidence)}")
     if not d.meetings:
         out.append("No meeting is in the graph.")
+    return out
 
+
+def _map(d: Dossier) -> list[str]:
+    out: list[str] = []
     out += ["", "## Map", ""]
     if d.map and d.map.points:
         located = [p for p in d.partners if p.lat is not None and p.lon is not None]
@@ -141,14 +169,23 @@ def dossier_markdown(d: Dossier) -> str:
         out += [f"- {md_text(p.label)}: {p.lat:.4f}, {p.lon:.4f}" for p in located]  # type: ignore[str-format]
     if d.map and d.map.off_map:
         out.append("Without coordinates: " + ", ".join(md_text(x) for x in d.map.off_map))
+    return out
 
+
+def _shared(d: Dossier) -> list[str]:
+    out: list[str] = []
     out += ["", "## Partners' partners in common", ""]
     for sp in d.shared:
         mark = " (also a partner)" if sp.is_partner else ""
         out.append(f"- {md_text(sp.place.label)}{mark}: {len(sp.shared)} — {md_text(', '.join(sp.shared))}")
     if not d.shared:
         out.append("No place shares two or more partners.")
+    return out
 
+
+def _wikidata(d: Dossier) -> list[str]:
+    out: list[str] = []
+    i = d.identity
     out += ["", "## Compared with Wikidata", ""]
     if d.wikidata is None:
         out.append("No comparison with Wikidata's P190 was run." if i.qid else "No Wikidata id.")
@@ -166,7 +203,11 @@ def dossier_markdown(d: Dossier) -> str:
                 md_text(w.note),
             )
             out.append("| " + " | ".join(wrow) + " |")
+    return out
 
+
+def _sources(d: Dossier) -> list[str]:
+    out: list[str] = []
     out += ["", "## Sources", ""]
     for s in d.sources:
         out.append(
@@ -174,4 +215,17 @@ def dossier_markdown(d: Dossier) -> str:
             + (f" — <{s.url}>" if s.url else "")
             + (f" — licence <{s.licence}>" if s.licence else "")
         )
-    return "\n".join(out) + "\n"
+    return out
+
+
+SECTIONS: tuple[Callable[[Dossier], list[str]], ...] = (
+    _identity,
+    _network,
+    _relations,
+    _people,
+    _meetings,
+    _map,
+    _shared,
+    _wikidata,
+    _sources,
+)
