@@ -44,6 +44,7 @@ class Lexicon:
     skip_words: frozenset[str]
     locative: frozenset[str]
     visitor_markers: frozenset[str]
+    negations: frozenset[str]
     place_nouns: frozenset[str]
     status_cues: dict[str, str]
     since_words: tuple[str, ...]
@@ -135,6 +136,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         skip_words=frozenset(phrases(markers.get("skip"))),
         locative=frozenset(phrases(markers.get("locative"))),
         visitor_markers=frozenset(phrases(markers.get("visitors"))),
+        negations=frozenset(phrases(markers.get("negations"))),
         place_nouns=frozenset(phrases(markers.get("place_nouns"))),
         status_cues=mapping("status_cues"),
         since_words=phrases(dates.get("since_words")),

@@ -29,6 +29,7 @@ from graphkit.places.gazetteer import normalise_name
 #: The order in which one status overrides another found in the same clause.
 _STATUS_RANK = {"terminated": 6, "suspended": 5, "renewed": 4, "signed": 3, "approved": 2, "proposed": 1}
 _ANAPHORA_REACH = 2  # sentences a phrase without names may look back
+_INDEFINITE = frozenset({"un", "una", "uno", "un'", "a", "an", "another", "un altro", "un'altra"})
 _DEFINITE = frozenset(
     {"il", "lo", "la", "l'", "the", "this", "that", "questo", "questa", "tale", "suddetto", "suddetta"}
 )
@@ -54,6 +55,7 @@ class _Scan:
     parties: list[PlaceMention]
     end: int  # token after the scanned words
     anaphora: bool
+    genitive: bool = False  # "il gemellaggio di X con Y": X is the subject
 
 
 def extract_relations(ctx: Context) -> list[Relation]:
@@ -79,6 +81,16 @@ def extract_relations(ctx: Context) -> list[Relation]:
                         _collect(ctx, target, cue, (cue.first, stop), extend=False, typed=False)
                 boundary = scan.end
                 continue
+            if found and _negated(ctx, cue, scan):  # "Gemellaggio tra X e Y? No, ...", "is not twinned with"
+                boundary = scan.end
+                continue
+            if not found and scan.marker is None and _indefinite(ctx, cue):
+                # "è stata firmata una lettera di intenti per estendere la collaborazione": a new
+                # agreement between the parties of the relation just named
+                source = _main_antecedent(drafts, sent)
+                if source is not None and source.type not in (None, cue.value):
+                    found = [_party_again(ctx, p, cue) for p in source.parties]
+                    clause = (boundary, stop)
             if found:
                 draft = _draft(ctx, found, cue.value, cue, clause)
                 new = _split_partners(ctx, draft, found, cue, scan)
@@ -109,6 +121,29 @@ def extract_relations(ctx: Context) -> list[Relation]:
     return _finish(ctx, drafts)
 
 
+def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
+    """ "non è gemellata con", "is not twinned with", or a question the text answers "No"."""
+    doc, lex = ctx.doc, ctx.lex
+    before = [t.lower for t in doc.tokens[max(doc.sentence_range(cue.sent).start, cue.first - 3) : cue.first]]
+    if any(w in lex.negations for w in before):
+        return True
+    after = doc.tokens[scan.end : scan.end + 2]
+    return len(after) == 2 and after[0].text == "?" and after[1].lower in lex.negations
+
+
+def _indefinite(ctx: Context, cue: Cue) -> bool:
+    """ "una lettera di intenti", "a new cooperation agreement": a phrase that names a new agreement."""
+    i = cue.first - 1
+    while i >= 0 and ctx.doc.tokens[i].lower in ctx.lex.skip_words and ctx.doc.tokens[i].lower not in _INDEFINITE:
+        i -= 1
+    return i >= 0 and ctx.doc.tokens[i].lower in _INDEFINITE and cue.first - i <= 3
+
+
+def _party_again(ctx: Context, ref: PlaceRef, cue: Cue) -> PlaceMention:
+    """A party of an earlier relation, as an implied party of a phrase (its evidence is the phrase)."""
+    return PlaceMention(cue.first, cue.first, cue.sent, cue.start, cue.start, ref.name, ref)
+
+
 def _relation_cues(ctx: Context, sent: int) -> list[Cue]:
     cues = ctx.doc.cues_in("relation_types", sent) + ctx.doc.cues_in("relation_words", sent)
     topics = ctx.doc.cues_in("topics", sent)
@@ -125,7 +160,7 @@ def _next_cue_start(cues: list[Cue], cue: Cue, ctx: Context, sent: int) -> int:
 def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
     """The parties named after a relation phrase: "con la città giapponese di Koya dal 2009 e con Nara"."""
     lex, doc = ctx.lex, ctx.doc
-    i, marker, anaphora = cue.last, None, False
+    i, marker, anaphora, genitive = cue.last, None, False, False
     parties: list[PlaceMention] = []
     last_useful = cue.last
     while i < stop:
@@ -154,12 +189,16 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             i = m.last
             continue
         if m is not None and not m.is_country and i not in ctx.person_tokens:
+            if not parties and i == cue.last + 1 and doc.tokens[cue.last].lower in lex.body_markers:
+                genitive = True
             parties.append(m)
             i = last_useful = m.last
             continue
         if m is not None:  # a country: evidence, not a party
             i = m.last
             continue
+        if parties and i > 0 and doc.tokens[i - 1].lower in lex.and_markers and _starts_clause(ctx, i):
+            break  # ", e dal 2019 ha firmato ...": a new clause, not this list
         date = ctx.date_starting_at(t.start)
         if date is not None:
             i = _token_after(ctx, date.end, i)
@@ -176,6 +215,8 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             pass
         elif t.lower in lex.body_markers and i > cue.last and _after_place_noun(ctx, i):
             pass  # "la città croata di X", "the Japanese city of X"
+        elif t.lower in lex.body_markers and i == cue.last and not parties and ctx.place_starting(i + 1):
+            pass  # "il gemellaggio di Colmar con Schongau"
         elif is_capitalised(doc, i, lex) and _slot_open(ctx, i, cue, parties) and i not in ctx.person_tokens:
             unknown = _unknown_name(ctx, i, stop)
             if unknown is None:
@@ -189,7 +230,13 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
         else:
             break
         i += 1
-    return _Scan(marker, parties, last_useful, anaphora)
+    return _Scan(marker, parties, last_useful, anaphora, genitive and len(parties) >= 2)
+
+
+def _starts_clause(ctx: Context, i: int) -> bool:
+    """A date or a since-word after "e"/"and": the start of another clause ("e dal 2019 ha firmato")."""
+    t = ctx.doc.tokens[i]
+    return ctx.date_starting_at(t.start) is not None or ctx.doc.cue_at("since_words", i) is not None
 
 
 def _after_place_noun(ctx: Context, i: int) -> bool:
@@ -252,12 +299,12 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
         if boundary <= m.first and m.last <= cue.first and not m.is_country and m.first not in ctx.person_tokens
     ]
     right = scan.parties
-    if scan.marker == "between" and len(right) >= 2:
+    if (scan.marker == "between" or scan.genitive) and len(right) >= 2:
         return right
     if right:
         subject = _subject(ctx, left, right)
         return [subject, *right] if subject is not None else []
-    if len(left) >= 2 and _coordinated(ctx, left[-2], left[-1]):
+    if len(left) >= 2 and (_coordinated(ctx, left[-2], left[-1]) or _joined_actors(ctx, left[-2], left[-1])):
         return [left[-2], left[-1]]
     if left and ctx.home is not None and _key(left[-1].ref) != _key(ctx.home) and not _locative(ctx, left[-1]):
         return [_home_mention(ctx, left[-1]), left[-1]]
@@ -294,6 +341,16 @@ def _coordinated(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
     return 0 < len(between) <= 2 and all(
         t.lower in ctx.lex.and_markers or t.lower in ctx.lex.skip_words for t in between
     )
+
+
+def _joined_actors(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
+    """ "the mayor of Ferrara, Alan Fabbri, and the mayor of Koriyama, X, signed": two towns, each
+    named for its side, joined by "and" in one clause."""
+    if _locative(ctx, a) or _locative(ctx, b) or _key(a.ref) == _key(b.ref) or b.first - a.last > 12:
+        return False
+    between = ctx.doc.tokens[a.last : b.first]
+    words = {t.lower for t in between}
+    return bool(words & (set(ctx.lex.and_markers) - {",", ";"})) and not words & {";", ":"}
 
 
 def _draft(ctx: Context, found: list[PlaceMention], rtype: str | None, cue: Cue, clause: tuple[int, int]) -> _Draft:
@@ -370,6 +427,20 @@ def _antecedent(ctx: Context, pending: list[_Draft], drafts: list[_Draft], sent:
         recent = [d for d in drafts if sent - d.sent <= _ANAPHORA_REACH]
         return recent[-1] if recent else None
     return None
+
+
+def _main_antecedent(drafts: list[_Draft], sent: int) -> _Draft | None:
+    """The relation a new agreement of the same parties continues: the last one named, unless that
+    sentence listed several partners ("twinned with A, B and C"); then the article's first relation."""
+    recent = [d for d in drafts if sent - d.sent <= _ANAPHORA_REACH]
+    if not recent:
+        return None
+    last = [d for d in recent if d.sent == recent[-1].sent]
+    if len({frozenset(_key(p) for p in d.parties) for d in last}) == 1:
+        return recent[-1]
+    return drafts[0] if frozenset(_key(p) for p in drafts[0].parties) not in {
+        frozenset(_key(p) for p in d.parties) for d in last
+    } else None
 
 
 def _attach(ctx: Context, target: _Draft, cue: Cue, clause: tuple[int, int]) -> None:
@@ -475,6 +546,9 @@ def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None
             return "renewed", None, dates[0].value
         return "renewed", dates[0].value if dates else None, None
     top = max(statuses, key=lambda s: _STATUS_RANK.get(s, 0)) if statuses else None
+    if "active" in statuses and top not in {"terminated", "suspended"}:  # "i vent'anni del patto", "anniversary"
+        date = since[0].value if since else (d.signed_dates or dates or [None])[0]
+        return "active", date.value if isinstance(date, DateMention) else date, None
     if "proposed" in statuses and top in {"signed", "proposed"}:
         top = "approved" if "approved" in statuses else "proposed"
     date = (
