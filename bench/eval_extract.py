@@ -144,9 +144,7 @@ def score(key: Key, result: dict, labels: dict[str, set[str]], verbose: bool = F
 
     def same_pair(names: list[set[str]], a: str, b: str) -> bool:
         ka, kb = normalise_name(a), normalise_name(b)
-        return len(names) == 2 and (
-            (ka in names[0] and kb in names[1]) or (ka in names[1] and kb in names[0])
-        )
+        return len(names) == 2 and ((ka in names[0] and kb in names[1]) or (ka in names[1] and kb in names[0]))
 
     key_pairs = {frozenset((normalise_name(a), normalise_name(b))) for a, b, _, _ in key.relations}
     matched_got: set[int] = set()
@@ -161,7 +159,7 @@ def score(key: Key, result: dict, labels: dict[str, set[str]], verbose: bool = F
             if verbose:
                 print(f"  MISSED pair {a} | {b}")
     extra: set[frozenset[str]] = set()
-    for k, (_names_, rtype, status, r) in enumerate(got):
+    for k, (_, _, _, r) in enumerate(got):
         if k not in matched_got:
             extra.add(frozenset(r["parties"]))
     s.pair_fp += len(extra)

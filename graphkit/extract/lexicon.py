@@ -45,6 +45,7 @@ class Lexicon:
     locative: frozenset[str]
     visitor_markers: frozenset[str]
     negations: frozenset[str]
+    auxiliaries: frozenset[str]
     place_nouns: frozenset[str]
     status_cues: dict[str, str]
     since_words: tuple[str, ...]
@@ -60,6 +61,7 @@ class Lexicon:
     host_markers: frozenset[str]
     acting_for: frozenset[str]
     led_by: frozenset[str]
+    own_town: tuple[str, ...]
     municipal_roles: frozenset[str]
     meetings: dict[str, str]
     venue_cues: tuple[str, ...]
@@ -137,6 +139,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         locative=frozenset(phrases(markers.get("locative"))),
         visitor_markers=frozenset(phrases(markers.get("visitors"))),
         negations=frozenset(phrases(markers.get("negations"))),
+        auxiliaries=frozenset(phrases(markers.get("auxiliaries"))),
         place_nouns=frozenset(phrases(markers.get("place_nouns"))),
         status_cues=mapping("status_cues"),
         since_words=phrases(dates.get("since_words")),
@@ -152,6 +155,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         host_markers=frozenset(phrases(rules.get("host_markers"))),
         acting_for=frozenset(phrases(rules.get("acting_for"))),
         led_by=frozenset(phrases(rules.get("led_by"))),
+        own_town=phrases(rules.get("own_town")),
         municipal_roles=frozenset(rules.get("municipal_roles", ())),
         meetings=mapping("meetings"),
         venue_cues=phrases(roles.get("venue")),

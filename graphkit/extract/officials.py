@@ -141,15 +141,18 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
             body = after
     if body is None:  # "Springfield Mayor Jane Doe", "the Japanese ambassador"
         body = _body_before(ctx, cue.first)
+    if body is None:  # "the town's mayor": the town just named
+        body = _town_just_named(ctx, cue)
     explicit = body is not None
+    acting: PlaceMention | str | None = body
     if body is None:  # "per Xi'an il vicesindaco Li Ming", "una delegazione francese guidata dal sindaco X"
-        body = _acting_for(ctx, cue)
+        acting = _acting_for(ctx, cue)
     role = "councillor" if cue.value == "council-member" and portfolio else cue.value
     people = [person]
     if cue.phrase in lex.plural_offices and person[1] > cue.first:
         people += _coordinated_people(ctx, person[2], stop)
-    bodies: list[PlaceMention | None | str] = [body] * len(people)
-    if len(people) > 1 and body is None:  # "firmato dai sindaci X e Y": one for each town of the sentence
+    bodies: list[PlaceMention | None | str] = [acting] * len(people)
+    if len(people) > 1 and acting is None:  # "firmato dai sindaci X e Y": one for each town of the sentence
         towns = _towns_in_sentence(ctx, cue.sent)
         if len(towns) == len(people):
             bodies = list(towns)
@@ -169,6 +172,16 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
         office = Office("o0", who[0], cue.phrase, role, evidence, ref, org, portfolio, words)
         out.append(_Reading(office, explicit, (who[1], who[2])))
     return out
+
+
+def _town_just_named(ctx: Context, cue: Cue) -> PlaceMention | None:
+    """The body of "the town's mayor", "its mayor", "il suo sindaco": the town named last before."""
+    doc = ctx.doc
+    words = " ".join(t.lower for t in doc.tokens[max(0, cue.first - 3) : cue.first]).replace(" '", "'")
+    if not any(words == p or words.endswith(" " + p) for p in ctx.lex.own_town):
+        return None
+    before = [m for m in ctx.places if m.last <= cue.first and not m.is_country and m.first not in ctx.person_tokens]
+    return before[-1] if before and cue.sent - before[-1].sent <= 1 else None
 
 
 _UNKNOWN = "unknown"  # the text says the body is some other town, but not which one

@@ -66,6 +66,7 @@ def extract_relations(ctx: Context) -> list[Relation]:
         cues = _relation_cues(ctx, sent)
         boundary = ctx.doc.sentence_range(sent).start
         previous: _Draft | None = None  # the last relation of this sentence
+        orphan: Cue | None = None  # a type phrase of this sentence that found no parties
         for cue in cues:
             stop = _next_cue_start(cues, cue, ctx, sent)
             scan = _scan_right(ctx, cue, stop)
@@ -73,7 +74,10 @@ def extract_relations(ctx: Context) -> list[Relation]:
             clause = (min([boundary] + [m.first for m in found]), max(scan.end, cue.last))
             refers = scan.anaphora or _has_anaphora(ctx, sent) or _definite(ctx, cue)
             if cue.kind == "relation_words":
-                if found:
+                if found and orphan is not None:  # "Tucson Sister Cities also coordinates ties with A, B"
+                    draft = _draft(ctx, found, orphan.value, cue, clause)
+                    drafts.extend(_split_partners(ctx, draft, found, cue, scan))
+                elif found:
                     pending.append(_draft(ctx, found, None, cue, clause))
                 elif refers:  # "... and the partnership was renewed in 2012"
                     target = previous or _antecedent(ctx, [], drafts, sent, True)
@@ -104,6 +108,7 @@ def extract_relations(ctx: Context) -> list[Relation]:
                 drafts.extend(new)
                 previous = new[-1]
             else:
+                orphan = cue
                 target = _antecedent(ctx, pending, drafts, sent, refers)
                 if target is not None:
                     _attach(ctx, target, cue, (clause[0], stop))
@@ -128,7 +133,14 @@ def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
     if any(w in lex.negations for w in before):
         return True
     after = doc.tokens[scan.end : scan.end + 2]
-    return len(after) == 2 and after[0].text == "?" and after[1].lower in lex.negations
+    if len(after) == 2 and after[0].text == "?" and after[1].lower in lex.negations:
+        return True
+    for t in doc.tokens[scan.end : min(scan.end + 4, doc.sentence_range(cue.sent).stop)]:
+        if t.lower in lex.negations:  # "a friendship agreement with X was not pursued"
+            return True
+        if not (t.lower in lex.auxiliaries or t.lower in lex.skip_words):
+            return False
+    return False
 
 
 def _indefinite(ctx: Context, cue: Cue) -> bool:
@@ -185,9 +197,16 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             i = last_useful = c.last
             continue
         m = ctx.place_starting(i)
+        if c is not None and c.kind == "countries" and (m is None or m.last <= c.last):
+            m = None  # "Trikala in Greece": the country, even where a town has its name
         if m is not None and _qualifier(ctx, m, parties):  # "Cambridge, Massachusetts": where, not who
             i = m.last
             continue
+        if m is not None and m.last + 1 < stop and doc.tokens[m.last].lower in {"'s", "’s"}:
+            nxt = ctx.place_starting(m.last + 1)
+            if nxt is not None and not nxt.is_country:  # "Shanghai's Minhang District": the district
+                i = m.last + 1
+                continue
         if m is not None and not m.is_country and i not in ctx.person_tokens:
             if not parties and i == cue.last + 1 and doc.tokens[cue.last].lower in lex.body_markers:
                 genitive = True
@@ -213,6 +232,8 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             marker = marker or "with"
         elif t.lower in lex.skip_words or t.lower in lex.date_words or t.lower in lex.since_words:
             pass
+        elif t.lower in lex.auxiliaries and _status_follows(ctx, i):
+            pass  # "The twinning with X was signed in 1967"
         elif t.lower in lex.body_markers and i > cue.last and _after_place_noun(ctx, i):
             pass  # "la città croata di X", "the Japanese city of X"
         elif t.lower in lex.body_markers and i == cue.last and not parties and ctx.place_starting(i + 1):
@@ -231,6 +252,13 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             break
         i += 1
     return _Scan(marker, parties, last_useful, anaphora, genitive and len(parties) >= 2)
+
+
+def _status_follows(ctx: Context, i: int) -> bool:
+    j = i + 1
+    while j < len(ctx.doc.tokens) and j - i <= 3 and ctx.doc.tokens[j].lower in ctx.lex.auxiliaries:
+        j += 1
+    return ctx.doc.cue_at("status_cues", j) is not None
 
 
 def _starts_clause(ctx: Context, i: int) -> bool:
@@ -304,6 +332,9 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
     if right:
         subject = _subject(ctx, left, right)
         return [subject, *right] if subject is not None else []
+    owner = _one_of_possessive(ctx, cue, left)
+    if owner is not None:
+        return owner
     if len(left) >= 2 and (_coordinated(ctx, left[-2], left[-1]) or _joined_actors(ctx, left[-2], left[-1])):
         return [left[-2], left[-1]]
     if left and ctx.home is not None and _key(left[-1].ref) != _key(ctx.home) and not _locative(ctx, left[-1]):
@@ -341,6 +372,31 @@ def _coordinated(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
     return 0 < len(between) <= 2 and all(
         t.lower in ctx.lex.and_markers or t.lower in ctx.lex.skip_words for t in between
     )
+
+
+def _one_of_possessive(ctx: Context, cue: Cue, left: list[PlaceMention]) -> list[PlaceMention] | None:
+    """ "Álamos, Sonora, one of Tucson's sister cities": the owner and the town the phrase describes."""
+    doc = ctx.doc
+    if len(left) < 2 or cue.first < 2 or doc.tokens[cue.first - 1].lower not in {"'s", "’s"}:
+        return None
+    owner = left[-1]
+    if owner.last != cue.first - 1:
+        return None
+    words = " ".join(t.lower for t in doc.tokens[max(0, owner.first - 3) : owner.first])
+    if not words.endswith(("one of", "among", "uno dei", "una delle")):
+        return None
+    # the appositive chain before "one of": "Álamos, Sonora, one of" → its first name
+    chain: list[PlaceMention] = []
+    end = owner.first - 2 if words.endswith("one of") or words.endswith(("uno dei", "una delle")) else owner.first - 1
+    for m in reversed(left[:-1]):
+        gap = [t.text for t in doc.tokens[m.last : end]]
+        if gap and all(g == "," for g in gap):
+            chain.append(m)
+            end = m.first
+        elif chain or gap:
+            break
+    towns = [m for m in chain if m.ref.kind != ADMIN and _key(m.ref) != _key(owner.ref)]
+    return [owner, towns[-1]] if towns else None
 
 
 def _joined_actors(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
@@ -438,9 +494,11 @@ def _main_antecedent(drafts: list[_Draft], sent: int) -> _Draft | None:
     last = [d for d in recent if d.sent == recent[-1].sent]
     if len({frozenset(_key(p) for p in d.parties) for d in last}) == 1:
         return recent[-1]
-    return drafts[0] if frozenset(_key(p) for p in drafts[0].parties) not in {
-        frozenset(_key(p) for p in d.parties) for d in last
-    } else None
+    return (
+        drafts[0]
+        if frozenset(_key(p) for p in drafts[0].parties) not in {frozenset(_key(p) for p in d.parties) for d in last}
+        else None
+    )
 
 
 def _attach(ctx: Context, target: _Draft, cue: Cue, clause: tuple[int, int]) -> None:
@@ -547,8 +605,8 @@ def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None
         return "renewed", dates[0].value if dates else None, None
     top = max(statuses, key=lambda s: _STATUS_RANK.get(s, 0)) if statuses else None
     if "active" in statuses and top not in {"terminated", "suspended"}:  # "i vent'anni del patto", "anniversary"
-        date = since[0].value if since else (d.signed_dates or dates or [None])[0]
-        return "active", date.value if isinstance(date, DateMention) else date, None
+        first = since or d.signed_dates or dates
+        return "active", first[0].value if first else None, None
     if "proposed" in statuses and top in {"signed", "proposed"}:
         top = "approved" if "approved" in statuses else "proposed"
     date = (
