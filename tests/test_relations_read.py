@@ -83,14 +83,50 @@ def build(tmp_path):
     return out
 
 
+def _header(path):
+    with open(path, "rb") as f:
+        return json.loads(f.readline())
+
+
 def test_last_build_is_cached_beside_the_snapshot_and_read_back_identically(build, data):
     first = read_last_build(build)
-    cached = build / "graph.relations.json"
+    cached = build / "graph.relations.jsonl"
     assert cached.is_file()
-    assert json.loads(cached.read_text(encoding="utf-8"))["key"]["size"] == (build / "graph.nq").stat().st_size
+    assert _header(cached)["key"]["size"] == (build / "graph.nq").stat().st_size
     second = read_last_build(build)
+    assert isinstance(second.places, cache.PlaceTable)  # read back from the cache, lazily
     assert second == first
     assert second.places == data.places and second.relations == data.relations
+    assert list(second.places) == list(data.places) and list(second.relations) == list(data.relations)
+
+
+def test_the_cached_model_answers_like_the_read_one(build, data):
+    read_last_build(build)
+    cached = read_last_build(build)
+    assert isinstance(cached.relations, cache.RelationTable)
+    for iri in data.places:
+        assert cached.partners(iri) == data.partners(iri) and cached.degree(iri) == data.degree(iri)
+        assert cached.relations_of(iri) == data.relations_of(iri)
+        for depth in (1, 2, 3):
+            assert cached.ego(iri, depth) == data.ego(iri, depth)
+    assert cached.named("koya") == data.named("koya") == [KOYA]  # Kōya, folded
+    assert sorted(cached.name_keys()) == sorted(data.name_keys())
+    for column in ("label", "kind", "country", "qid", "iri", "lat"):
+        assert cached.place_column(column) == data.place_column(column)
+    assert cached.located_in == data.located_in and cached.source_titles == data.source_titles
+
+
+def test_ego_matches_networkx_ego_graph_on_every_place(data):
+    import networkx as nx
+
+    G = data.graph()
+    for iri in data.places:
+        for depth in (1, 2, 3):
+            members, relations = data.ego(iri, depth)
+            assert members == set(nx.ego_graph(G, iri, radius=depth))
+            assert relations == [r for r in data.relations if all(p in members for p in r.parties)]
+    with pytest.raises(nx.NodeNotFound):
+        data.ego("https://x.org/not-a-place", 1)
 
 
 def test_a_changed_snapshot_makes_the_cache_stale(build):
@@ -106,29 +142,79 @@ def test_a_changed_snapshot_makes_the_cache_stale(build):
     assert read_last_build(build).places[TUEBINGEN].label == "Tuebingen (en)"
 
 
+def _rewrite(path, edit):
+    """Apply ``edit`` to the file's lines (header parsed), keeping the snapshot's key valid."""
+    lines = path.read_bytes().split(b"\n")
+    header = json.loads(lines[0])
+    edit(header, lines)
+    lines[0] = json.dumps(header).encode()
+    path.write_bytes(b"\n".join(lines))
+
+
+def _wrong_label_type(header, lines):  # the right key, but a place label that is a number
+    columns = json.loads(lines[1])
+    columns["label"][0] = 42
+    lines[1] = json.dumps(columns).encode()
+
+
+def _one_byte_changed(header, lines):  # a place row altered: the digest no longer matches
+    lines[5] = lines[5].replace(b"null", b"1", 1) if b"null" in lines[5] else lines[5] + b" "
+
+
+def _truncated(header, lines):
+    del lines[-3:]
+
+
 @pytest.mark.parametrize(
     "corrupt",
-    ["not json", '{"key": null}', "[]", "__WRONG_TYPES__"],
+    ["not json", '{"key": null}', "[]", "", "__WRONG_TYPES__", "__ONE_BYTE__", "__TRUNCATED__"],
 )
 def test_a_corrupt_or_foreign_cache_is_ignored_never_trusted(build, corrupt):
     read_last_build(build)
-    cached = build / "graph.relations.json"
-    if corrupt == "__WRONG_TYPES__":  # the right key, but a place label that is a number
-        raw = json.loads(cached.read_text(encoding="utf-8"))
-        raw["places"][0][1] = 42
-        corrupt = json.dumps(raw)
+    cached = build / "graph.relations.jsonl"
     stamp = os.stat(build / "graph.nq")
-    cached.write_text(corrupt, encoding="utf-8")
+    edits = {"__WRONG_TYPES__": _wrong_label_type, "__ONE_BYTE__": _one_byte_changed, "__TRUNCATED__": _truncated}
+    if corrupt in edits:
+        _rewrite(cached, edits[corrupt])
+    else:
+        cached.write_text(corrupt, encoding="utf-8")
     os.utime(build / "graph.nq", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     assert cache.load(build / "graph.nq") is None
     assert read_last_build(build).places[KOYA].label == "Kōya"
 
 
+def test_a_hand_made_row_with_a_matching_digest_is_an_error_naming_the_file(build):
+    import hashlib
+
+    read_last_build(build)
+    cached = build / "graph.relations.jsonl"
+    stamp = os.stat(build / "graph.nq")
+
+    def bad_row(header, lines):
+        lines[4] = b'["not a latitude"' + lines[4][lines[4].index(b",") :]
+        header["digest"] = hashlib.sha256(b"\n".join(lines[1:])).hexdigest()
+
+    _rewrite(cached, bad_row)
+    os.utime(build / "graph.nq", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    data = cache.load(build / "graph.nq")
+    assert data is not None  # header, digest and columns fit: rows are decoded when looked at
+    first = next(iter(data.places))
+    with pytest.raises(cache.CacheError, match=r"graph\.relations\.jsonl is damaged \(place 0: .*delete it"):
+        data.places[first]
+
+
 def test_a_cache_that_cannot_be_written_is_a_note_not_an_error(build):
-    (build / "graph.relations.json").mkdir()  # something in the way that is not a file
+    (build / "graph.relations.jsonl").mkdir()  # something in the way that is not a file
     notes: list[str] = []
     assert read_last_build(build, notify=notes.append).places[KOYA].label == "Kōya"
-    assert len(notes) == 1 and "could not cache" in notes[0] and "graph.relations.json" in notes[0]
+    assert len(notes) == 1 and "could not cache" in notes[0] and "graph.relations.jsonl" in notes[0]
+
+
+def test_the_file_of_earlier_versions_is_removed_when_the_cache_is_written(build):
+    legacy = build / "graph.relations.json"
+    legacy.write_text('{"key": null}', encoding="utf-8")
+    read_last_build(build)
+    assert not legacy.exists() and (build / "graph.relations.jsonl").is_file()
 
 
 def test_place_classes_are_typed_out_once():

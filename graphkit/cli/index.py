@@ -23,7 +23,7 @@ def index_cmd(out_dir: Path, check: bool, remove: bool) -> None:
     Takes several seconds, so it is a separate step: run it after `graphkit build`. Rebuilding the
     graph (or `graphkit analyze --write-back`) makes the index stale; it is then ignored, with a note,
     until you run `graphkit index` again. Commands that change or scan the whole graph never use it.
-    It also writes the read model's cache beside the snapshot (out/graph.relations.json), which
+    It also writes the read model's cache beside the snapshot (out/graph.relations.jsonl), which
     `graphkit view` and `graphkit dossier` read in a fraction of a second.
 
     \b

@@ -1,12 +1,25 @@
-"""The read model of the last build, cached beside its snapshot as compact JSON.
+"""The read model of the last build, cached beside its snapshot as JSON lines, read lazily.
 
 Reading ~23k places and ~35k relations from the world graph takes seconds (the queries, then
-labels cleaned and joined in Python); loading them back from this file takes a fraction of a second,
-so a new ``graphkit view`` process starts at once. The file (``out/graph.relations.json``) records
-the snapshot's size and modification time (in nanoseconds), the cache format and graphkit's
-version: any difference (a new build, ``graphkit analyze --write-back``) makes it stale and it is
-read again from the build. It is written atomically (temporary file, then rename); a file that
-cannot be read or does not fit is ignored, never trusted: it is plain JSON, checked field by field.
+labels cleaned and joined in Python). This file (``out/graph.relations.jsonl``) gives a new process
+what one view or dossier needs in a few tens of milliseconds: it holds one JSON value per line —
+
+- a header: the key (the snapshot's size and modification time in nanoseconds, the cache format,
+  graphkit's version), the SHA-256 of the lines below it, the counts and the small tables (strings
+  many rows share, country names, concept labels, source titles, ``gk:locatedIn``);
+- the columns read at once: every place's IRI, label, kind, country and QID, and every relation's
+  parties (enough for partners, degrees, ego networks, ranks and exact-label look-ups);
+- the folded names of every place (:func:`graphkit.relations.labels.fold`, for finding a place by
+  name without folding 46k names in every process), read on first use;
+- one line per place, then one line per relation, each decoded only when that place or relation
+  is looked at (:class:`PlaceTable`, :class:`RelationTable`).
+
+Any difference in the key (a new build, ``graphkit analyze --write-back``) makes the file stale and
+it is read again from the build. It is written atomically (temporary file, then rename). A file
+that cannot be read, whose digest does not match its lines, or whose header and columns do not fit
+field by field is ignored, never trusted: it is plain JSON (no pickle, nothing executed). A line
+decoded later that does not fit (only a file made by hand with a recomputed digest can have one)
+is a :class:`CacheError` naming the file to delete.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -16,31 +29,43 @@ cannot be read or does not fit is ignored, never trusted: it is plain JSON, chec
 >>> a, b = Place("https://x.org/a", "A", "municipality", "IT", 43.1, 12.6), Place("https://x.org/b", "B", "region")
 >>> data = RelationData({a.iri: a, b.iri: b}, (Relation("https://x.org/r", (a.iri, b.iri), years=(2009,)),))
 >>> save(data, snap).name
-'graph.relations.json'
->>> load(snap) == data
-True
+'graph.relations.jsonl'
+>>> loaded = load(snap)
+>>> loaded == data, loaded.named("a"), loaded.degree(a.iri), loaded.places[b.iri].kind
+(True, ['https://x.org/a'], 1, 'region')
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
-from graphkit.relations.model import Place, Relation, RelationData
+from graphkit.errors import StoreError
+from graphkit.relations.model import Place, Relation, RelationData, folded_name_index
 
-#: Bump when the layout of the file or of the read model changes: older files become stale.
-CACHE_FORMAT = 4
-CACHE_SUFFIX = ".relations.json"
+#: Bump when the layout of the file or of the read model changes (or :func:`~graphkit.relations.labels.fold`):
+#: older files become stale.
+CACHE_FORMAT = 5
+CACHE_SUFFIX = ".relations.jsonl"
+#: The name earlier versions wrote (one JSON document); removed when the cache is written.
+LEGACY_SUFFIX = ".relations.json"
+#: Lines before the place rows: header, columns, parties, folded names.
+_HEAD_LINES = 4
+
+
+class CacheError(StoreError):
+    """A line of the read-model cache does not fit (the file was altered by hand)."""
 
 
 def cache_path(snapshot: str | Path) -> Path:
-    """Where the cache of ``snapshot`` lives: ``out/graph.nq`` → ``out/graph.relations.json``.
+    """Where the cache of ``snapshot`` lives: ``out/graph.nq`` → ``out/graph.relations.jsonl``.
 
     >>> cache_path("out/graph.nq").as_posix()
-    'out/graph.relations.json'
+    'out/graph.relations.jsonl'
     """
     return Path(snapshot).with_suffix(CACHE_SUFFIX)
 
@@ -66,15 +91,15 @@ def save(
     """Write the cache of ``data`` read from ``snapshot`` (whose :func:`stamp` was ``key`` before it
     was read; default: now). None when the snapshot changed meanwhile or the file cannot be written."""
     from graphkit.errors import OutputError
-    from graphkit.rdf.files import write_text_atomic
+    from graphkit.rdf.files import write_bytes_atomic
 
     snap = Path(snapshot)
     key = key if key is not None else stamp(snap)
     if key is None:
         return None
-    text = json.dumps({"key": key, **encode(data)}, ensure_ascii=False, separators=(",", ":"))
+    blob = encode(data, key)
     try:
-        path = write_text_atomic(cache_path(snap), text)
+        path = write_bytes_atomic(cache_path(snap), blob)
     except (OutputError, OSError) as e:
         if notify is not None:
             notify(f"note: could not cache the network beside {snap} ({e}); the next command reads the graph again")
@@ -82,6 +107,9 @@ def save(
     if stamp(snap) != key:  # the snapshot changed while it was being read: the file would lie
         os.unlink(path)
         return None
+    legacy = snap.with_suffix(LEGACY_SUFFIX)
+    if legacy.is_file():
+        legacy.unlink(missing_ok=True)
     return path
 
 
@@ -89,19 +117,26 @@ def load(snapshot: str | Path) -> RelationData | None:
     """The cached read model of ``snapshot``, or None when there is none or it does not match."""
     snap = Path(snapshot)
     key = stamp(snap)
+    if key is None:
+        return None
+    path = cache_path(snap)
     try:
-        raw = json.loads(cache_path(snap).read_text(encoding="utf-8"))
-        if key is None or not isinstance(raw, dict) or raw.get("key") != key:
-            return None
-        return decode(raw)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return decode(path.read_bytes(), key, source=str(path))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
 
-def encode(data: RelationData) -> dict[str, Any]:
-    """The read model as JSON-ready data. Repeated values are stored once and referred to by number:
-    strings (kinds, countries, sources, types), tuples of strings (a relation's sources, its types
-    and status); a relation's parties by their place's number."""
+# ---------------------------------------------------------------- writing
+
+
+def _line(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def encode(data: RelationData, key: dict[str, Any]) -> bytes:
+    """The file's bytes: header, columns, parties, folded names, a line per place, a line per relation.
+    Strings many rows share (kinds, countries, languages, sources, types, statuses) and tuples of them
+    are stored once in the header and referred to by number; places by their number."""
     strings: dict[str, int] = {}
     tuples: dict[tuple[int, ...], int] = {}
     kinds: dict[tuple[int, ...], int] = {}
@@ -112,80 +147,261 @@ def encode(data: RelationData) -> dict[str, Any]:
     def ts(xs: Sequence[str]) -> int:
         return tuples.setdefault(tuple(s(x) for x in xs), len(tuples))
 
-    order = {iri: i for i, iri in enumerate(data.places)}
-    places = [
-        [p.iri, p.label, s(p.kind), s(p.country), p.lat, p.lon, p.population, p.qid, ts(p.names), ts(p.sources),
-         p.geonames_id, p.region, [x for t, lang in p.labels for x in (t, s(lang))],
-         [x for t, lang in p.alt_labels for x in (t, s(lang))], p.betweenness, p.community]
-        for p in data.places.values()
+    places = list(data.places.values())
+    order = {p.iri: i for i, p in enumerate(places)}
+    columns = {
+        "iri": [p.iri for p in places],
+        "label": [p.label for p in places],
+        "kind": [s(p.kind) for p in places],
+        "country": [s(p.country) for p in places],
+        "qid": [p.qid for p in places],
+    }
+    place_rows = [
+        _line([p.lat, p.lon, p.population, list(p.names), ts(p.sources), p.geonames_id, p.region,
+               [x for t, lang in p.labels for x in (t, s(lang))], [x for t, lang in p.alt_labels for x in (t, s(lang))],
+               p.betweenness, p.community])
+        for p in places
     ]  # fmt: skip
-    relations = []
+    sizes: list[int] = []
+    flat: list[int] = []
+    relation_rows: list[bytes] = []
     for r in data.relations:
+        sizes.append(len(r.parties))
+        flat.extend(order[p] for p in r.parties)
         kind = (ts(r.types), ts(r.type_labels), s(r.status), s(r.status_label), ts(r.statuses))
-        relations.append(
-            [r.iri, [order[p] for p in r.parties], kinds.setdefault(kind, len(kinds)), r.start, r.end, ts(r.sources),
-             [order[p] for p in r.listed_by if p in order], r.label, list(r.years)]
+        relation_rows.append(
+            _line([r.iri, kinds.setdefault(kind, len(kinds)), r.start, r.end, ts(r.sources),
+                   [order[p] for p in r.listed_by if p in order], r.label, list(r.years)])
         )  # fmt: skip
-    return {
+    names = {k: [order[i] for i in v] for k, v in folded_name_index(places).items()}
+    body = b"\n".join(
+        [_line(columns), _line({"sizes": sizes, "flat": flat}), _line(names), *place_rows, *relation_rows, b""]
+    )
+    header = {
+        "key": key,
+        "digest": hashlib.sha256(body).hexdigest(),
+        "places": len(places),
+        "relations": len(relation_rows),
         "description": data.description,
         "strings": list(strings),
         "tuples": [list(t) for t in tuples],
         "kinds": [list(k) for k in kinds],
-        "places": places,
-        "relations": relations,
         "countries": dict(data.countries),
         "concept_labels": dict(data.concept_labels),
         "source_titles": dict(data.source_titles),
         "located_in": {k: list(v) for k, v in data.located_in.items()},
     }
+    return _line(header) + b"\n" + body
 
 
-def decode(raw: dict[str, Any]) -> RelationData:
-    """The read model from :func:`encode`'s data (KeyError, IndexError or TypeError when it does not fit)."""
-    strings = [_str(x) for x in raw["strings"]]
-    tuples = [tuple(strings[i] for i in t) for t in raw["tuples"]]
-    kinds = [(tuples[t], tuples[tl], strings[st], strings[sl], tuples[sts]) for t, tl, st, sl, sts in raw["kinds"]]
-    get, tup = strings.__getitem__, tuples.__getitem__
+# ---------------------------------------------------------------- reading
 
-    places: dict[str, Place] = {}
-    for row in raw["places"]:
-        iri, label, kind, cc, lat, lon, pop, qid, names, sources, geonames, region, labels, alts, btw, com = row
-        places[iri] = Place(
-            _str(iri), _str(label), get(kind), get(cc), _opt(lat, float), _opt(lon, float), _opt(pop, int),
-            _str(qid), tup(names), tup(sources), _opt(geonames, int), _str(region),
-            tuple(zip(map(_str, labels[::2]), map(get, labels[1::2]), strict=True)),
-            tuple(zip(map(_str, alts[::2]), map(get, alts[1::2]), strict=True)), _opt(btw, float), _opt(com, int),
-        )  # fmt: skip
-    iri_at = list(places).__getitem__
-    relations = []
-    for iri, parties, kind, start, end, sources, listed_by, label, years in raw["relations"]:
-        types, type_labels, status, status_label, statuses = kinds[kind]
-        relations.append(
-            Relation(
-                _str(iri),
-                tuple(map(iri_at, parties)),
-                types,
-                type_labels,
-                status,
-                status_label,
-                _str(start),
-                _str(end),
-                tup(sources),
-                tuple(map(iri_at, listed_by)),
-                _str(label),
-                statuses,
-                tuple(map(_int, years)),
-            )  # fmt: skip
-        )
+
+def decode(blob: bytes, key: dict[str, Any], *, source: str = "the read-model cache") -> RelationData | None:
+    """The read model in ``blob`` (:func:`encode`'s bytes) when it was written for ``key``; None when
+    not. Raises ValueError, KeyError, TypeError or IndexError when the header or columns do not fit."""
+    end = blob.find(b"\n")
+    header = json.loads(blob[:end])
+    if not isinstance(header, dict) or header.get("key") != key:
+        return None
+    body = memoryview(blob)[end + 1 :]
+    if hashlib.sha256(body).hexdigest() != _str(header["digest"]):
+        return None
+    lines = blob[end + 1 :].split(b"\n")
+    n_places, n_relations = _int(header["places"]), _int(header["relations"])
+    if len(lines) != _HEAD_LINES - 1 + n_places + n_relations + 1 or lines[-1]:
+        return None
+    strings = [_str(x) for x in header["strings"]]
+    tuples = [tuple(strings[_int(i)] for i in t) for t in header["tuples"]]
+    kinds = [
+        (tuples[t], tuples[tl], strings[st], strings[sl], tuples[sts])
+        for t, tl, st, sl, sts in map(_ints, header["kinds"])
+    ]
+
+    columns = json.loads(lines[0])
+    iris = _strs(columns["iri"], n_places)
+    eager = {
+        "label": _strs(columns["label"], n_places),
+        "kind": [strings[i] for i in _ints(columns["kind"], n_places)],
+        "country": [strings[i] for i in _ints(columns["country"], n_places)],
+        "qid": _strs(columns["qid"], n_places),
+    }
+    parties = json.loads(lines[1])
+    sizes, flat = _ints(parties["sizes"], n_relations), _ints(parties["flat"])
+    if sum(sizes) != len(flat) or any(i < 0 or i >= n_places for i in flat):
+        raise ValueError("relation parties out of range")
+    party_lists: list[tuple[str, ...]] = []
+    at = 0
+    for n in sizes:
+        party_lists.append(tuple(iris[i] for i in flat[at : at + n]))
+        at += n
+
+    places = PlaceTable(iris, eager, lines, strings, tuples, source)
+    relations = RelationTable(party_lists, lines, _HEAD_LINES - 1 + n_places, kinds, strings, tuples, iris, source)
     return RelationData(
         places=places,
-        relations=tuple(relations),
-        countries={_str(k): _str(v) for k, v in raw["countries"].items()},
-        concept_labels={_str(k): _str(v) for k, v in raw["concept_labels"].items()},
-        source_titles={_str(k): _str(v) for k, v in raw["source_titles"].items()},
-        located_in={_str(k): tuple(map(_str, v)) for k, v in raw["located_in"].items()},
-        description=_str(raw["description"]),
+        relations=relations,
+        countries={_str(k): _str(v) for k, v in header["countries"].items()},
+        concept_labels={_str(k): _str(v) for k, v in header["concept_labels"].items()},
+        source_titles={_str(k): _str(v) for k, v in header["source_titles"].items()},
+        located_in={_str(k): tuple(map(_str, v)) for k, v in header["located_in"].items()},
+        description=_str(header["description"]),
     )
+
+
+class PlaceTable(Mapping[str, Place]):
+    """The places of the cache by IRI, in their order: a :class:`Place` is decoded from its line when
+    first looked up; the columns (label, kind, country, QID) and folded names without decoding any."""
+
+    def __init__(
+        self,
+        iris: list[str],
+        columns: dict[str, list[Any]],
+        lines: list[bytes],
+        strings: list[str],
+        tuples: list[tuple[str, ...]],
+        source: str,
+    ) -> None:
+        self._iris = iris
+        self._at = {iri: i for i, iri in enumerate(iris)}
+        self._columns = columns
+        self._lines = lines
+        self._strings = strings
+        self._tuples = tuples
+        self._source = source
+        self._decoded: list[Place | None] = [None] * len(iris)
+        self._names: dict[str, list[str]] | None = None
+
+    def __getitem__(self, iri: str) -> Place:
+        i = self._at[iri]
+        place = self._decoded[i]
+        if place is None:
+            try:
+                place = self._decode(i)
+            except (ValueError, KeyError, TypeError, IndexError) as e:
+                raise CacheError(f"{self._source} is damaged (place {i}: {e}): delete it and run again") from e
+            self._decoded[i] = place
+        return place
+
+    def _decode(self, i: int) -> Place:
+        lat, lon, pop, names, sources, geonames, region, labels, alts, btw, com = json.loads(
+            self._lines[_HEAD_LINES - 1 + i]
+        )
+        get = self._strings.__getitem__
+        c = self._columns
+        return Place(
+            self._iris[i], c["label"][i], c["kind"][i], c["country"][i], _opt(lat, float), _opt(lon, float),
+            _opt(pop, int), c["qid"][i], tuple(map(_str, names)), self._tuples[_int(sources)], _opt(geonames, int),
+            _str(region), tuple(zip(map(_str, labels[::2]), map(get, map(_int, labels[1::2])), strict=True)),
+            tuple(zip(map(_str, alts[::2]), map(get, map(_int, alts[1::2])), strict=True)), _opt(btw, float),
+            _opt(com, int),
+        )  # fmt: skip
+
+    def __contains__(self, iri: object) -> bool:
+        return iri in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._iris)
+
+    def __len__(self) -> int:
+        return len(self._iris)
+
+    def column(self, name: str) -> list[Any] | None:
+        """Every place's ``name`` attribute in order, for the columns stored apart (else None)."""
+        if name == "iri":
+            return list(self._iris)
+        values = self._columns.get(name)
+        return list(values) if values is not None else None
+
+    def folded_names(self) -> dict[str, list[str]]:
+        """Folded name → IRIs of the places with that name (read from the file once)."""
+        if self._names is None:
+            try:
+                raw = json.loads(self._lines[_HEAD_LINES - 2])
+                iris = self._iris
+                self._names = {_str(k): [iris[_int(i)] for i in v] for k, v in raw.items()}
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError) as e:
+                raise CacheError(f"{self._source} is damaged (names: {e}): delete it and run again") from e
+        return self._names
+
+
+class RelationTable(Sequence[Relation]):
+    """The relations of the cache in their order: a :class:`Relation` is decoded from its line when
+    first looked at; every relation's parties (:meth:`party_lists`) without decoding any."""
+
+    def __init__(
+        self,
+        party_lists: list[tuple[str, ...]],
+        lines: list[bytes],
+        first_line: int,
+        kinds: list[tuple[Any, ...]],
+        strings: list[str],
+        tuples: list[tuple[str, ...]],
+        iris: list[str],
+        source: str,
+    ) -> None:
+        self._parties = party_lists
+        self._lines = lines
+        self._first = first_line
+        self._kinds = kinds
+        self._strings = strings
+        self._tuples = tuples
+        self._iris = iris
+        self._source = source
+        self._decoded: list[Relation | None] = [None] * len(party_lists)
+
+    def party_lists(self) -> list[tuple[str, ...]]:
+        """Every relation's parties (sorted IRIs), in order (do not modify)."""
+        return self._parties
+
+    def __len__(self) -> int:
+        return len(self._parties)
+
+    @overload
+    def __getitem__(self, i: int) -> Relation: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Relation]: ...
+
+    def __getitem__(self, i: int | slice) -> Relation | Sequence[Relation]:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        if i < 0:
+            i += len(self._parties)
+        if not 0 <= i < len(self._parties):
+            raise IndexError("relation index out of range")
+        rel = self._decoded[i]
+        if rel is None:
+            try:
+                rel = self._decode(i)
+            except (ValueError, KeyError, TypeError, IndexError) as e:
+                raise CacheError(f"{self._source} is damaged (relation {i}: {e}): delete it and run again") from e
+            self._decoded[i] = rel
+        return rel
+
+    def _decode(self, i: int) -> Relation:
+        iri, kind, start, end, sources, listed_by, label, years = json.loads(self._lines[self._first + i])
+        types, type_labels, status, status_label, statuses = self._kinds[_int(kind)]
+        iris = self._iris
+        return Relation(
+            _str(iri), self._parties[i], types, type_labels, status, status_label, _str(start), _str(end),
+            self._tuples[_int(sources)], tuple(iris[_int(p)] for p in listed_by), _str(label), statuses,
+            tuple(map(_int, years)),
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[Relation]:
+        for i in range(len(self._parties)):
+            yield self[i]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable cache inside, compared by value
+
+    def __repr__(self) -> str:
+        return f"<RelationTable: {len(self)} relations>"
 
 
 def _str(value: Any) -> str:
@@ -194,10 +410,22 @@ def _str(value: Any) -> str:
     return value
 
 
+def _strs(values: Any, n: int) -> list[str]:
+    if type(values) is not list or len(values) != n or not all(type(v) is str for v in values):
+        raise TypeError("expected a list of strings")
+    return values
+
+
 def _int(value: Any) -> int:
     if type(value) is not int:
         raise TypeError(f"expected an integer, got {value!r}")
     return value
+
+
+def _ints(values: Any, n: int | None = None) -> list[int]:
+    if type(values) is not list or (n is not None and len(values) != n) or not all(type(v) is int for v in values):
+        raise TypeError("expected a list of integers")
+    return values
 
 
 def _opt(value: Any, kind: type) -> Any:

@@ -22,9 +22,9 @@ from a store. Ego networks come from ``networkx.ego_graph`` on :meth:`RelationDa
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graphkit.rdf.namespaces import GK
 
@@ -149,8 +149,27 @@ class Relation:
 
     def pairs(self) -> list[tuple[str, str]]:
         """The party pairs this relation links (one pair for the usual two parties)."""
-        ps = self.parties
-        return [(ps[i], ps[j]) for i in range(len(ps)) for j in range(i + 1, len(ps))]
+        return _pairs(self.parties)
+
+
+def _pairs(ps: Sequence[str]) -> list[tuple[str, str]]:
+    return [(ps[i], ps[j]) for i in range(len(ps)) for j in range(i + 1, len(ps))]
+
+
+def folded_name_index(places: Iterable[Place]) -> dict[str, list[str]]:
+    """Each folded name (:func:`graphkit.relations.labels.fold` of a label or other name) → the IRIs of
+    the places that have it, in the given order.
+
+    >>> folded_name_index([Place("https://x.org/l", "Łódź", "municipality", names=("Lodz", "Łódź"))])
+    {'lodz': ['https://x.org/l']}
+    """
+    from graphkit.relations.labels import fold
+
+    index: dict[str, list[str]] = {}
+    for p in places:
+        for key in dict.fromkeys(fold(n) for n in (p.label, *p.names)):
+            index.setdefault(key, []).append(p.iri)
+    return index
 
 
 @dataclass(frozen=True)
@@ -163,7 +182,7 @@ class RelationData:
     """
 
     places: Mapping[str, Place]
-    relations: tuple[Relation, ...]
+    relations: Sequence[Relation]
     countries: Mapping[str, str] = field(default_factory=dict)
     concept_labels: Mapping[str, str] = field(default_factory=dict)
     source_titles: Mapping[str, str] = field(default_factory=dict)
@@ -171,13 +190,46 @@ class RelationData:
     description: str = field(default="knowledge graph", compare=False)
 
     @functools.cached_property
+    def _party_lists(self) -> Sequence[tuple[str, ...]]:
+        column = getattr(self.relations, "party_lists", None)  # a lazy table has them without decoding relations
+        return column() if column is not None else [r.parties for r in self.relations]
+
+    @functools.cached_property
+    def _adjacency(self) -> dict[str, set[str]]:
+        adj: dict[str, set[str]] = {}
+        for ps in self._party_lists:
+            if len(ps) == 2:  # nearly every relation
+                a, b = ps
+                adj.setdefault(a, set()).add(b)
+                adj.setdefault(b, set()).add(a)
+                continue
+            for i, a in enumerate(ps):
+                for b in ps[i + 1 :]:
+                    adj.setdefault(a, set()).add(b)
+                    adj.setdefault(b, set()).add(a)
+        return adj
+
+    @functools.cached_property
+    def _incidence(self) -> dict[str, list[int]]:
+        rels: dict[str, list[int]] = {}
+        for n, ps in enumerate(self._party_lists):
+            for p in dict.fromkeys(ps):
+                rels.setdefault(p, []).append(n)
+        return rels
+
+    @functools.cached_property
     def _graph(self) -> nx.Graph:
         import networkx as nx
 
         G = nx.Graph()
         G.add_nodes_from(self.places)
-        G.add_edges_from(pair for r in self.relations for pair in r.pairs())
+        G.add_edges_from(pair for ps in self._party_lists for pair in _pairs(ps))
         return G
+
+    @functools.cached_property
+    def _names(self) -> Mapping[str, Sequence[str]]:
+        index = getattr(self.places, "folded_names", None)  # a lazy table stores them
+        return index() if index is not None else folded_name_index(self.places.values())
 
     def graph(self) -> nx.Graph:
         """Every place as a node, an edge between any two partners (built once, then cached: do not modify)."""
@@ -185,13 +237,31 @@ class RelationData:
 
     def partners(self, iri: str) -> set[str]:
         """The distinct partners of a place (through any relation)."""
-        G = self.graph()
-        return set(G.adj[iri]) if iri in G else set()
+        return set(self._adjacency.get(iri, ()))
 
     def degree(self, iri: str) -> int:
         """Number of distinct partners of a place."""
-        G = self.graph()
-        return len(G.adj[iri]) if iri in G else 0
+        return len(self._adjacency.get(iri, ()))
+
+    def relations_of(self, iri: str) -> list[Relation]:
+        """The relations ``iri`` is a party of, in the order of :attr:`relations`."""
+        return [self.relations[n] for n in self._incidence.get(iri, ())]
+
+    def named(self, key: str) -> list[str]:
+        """The places one of whose names (label or other names) folds to ``key``
+        (:func:`graphkit.relations.labels.fold`), in the order of :attr:`places`."""
+        return list(self._names.get(key, ()))
+
+    def name_keys(self) -> Iterable[str]:
+        """Every folded name (the keys :meth:`named` knows)."""
+        return self._names.keys()
+
+    def place_column(self, name: str) -> list[Any]:
+        """The ``name`` attribute of every place (``"country"``, ``"kind"``, ``"label"``, ``"qid"``, ...), in
+        the order of :attr:`places`: read without building every :class:`Place` where the model is lazy."""
+        column = getattr(self.places, "column", None)
+        values = column(name) if column is not None else None
+        return values if values is not None else [getattr(p, name) for p in self.places.values()]
 
     def country_name(self, cc: str) -> str:
         """``Italy`` for ``IT`` (the code itself when the graph has no label)."""
@@ -202,11 +272,25 @@ class RelationData:
         return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
     def ego(self, center: str, depth: int) -> tuple[set[str], list[Relation]]:
-        """Places within ``depth`` hops of ``center`` (``networkx.ego_graph``) and the relations among them."""
-        import networkx as nx
+        """Places within ``depth`` hops of ``center`` and the relations among them: what
+        ``networkx.ego_graph(self.graph(), center, radius=depth)`` holds, found breadth-first on the
+        partners of each place (the whole graph is not built for it)."""
+        adj = self._adjacency
+        if center not in adj and center not in self.places:
+            import networkx as nx
 
-        members = set(nx.ego_graph(self.graph(), center, radius=depth))
-        return members, [r for r in self.relations if all(p in members for p in r.parties)]
+            raise nx.NodeNotFound(f"Source {center} is not in G")
+        members = {center}
+        frontier = [center]
+        for _ in range(depth):
+            nxt = [q for p in frontier for q in adj.get(p, ()) if q not in members]
+            members.update(nxt)
+            frontier = nxt
+            if not frontier:
+                break
+        lists = self._party_lists
+        found = sorted({n for m in members for n in self._incidence.get(m, ())})
+        return members, [self.relations[n] for n in found if all(p in members for p in lists[n])]
 
     def between_countries(self, a: str, b: str) -> list[Relation]:
         """Relations with a party in country ``a`` and another in country ``b`` (ISO codes)."""

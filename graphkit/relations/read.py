@@ -304,7 +304,7 @@ def read_last_build(
 ) -> RelationData:
     """The read model of the last build in ``out_dir`` (``graphkit build``).
 
-    From the cache beside the snapshot (``out/graph.relations.json``) when it matches the snapshot;
+    From the cache beside the snapshot (``out/graph.relations.jsonl``) when it matches the snapshot;
     else read from the snapshot, and the cache written (atomically) for the next call.
     ``use_cache=False`` always reads the snapshot. (The on-disk index of ``graphkit index`` is not
     used here: these queries read most of the graph, which it answers slower than memory does.)

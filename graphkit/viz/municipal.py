@@ -222,9 +222,7 @@ def _build(
 def _rings(net: RelationData, center: str, members: set[str]) -> tuple[list[list[str]], dict[str, str]]:
     """Nodes by hop distance from ``center`` (first ring sorted by country and name), and who reached whom
     (breadth-first, neighbours in IRI order)."""
-    import networkx as nx
-
-    parent = dict(nx.bfs_predecessors(net.graph().subgraph(members), center, sort_neighbors=sorted))
+    parent = _bfs_parents(net, center, members)
     hops = {center: 0}
     rings: list[list[str]] = []
     for q, p in parent.items():  # in breadth-first order
@@ -235,6 +233,21 @@ def _rings(net: RelationData, center: str, members: set[str]) -> tuple[list[list
     if rings:
         rings[0].sort(key=lambda i: (net.places[i].country, net.places[i].label, i))
     return rings, parent
+
+
+def _bfs_parents(net: RelationData, center: str, members: set[str]) -> dict[str, str]:
+    """Who reached whom, breadth-first from ``center`` within ``members``, neighbours in IRI order (as
+    ``networkx.bfs_predecessors(subgraph, center, sort_neighbors=sorted)``), in breadth-first order."""
+    parent: dict[str, str] = {}
+    seen = {center}
+    queue = [center]
+    for node in queue:  # the list grows while it is walked: a queue
+        for q in sorted(p for p in net.partners(node) if p in members):
+            if q not in seen:
+                seen.add(q)
+                parent[q] = node
+                queue.append(q)
+    return parent
 
 
 def place_title(net: RelationData, place: Place) -> str:
@@ -348,7 +361,7 @@ def _check_code(net: RelationData, code: str) -> str:
     cc = code.strip().upper()
     if len(cc) != 2 or not cc.isalpha():
         raise InputError(f"{code!r} is not an ISO 3166-1 alpha-2 country code (e.g. IT, JP)")
-    if cc not in net.countries and not any(p.country == cc for p in net.places.values()):
+    if cc not in net.countries and cc not in net.place_column("country"):
         raise InputError(f"no country with code {cc} in the graph")
     return cc
 

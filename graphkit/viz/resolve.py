@@ -64,7 +64,7 @@ def resolve_place(net: RelationData, name: str) -> str:
     key = fold(name)
     if not key:
         raise InputError("give a municipality name (or its IRI)")
-    exact = sorted(iri for iri, p in net.places.items() if any(fold(n) == key for n in (p.label, *p.names)))
+    exact = sorted(net.named(key))  # folded names are indexed once (stored in the read model's cache)
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
@@ -73,9 +73,7 @@ def resolve_place(net: RelationData, name: str) -> str:
             for i in exact
         )
         raise AmbiguousNameError(f"{_shown(name)} matches {len(exact)} places: {listing}. Pass the IRI to choose one.")
-    close = sorted({p.label for p in net.places.values() if any(fold(n).startswith(key) for n in (p.label, *p.names))})[
-        :8
-    ]
+    close = sorted({net.places[i].label for k in net.name_keys() if k.startswith(key) for i in net.named(k)})[:8]
     hint = f"; similar names: {', '.join(close)}" if close else ""
     raise NameNotFoundError(f"no municipality named {_shown(name)} in the graph{hint}")
 
