@@ -17,6 +17,7 @@ from graphkit.ingest.clean import (
     classify_kind,
     country_from_name,
     dedupe_qid_claims,
+    garbled_japanese_name,
     is_type_hint,
     japan_base_name,
     learn_country_names,
@@ -179,3 +180,25 @@ def test_japan_gazetteer_duplicate_qid_goes_to_the_right_town() -> None:
     # paired entries of one town ("Kanoya" + "Kanoya Shi") keep their shared QID
     kanoya = {r.qid for r in rows if japan_base_name(r.name) == "kanoya"}
     assert len(kanoya) == 1 and owners[kanoya.pop()] == "kanoya"
+
+
+def test_garbled_japanese_native_names_are_flagged_and_not_used() -> None:
+    from graphkit.ingest.gazetteers import gazetteer_job
+
+    rows = dr5hn.read_japan_cities(SOURCES / "dr5hn-csc-wikidata")
+    ito = {r.name: r.native for r in rows if r.qid == "Q721163"}
+    assert ito == {"Itō": "伊藤", "Itō Shi": "伊藤史"}  # the garbled rows are really in the file
+    garbled = [r for r in rows if garbled_japanese_name(r.name, r.native)]
+    assert len(garbled) == 46
+    assert all(r.name.lower().endswith(("shi", "gun")) for r in garbled)
+    assert not garbled_japanese_name("Ayabe-shi", "綾部市")
+
+    entries, ledger, _ = gazetteer_job(SOURCES, {})
+    by_qid = {e.qid: e for e in entries if e.source == dr5hn.SOURCE_ID}
+    assert "ja" not in by_qid["Q721163"].names  # neither 伊藤史 nor its stem 伊藤 (the city is 伊東市)
+    assert by_qid["Q432055"].names["ja"] == "浜田"  # Hamada: the stem GeoNames confirms near the city
+    assert by_qid["Q453502"].names["ja"] == "奄美"  # Amami: the other row's name, confirmed, not 天海志
+    assert not {e.names.get("ja") for e in by_qid.values()} & {r.native for r in garbled}
+    rejects = [r for r in ledger.rejects if r.reason == "garbled-label"]
+    assert ledger.rules["garbled-label"].count == len(rejects) == 46
+    assert any(r.item == "Itō Shi / 伊藤史" and r.where == "cities_JP.json Q721163" for r in rejects)

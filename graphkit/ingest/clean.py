@@ -314,6 +314,30 @@ def japan_base_name(name: str) -> str:
     return fold(_JP_SUFFIX.sub("", normalize_unicode(name)))
 
 
+#: The native (kanji) suffix of each romanised Japanese type suffix.
+JP_SUFFIX_KANJI = dict(shi="市", machi="町", chō="町", cho="町", mura="村", son="村", ku="区", gun="郡")
+_JP_ROMAN_SUFFIX = re.compile(r"[\s-](shi|ku|machi|chō|cho|mura|son|gun)$", re.IGNORECASE)
+
+
+def garbled_japanese_name(name: str, native: str) -> bool:
+    """True when a native Japanese name contradicts its romanised name's type suffix.
+
+    dr5hn's ``cities_JP.json`` has rows such as ``"Itō Shi"`` whose ``native`` is a kanji spelling of
+    the *sound* (伊藤史, "Itō history") instead of the city's name (伊東市): the romanised suffix says
+    市 (Shi), 町 (Machi, Chō), 村 (Mura, Son), 区 (Ku) or 郡 (Gun), and the native name does not end
+    with it. A name without a romanised suffix (``"Itō"``) says nothing.
+
+    >>> garbled_japanese_name("Itō Shi", "伊藤史"), garbled_japanese_name("Itō Shi", "伊東市")
+    (True, False)
+    >>> garbled_japanese_name("Aira Shi", "アイラ・シ"), garbled_japanese_name("Kōya", "高野")
+    (True, False)
+    """
+    m = _JP_ROMAN_SUFFIX.search(normalize_unicode(name))
+    if m is None or not native:
+        return False
+    return not native.endswith(JP_SUFFIX_KANJI[m.group(1).lower()])
+
+
 def dedupe_qid_claims(claims: Iterable[tuple[str, str]], evidence: dict[str, set[str]]) -> dict[str, str | None]:
     """Decide which name owns each QID when a gazetteer gives one QID to several names.
 

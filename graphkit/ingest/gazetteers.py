@@ -12,10 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphkit.ingest import dr5hn, eurocities, l3viathan
-from graphkit.ingest.clean import classify_kind, dedupe_qid_claims, japan_base_name, normalize_unicode
+from graphkit.ingest.clean import (
+    JP_SUFFIX_KANJI,
+    classify_kind,
+    dedupe_qid_claims,
+    garbled_japanese_name,
+    japan_base_name,
+    normalize_unicode,
+)
 from graphkit.ingest.countries import CountryTable, fold
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.model import Place, UnionFind
+from graphkit.places.gazetteer import Gazetteer, load_gazetteer
 from graphkit.places.geodesy import haversine_km
 
 #: A gazetteer entry this close to a place with the same name is that place.
@@ -63,10 +71,12 @@ def gazetteer_entries(
     seed: dict[str, dict[str, object]],
     *,
     states: list[dr5hn.StateRow] | None = None,
+    geonames: Gazetteer | None = None,
 ) -> list[GazetteerEntry]:
     """Eurocities members, deduplicated dr5hn Japanese municipalities and divisions, and seed places.
 
-    ``states`` are the dr5hn divisions, if already read.
+    ``states`` are the dr5hn divisions, if already read. ``geonames`` confirms Japanese native names
+    that the garbled rows put in doubt (:func:`_trusted_native`); without it they are not used.
     """
     out: list[GazetteerEntry] = []
     by_country_qid = {c.qid: c.iso2 for c in table.countries.values() if c.qid}
@@ -99,6 +109,7 @@ def gazetteer_entries(
     for q, info in seed.items():
         for label in info.get("labels", ()):  # type: ignore[attr-defined]  # seed values are untyped JSON
             evidence[q].add(japan_base_name(str(label)))
+    garbled = _flag_garbled_natives(jp, ledger)
     owners = dedupe_qid_claims(((r.qid, japan_base_name(r.name)) for r in jp if r.qid), evidence)
     grouped: dict[str, list[dr5hn.JapanCityRow]] = defaultdict(list)
     for r in jp:
@@ -120,13 +131,13 @@ def gazetteer_entries(
         if len(rows) > 1:
             ledger.count("japan-paired-entries-merged", " + ".join(r.name for r in rows), qid)
         plain = min(rows, key=lambda r: (len(r.name), r.name))
-        native = max((r.native for r in rows), key=len)
+        native = _trusted_native(rows, garbled, geonames)
         it = next((r.translations.get("it", "") for r in rows if r.translations.get("it")), "")
         coords = next((r.coords for r in rows if r.coords and r.type == "adm2"), None) or next(
             (r.coords for r in rows if r.coords), None
         )
         pop = max((r.population for r in rows if r.population), default=None)
-        names = {"ja": native}
+        names = {"ja": native} if native else {}
         if it and fold(it) == japan_base_name(plain.name):
             names["it"] = it
         out.append(
@@ -157,6 +168,67 @@ def gazetteer_entries(
             labels = {fold(str(x)) for x in info.get("labels", ())}  # type: ignore[attr-defined]  # seed values are untyped JSON
             out.append(GazetteerEntry(qid, iso, {}, info.get("coords"), None, "municipality", "seed", labels))  # type: ignore[arg-type]
     return out
+
+
+def _flag_garbled_natives(rows: list[dr5hn.JapanCityRow], ledger: Ledger) -> set[int]:
+    """The rows (their ``id()``) whose native name contradicts the romanised one
+    (:func:`~graphkit.ingest.clean.garbled_japanese_name`): counted and listed in the rejects."""
+    out = set()
+    for r in rows:
+        if garbled_japanese_name(r.name, r.native):
+            out.add(id(r))
+            ledger.count("garbled-label", f"{r.name} / {r.native}", "native name not used")
+            ledger.reject(
+                dr5hn.SOURCE_ID,
+                f"cities_JP.json {r.qid or r.name}",
+                f"{r.name} / {r.native}",
+                "garbled-label",
+                f"the native name does not end with the suffix {r.name.rsplit(maxsplit=1)[-1]!r} says: not used",
+            )
+    return out
+
+
+def _trusted_native(rows: list[dr5hn.JapanCityRow], garbled: set[int], geonames: Gazetteer | None = None) -> str:
+    """The longest native name of one QID's rows that is not garbled; "" when none is left.
+
+    The other rows of a QID with a garbled row often carry the same transliteration without the
+    suffix ("Itō" → 伊藤 beside "Itō Shi" → 伊藤史; the city is 伊東市; "Shiki" → 子規, the city is
+    志木市): their native names are used only when GeoNames names a Japanese place within
+    :data:`GAZETTEER_KM` of the rows by them, with or without the right suffix (浜田 → 浜田市, Hamada).
+
+    >>> from graphkit.ingest.dr5hn import JapanCityRow
+    >>> ito = [JapanCityRow("Itō", "伊藤", "adm2", "Q721163", (34.97, 139.08), None, "22", {}),
+    ...        JapanCityRow("Itō Shi", "伊藤史", "adm2", "Q721163", (34.94, 139.09), None, "22", {})]
+    >>> kama = [JapanCityRow("Kama", "嘉麻", "adm2", "Q376901", None, None, "40", {}),
+    ...         JapanCityRow("Kama Shi", "カマ・シ", "city", "Q376901", None, None, "40", {})]
+    >>> _trusted_native(ito, {id(ito[1])}), _trusted_native(kama, {id(kama[1])}), _trusted_native(kama[:1], set())
+    ('', '', '嘉麻')
+    """
+    bad = [r for r in rows if id(r) in garbled]
+    coords = [r.coords for r in rows if r.coords]
+
+    def trusted(r: dr5hn.JapanCityRow) -> bool:
+        if id(r) in garbled:
+            return False
+        if not bad:
+            return True
+        if geonames is None or not coords:
+            return False
+        suffix = _kanji_suffix(bad[0].name)
+        return any(
+            haversine_km(p.lat, p.lon, *c) <= GAZETTEER_KM
+            for name in {r.native, r.native + suffix}
+            for p in geonames.candidates(name, "JP")
+            for c in coords
+        )
+
+    return max((r.native for r in rows if r.native and trusted(r)), key=len, default="")
+
+
+def _kanji_suffix(romanised: str) -> str:
+    """The kanji of a romanised type suffix: ``"Itō Shi"`` → ``"市"`` ("" without one)."""
+    word = romanised.replace("-", " ").rsplit(maxsplit=1)[-1].lower()
+    return JP_SUFFIX_KANJI.get(word, "")
 
 
 def _strip_kind_words(name: str) -> str:
@@ -230,7 +302,8 @@ def gazetteer_job(
     table = CountryTable.from_rows(dr5hn.read_countries(gz), states)
     l3_names = _l3_names(l3viathan.read_names(sources_dir / l3viathan.SOURCE_ID))
     ledger = Ledger()
-    return gazetteer_entries(sources_dir, table, l3_names, ledger, seed, states=states), ledger, l3_names
+    entries = gazetteer_entries(sources_dir, table, l3_names, ledger, seed, states=states, geonames=load_gazetteer())
+    return entries, ledger, l3_names
 
 
 def _l3_names(raw_names: dict[str, str]) -> dict[str, str]:

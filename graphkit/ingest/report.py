@@ -40,6 +40,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "ambiguous-name-joined-largest": "name shared by several places, no coordinates: joined the largest",
     "italian-english-same-place": "Italian-only and English-only names at the same spot are one place",
     "japan-duplicate-qid-dropped": "dr5hn Japan: a QID given to two different names, dropped from the wrong one",
+    "garbled-label": "dr5hn Japan: native name contradicts the romanised suffix (Itō Shi → 伊藤史, not 市): not used",
     "japan-paired-entries-merged": 'dr5hn Japan: paired entries ("Kanoya" + "Kanoya Shi") merged by QID',
     "qid-from-eurocities-wikidata": "QID from the Eurocities gazetteer (same name and country)",
     "qid-from-dr5hn": "QID from the dr5hn gazetteer (Japanese municipalities, divisions)",
