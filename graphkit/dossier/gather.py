@@ -37,11 +37,11 @@ def resolve_municipality(data: RelationData, name: str) -> str:
     """The IRI of the place called ``name``: a QID (``Q1346907``), an IRI or CURIE, or a name in any
     language (a name several places share is an error that lists them, with their IRIs)."""
     text = name.strip()
-    exact = [p.iri for p in data.places.values() if p.label == text]
+    exact = [iri for iri, label in zip(data.places, data.place_column("label"), strict=True) if label == text]
     if len(exact) == 1:  # the common case, without folding every name of the graph
         return exact[0]
     if is_qid(text):
-        matches = sorted(p.iri for p in data.places.values() if p.qid == text)
+        matches = sorted(iri for iri, qid in zip(data.places, data.place_column("qid"), strict=True) if qid == text)
         if len(matches) == 1:
             return matches[0]
         if str(place_iri(qid=text)) in data.places:
@@ -193,7 +193,7 @@ def _named(diffs: tuple[WikidataDifference, ...], data: RelationData) -> tuple[W
     """The differences with the other place's label where the graph has a place with that QID."""
     wanted = {d.other_qid for d in diffs}
     names: dict[str, str] = {}
-    for p in data.places.values():
-        if p.qid in wanted:
-            names.setdefault(p.qid, p.label)
+    for qid, label in zip(data.place_column("qid"), data.place_column("label"), strict=True):
+        if qid in wanted:
+            names.setdefault(qid, label)
     return tuple(replace(d, other_label=names.get(d.other_qid, "")) for d in diffs)

@@ -51,25 +51,13 @@ class NetworkIndex:
 
     @classmethod
     def of(cls, data: RelationData) -> NetworkIndex:
-        rels: dict[str, list[Relation]] = defaultdict(list)
-        adj: dict[str, set[str]] = defaultdict(set)
-        for r in data.relations:
-            ps = r.parties
-            if len(ps) == 2:  # nearly every relation: no inner loop
-                a, b = ps
-                rels[a].append(r)
-                rels[b].append(r)
-                adj[a].add(b)
-                adj[b].add(a)
-                continue
-            for p in ps:
-                rels[p].append(r)
-                adj[p].update(q for q in ps if q != p)
+        adj = data.adjacency()  # from the parties alone: no relation decoded from the read model's cache
         degrees: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for place in data.places.values():
-            if place.country:
-                degrees[(place.country, place.kind)].append(len(adj.get(place.iri, ())))
-        return cls(data, dict(rels), dict(adj), dict(degrees))
+        countries, kinds = data.place_column("country"), data.place_column("kind")
+        for iri, country, kind in zip(data.places, countries, kinds, strict=True):
+            if country:
+                degrees[(country, kind)].append(len(adj.get(iri, ())))
+        return cls(data, data.relations_by_place(), adj, dict(degrees))
 
     def partners(self, iri: str) -> set[str]:
         """The distinct partners of a place (do not modify the set)."""

@@ -22,7 +22,7 @@ from a store. Ego networks come from ``networkx.ego_graph`` on :meth:`RelationDa
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -152,6 +152,22 @@ class Relation:
         return _pairs(self.parties)
 
 
+class _RelationsByPlace(Mapping[str, list[Relation]]):
+    def __init__(self, data: RelationData) -> None:
+        self._data = data
+
+    def __getitem__(self, iri: str) -> list[Relation]:
+        if iri not in self._data._incidence:
+            raise KeyError(iri)
+        return self._data.relations_of(iri)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data._incidence)
+
+    def __len__(self) -> int:
+        return len(self._data._incidence)
+
+
 def _pairs(ps: Sequence[str]) -> list[tuple[str, str]]:
     return [(ps[i], ps[j]) for i in range(len(ps)) for j in range(i + 1, len(ps))]
 
@@ -242,6 +258,14 @@ class RelationData:
     def degree(self, iri: str) -> int:
         """Number of distinct partners of a place."""
         return len(self._adjacency.get(iri, ()))
+
+    def adjacency(self) -> Mapping[str, set[str]]:
+        """Each place's distinct partners (places without any are absent): built once, do not modify."""
+        return self._adjacency
+
+    def relations_by_place(self) -> Mapping[str, list[Relation]]:
+        """Each place's relations (:meth:`relations_of`), looked up when asked for (places without any are absent)."""
+        return _RelationsByPlace(self)
 
     def relations_of(self, iri: str) -> list[Relation]:
         """The relations ``iri`` is a party of, in the order of :attr:`relations`."""
