@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -50,7 +51,7 @@ def dossier_cmd(name, output, fmt, all_places, country, graph_files, out_dir) ->
     from graphkit.dossier import write_country_dossiers, write_dossier
     from graphkit.errors import InputError
 
-    note = lambda line: click.echo(line, err=True)  # noqa: E731
+    note = functools.partial(click.echo, err=True)
     if all_places:
         if name or not country:
             raise InputError("--all takes no NAME and needs --country CC (e.g. --all --country IT)")
