@@ -65,16 +65,18 @@ class IndexedPlace:
         return labels[0] if labels else (self.iri, "")
 
 
-_PLACES = """
-SELECT ?place ?class ?cc ?name ?pref WHERE {
+# Simple patterns, joined in Python: several times faster in the embedded store than one query
+# with OPTIONAL, COALESCE and UNION (the first run after a build reads every place's labels).
+_PLACE_TYPES = """
+SELECT ?place ?class WHERE {
   VALUES ?class { gk:Municipality gk:AdministrativeArea gk:Region gk:Province gk:Prefecture gk:District gk:Country }
-  ?place a ?class .
-  OPTIONAL { ?place gk:country/gk:countryCode ?cc1 }
-  OPTIONAL { ?place gk:countryCode ?cc2 }
-  BIND(COALESCE(?cc1, ?cc2) AS ?cc)
-  { ?place rdfs:label ?name BIND(true AS ?pref) } UNION { ?place skos:altLabel ?name BIND(false AS ?pref) }
+  ?place a ?class
 }
 """
+_LABELS = "SELECT ?place ?name WHERE { ?place rdfs:label ?name }"
+_ALT_LABELS = "SELECT ?place ?name WHERE { ?place skos:altLabel ?name }"
+_COUNTRY_OF = "SELECT ?place ?cc WHERE { ?place gk:country ?c . ?c gk:countryCode ?cc }"
+_OWN_CODE = "SELECT ?place ?cc WHERE { ?place gk:countryCode ?cc }"
 _PARTNERS = "SELECT DISTINCT ?a ?b WHERE { ?a gk:partnerOf ?b }"
 _KIND = {"Municipality": MUNICIPALITY, "Country": COUNTRY}
 
@@ -124,13 +126,22 @@ class PlaceIndex:
     def from_store(cls, store: Store) -> PlaceIndex:
         """Every municipality, administrative area and country of ``store``, with its labels."""
         info: dict[str, dict[str, Any]] = {}
-        for place, klass, cc, name, pref in store.select(_PLACES).rows:
-            d = info.setdefault(str(place), {"kinds": set(), "cc": None, "names": []})
-            d["kinds"].add(_KIND.get(str(klass).rsplit("#", 1)[-1], ADMIN))
-            d["cc"] = d["cc"] or (str(cc) if cc is not None else None)
-            entry = (str(name), getattr(name, "language", None) or "", str(pref).lower() == "true")
-            if entry not in d["names"]:
-                d["names"].append(entry)
+        for place, klass in _rows(store, _PLACE_TYPES):
+            d = info.setdefault(place[0], {"kinds": set(), "cc": None, "names": []})
+            d["kinds"].add(_KIND.get(klass[0].rsplit("#", 1)[-1], ADMIN))
+        for query in (_COUNTRY_OF, _OWN_CODE):  # the country's code first, else the place's own
+            for place, cc in _rows(store, query):
+                d = info.get(place[0])
+                if d is not None and d["cc"] is None:
+                    d["cc"] = cc[0]
+        for query, pref in ((_LABELS, True), (_ALT_LABELS, False)):
+            for place, name in _rows(store, query):
+                d = info.get(place[0])
+                if d is None:
+                    continue
+                entry = (name[0], name[1], pref)
+                if entry not in d["names"]:
+                    d["names"].append(entry)
         places = [
             IndexedPlace(
                 iri, next(k for k in (MUNICIPALITY, ADMIN, COUNTRY) if k in d["kinds"]), d["cc"], tuple(d["names"])
@@ -138,8 +149,8 @@ class PlaceIndex:
             for iri, d in sorted(info.items())
         ]
         partners: dict[str, set[str]] = {}
-        for a, b in store.select(_PARTNERS).rows:
-            partners.setdefault(str(a), set()).add(str(b))
+        for a, b in _rows(store, _PARTNERS):
+            partners.setdefault(a[0], set()).add(b[0])
         return cls(places, {k: frozenset(v) for k, v in partners.items()})
 
     def to_bytes(self) -> bytes:
@@ -160,6 +171,20 @@ class PlaceIndex:
             raise ValueError("old cache format")
         places = [IndexedPlace(i, k, c, names) for i, k, c, names in raw["places"]]
         return cls(places, {k: frozenset(v) for k, v in raw["partners"].items()}, raw["keys"])
+
+
+def _rows(store: Store, query: str) -> Iterable[tuple[tuple[str, str], ...]]:
+    """The rows of a SELECT query as (text, language) pairs; straight from pyoxigraph when the store
+    is the embedded one (converting a hundred thousand terms to rdflib costs seconds)."""
+    raw = getattr(store, "oxigraph", None)
+    if raw is None:
+        for row in store.select(query).rows:
+            yield tuple((str(t), getattr(t, "language", None) or "") for t in row)
+        return
+    from graphkit.rdf.namespaces import PREFIXES
+
+    for solution in raw.query(query, use_default_graph_as_union=True, prefixes=PREFIXES):
+        yield tuple((t.value, getattr(t, "language", None) or "") for t in solution)
 
 
 def load_place_index(
