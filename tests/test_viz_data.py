@@ -346,3 +346,46 @@ def test_knowledge_view_follows_relations_from_the_entity_only(small_store):
     ended = next(n for n in relations if n.label == "1994")
     assert ended.title.splitlines()[:2] == ["Assisi — Łódź", "municipal relation"]
     assert "relation type: twinning" in ended.title and "status: terminated" in ended.title
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_spring_layout_is_networkx_spring_layout_bit_for_bit(seed):
+    import random
+
+    import networkx as nx
+
+    from graphkit.viz.layout import LAYOUT_SEED, graph_layout
+    from graphkit.viz.spring import spring_layout
+
+    rng = random.Random(seed)
+    n = rng.randint(81, 320)
+    nodes = sorted(f"p{i:03d}" for i in range(n))
+    edges = [(rng.choice(nodes), rng.choice(nodes)) for _ in range(rng.randint(n // 2, 3 * n))]  # self-loops too
+    edges.append(("p000", "extra"))  # a node only an edge names comes last, as in networkx
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    g.add_edges_from(edges)
+    expected = nx.spring_layout(g, seed=LAYOUT_SEED, iterations=100)
+    ours = spring_layout(nodes, edges, seed=LAYOUT_SEED, iterations=100)
+    assert list(ours) == list(expected) and list(ours)[-1] == "extra"
+    assert all(ours[k] == (float(x), float(y)) for k, (x, y) in expected.items())
+    scale = 110.0 * (len(g) ** 0.5)
+    cx, cy = expected["p000"]
+    assert graph_layout(nodes, edges, center="p000") == {
+        k: (round(float(x - cx) * scale, 1), round(float(y - cy) * scale, 1)) for k, (x, y) in expected.items()
+    }
+
+
+def test_rings_of_a_big_ego_are_networkx_breadth_first_order():
+    import networkx as nx
+
+    from graphkit.relations.read import read_relations
+    from graphkit.viz.municipal import _bfs_parents
+    from graphkit.viz.resolve import resolve_place
+
+    net = read_relations(views_store(1500, 3000, seed=3, special_names=True))
+    centre = resolve_place(net, "Łódź")
+    for depth in (1, 2, 3):
+        members, _ = net.ego(centre, depth)
+        expected = list(nx.bfs_predecessors(net.graph().subgraph(members), centre, sort_neighbors=sorted))
+        assert list(_bfs_parents(net, centre, members).items()) == expected

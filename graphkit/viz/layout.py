@@ -75,20 +75,26 @@ def graph_layout(
     Node order is fixed by the caller (pass sorted nodes) so the result is reproducible. The
     ``center`` node, when given, is moved to the origin. Coordinates scale with the graph's size.
     """
-    import networkx as nx
+    size = len(dict.fromkeys([*nodes, *(n for e in edges for n in e)]))
+    if size > 80:  # networkx's spring layout, computed without importing networkx (the same numbers)
+        from graphkit.viz.spring import spring_layout
 
-    g = nx.Graph()
-    g.add_nodes_from(nodes)
-    g.add_edges_from(edges)
-    if len(g) == 0:
-        return {}
-    if len(g) == 1:
-        return {next(iter(g)): (0.0, 0.0)}
-    if len(g) <= 80 and nx.is_connected(g):
-        pos = nx.kamada_kawai_layout(g)
+        pos = spring_layout(nodes, edges, seed=LAYOUT_SEED, iterations=100)
     else:
-        pos = nx.spring_layout(g, seed=LAYOUT_SEED, iterations=100)
-    scale = spacing * math.sqrt(len(g))
+        import networkx as nx
+
+        g = nx.Graph()
+        g.add_nodes_from(nodes)
+        g.add_edges_from(edges)
+        if len(g) == 0:
+            return {}
+        if len(g) == 1:
+            return {next(iter(g)): (0.0, 0.0)}
+        if nx.is_connected(g):
+            pos = nx.kamada_kawai_layout(g)
+        else:
+            pos = nx.spring_layout(g, seed=LAYOUT_SEED, iterations=100)
+    scale = spacing * math.sqrt(size)
     cx, cy = pos[center] if center is not None and center in pos else (0.0, 0.0)
     return {n: (round(float(x - cx) * scale, 1), round(float(y - cy) * scale, 1)) for n, (x, y) in pos.items()}
 
