@@ -202,3 +202,32 @@ def test_garbled_japanese_native_names_are_flagged_and_not_used() -> None:
     rejects = [r for r in ledger.rejects if r.reason == "garbled-label"]
     assert ledger.rules["garbled-label"].count == len(rejects) == 46
     assert any(r.item == "Itō Shi / 伊藤史" and r.where == "cities_JP.json Q721163" for r in rejects)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Lahn-Dill-Kreis", "district"),
+        ("Westerwaldkreis", "district"),
+        ("Krasnoselski rajon", "district"),
+        ("Rajon Solomjanka", "district"),
+        ("Kleingebiet Kiskunhalas", "district"),
+        ("Zentraler Verwaltungsbezirk in Moskau", "district"),
+        ("Woiwodschaft Pommern", "province"),
+        ("Autonome Gemeinschaft Andalusien", "region"),
+        ("Ried im Innkreis", "municipality"),  # a town: "im Innkreis" says where it lies
+        ("Kopfing im Innkreis", "municipality"),
+        ("Békásmegyer", "municipality"),  # "megye" inside a word is not the Hungarian county
+    ],
+)
+def test_districts_and_regions_in_every_language_are_not_municipalities(name, kind, hekman_names) -> None:
+    crawl = set(l3viathan.read_names(SOURCES / "l3viathan-wikidata-p190").values())
+    assert name in crawl | hekman_names
+    assert classify_kind(name) == kind
+
+
+def test_a_parent_district_in_a_disambiguator_does_not_make_the_town_a_district(yuboski_rows) -> None:
+    raw = "Sasbach (Ortenaukreis){{!}}Sasbach"
+    assert raw in {r.end_name for r in yuboski_rows}
+    assert classify_kind(*split_disambiguator(strip_wiki_markup(raw))) == "municipality"
+    assert classify_kind("County Durham") == "district" and classify_kind("Durham") == "municipality"

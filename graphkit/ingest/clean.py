@@ -31,17 +31,29 @@ from graphkit.ingest.countries import CountryTable, fold
 KINDS: tuple[str, ...] = ("municipality", "district", "province", "region", "prefecture", "area")
 
 _KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("prefecture", r"prefecture|präfektur|prefettura|präfektur"),
-    ("province", r"province|provinz|provincia|provincie|oblast|voivodeship|województwo|governorate|gouvernorat"),
-    ("region", r"region|regione|région|bundesland|autonomous community|comunidad autónoma|krai|kraj"),
+    ("prefecture", r"prefecture|präfektur|prefettura|préfecture|prefektur"),
+    (
+        "province",
+        r"province|provinz|provincia|provincie|oblast|voivodeship|voivodship|województwo|woiwodschaft|"
+        r"governorate|gouvernorat|città metropolitana|metropolitan city of",
+    ),
+    (
+        "region",
+        r"region|regione|région|región|bundesland|autonomous community|comunidad autónoma|"
+        r"autonome gemeinschaft|krai|kraj|fylke|län",
+    ),
     (
         "district",
-        r"district|distrikt|distretto|landkreis|kreis|county|bezirk|raion|rayon|powiat|okres|comarca|"
+        r"district|distrikt|distretto|landkreis|kreis|county|bezirk|raion|rayon|rajon|powiat|okres|comarca|"
         r"arrondissement|intercommunality|ward|borough of|municipal district|regional unit|départements?|"
-        r"department|circondario|shire of",
+        r"department|departamento|circondario|shire of|kistérség|kleingebiet|járás|megye|verwaltungsamt|"
+        r"județ|judetul|județul|županija|gespanschaft|maakond|apskritis",
     ),
 )
 _KIND_RES = tuple((k, re.compile(rf"(?<![\w-])(?:{w})(?![\w])", re.IGNORECASE)) for k, w in _KIND_WORDS)
+#: German compounds naming a district: "Westerwaldkreis", "Lahn-Dill-Kreis", "Verwaltungsbezirk" — but not
+#: the towns "Ried im Innkreis", "Sankt Veit im Mühlkreis" (after "im"/"am" it names where they lie).
+_DISTRICT_COMPOUND = re.compile(r"(?<![\w-])(?<!\bim )(?<!\bam )\w[\w-]*(?:kreis|bezirk)(?![\w])", re.IGNORECASE)
 #: Words in a disambiguator that name the *kind* of place, not a parent place.
 _TYPE_HINT = re.compile(
     r"^(?:rural |urban |urban-rural )?(?:gmina|commune|municipality|city|town|village|district|county|"
@@ -147,6 +159,10 @@ def classify_kind(name: str, hint: str = "") -> str:
 
     >>> classify_kind("Shirak Province"), classify_kind("Tarnów", "rural gmina"), classify_kind("Maui County")
     ('province', 'municipality', 'district')
+    >>> classify_kind("Lahn-Dill-Kreis"), classify_kind("Ried im Innkreis"), classify_kind("Sasbach", "Ortenaukreis")
+    ('district', 'municipality', 'municipality')
+    >>> classify_kind("County Durham"), classify_kind("Durham"), classify_kind("Krasnoselski rajon")
+    ('district', 'municipality', 'district')
     """
     if hint and _MUNICIPAL_HINT_WORD.search(hint) and not _DISTRICT_HINT_WORD.search(hint):
         return "municipality"
@@ -156,7 +172,8 @@ def classify_kind(name: str, hint: str = "") -> str:
         for kind, rx in _KIND_RES:
             if text and rx.search(text):
                 return kind
-    return "municipality"
+    # a compound in the name only: in a disambiguator it names the parent ("Sasbach (Ortenaukreis)")
+    return "district" if _DISTRICT_COMPOUND.search(name) else "municipality"
 
 
 def choose_label(variants: Mapping[str, int]) -> str:

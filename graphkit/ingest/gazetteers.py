@@ -61,6 +61,8 @@ class GazetteerEntry:
     kind: str
     source: str
     match_names: set[str] = field(default_factory=set)
+    #: the division type a dr5hn division row states ("two-tier county", "metropolitan district")
+    division_type: str = ""
 
 
 def gazetteer_entries(
@@ -160,6 +162,7 @@ def gazetteer_entries(
                 kind,
                 dr5hn.SOURCE_ID,
                 {fold(s.name), fold(_strip_kind_words(s.name))} - {""},
+                s.type.lower(),
             )
         )
     for qid, info in seed.items():

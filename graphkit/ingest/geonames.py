@@ -20,7 +20,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from graphkit.ingest import dr5hn
 from graphkit.ingest.clean import split_disambiguator
+from graphkit.ingest.countries import fold
+from graphkit.ingest.gazetteers import GazetteerEntry
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.model import Place, UnionFind, fold_unions
 from graphkit.ingest.place_evidence import Evidence, admin_names, by_partner_lists, by_qualifier
@@ -342,3 +345,56 @@ def cities_not_areas(places: dict[int, Place], gazetteer: Gazetteer, ledger: Led
         if big and (xy is None or haversine_km(*xy, big[0].lat, big[0].lon) <= 50):
             ledger.count("city-that-is-also-an-area", f"{p.main_label()} ({p.iso})", f"{p.kind} → municipality")
             p.kind = "municipality"
+
+
+#: Kinds of the dr5hn divisions that are never a municipality.
+_DIVISION_KINDS = frozenset({"prefecture", "province", "region", "district"})
+#: Division types that are the local (municipal) tier: England's metropolitan boroughs (Kirklees, Wirral).
+_MUNICIPAL_DIVISIONS = frozenset({"metropolitan district"})
+
+
+def areas_named_like_divisions(
+    places: dict[int, Place], entries: Iterable[GazetteerEntry], gazetteer: Gazetteer, ledger: Ledger
+) -> None:
+    """A municipality every name of which is the full name of a division of dr5hn's ``states.csv``
+    (a county, province, region: "Derbyshire", "Lancashire", "Rhode Island"), in its country or, without
+    one, in one country, and that no GeoNames populated place bears, is that division: typed so, and
+    given the division's country when it had none.
+
+    A town named like its province (Perugia, Salzburg) is a GeoNames place and stays a municipality;
+    so does a node matched to GeoNames, "Durham" (the county is "County Durham"), and a metropolitan
+    borough (Kirklees: a local authority).
+
+    >>> from graphkit.places.gazetteer import Gazetteer
+    >>> from graphkit.ingest.dr5hn import SOURCE_ID as SOURCE
+    >>> gz = Gazetteer.from_records([{"geonameid": 1, "name": "Durham", "latitude": 54.8, "longitude": -1.6,
+    ...     "countrycode": "GB", "population": 48000, "admin1code": "ENG", "alternatenames": []}])
+    >>> divisions = [GazetteerEntry("Q23098", "GB", {"en": "Derbyshire"}, None, None, "district", SOURCE, set()),
+    ...              GazetteerEntry("Q1", "GB", {"en": "Durham"}, None, None, "district", SOURCE, set())]
+    >>> places = {i: Place(i, "", "municipality", n) for i, n in enumerate(["Derbyshire", "Durham"])}
+    >>> for p in places.values(): p.add_label("", p.key_name)
+    >>> areas_named_like_divisions(places, divisions, gz, Ledger())
+    >>> [(p.kind, p.iso) for p in places.values()]
+    [('district', 'GB'), ('municipality', '')]
+    """
+    divisions: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for e in entries:
+        if e.source != dr5hn.SOURCE_ID or e.kind not in _DIVISION_KINDS or e.division_type in _MUNICIPAL_DIVISIONS:
+            continue
+        for name in e.names.values():
+            divisions[fold(name)].add((e.iso, e.kind))
+    for p in places.values():
+        if p.kind != "municipality" or p.geonames is not None or not p.labels:
+            continue
+        names = place_names(p)
+        found = [{d for d in divisions.get(fold(n), ()) if not p.iso or d[0] == p.iso} for n in names]
+        if not all(found):
+            continue
+        common = set.intersection(*found)
+        if len({iso for iso, _ in common}) != 1 or len({k for _, k in common}) != 1:
+            continue
+        if candidates(gazetteer, names, p.iso):
+            continue
+        iso, kind = next(iter(common))
+        ledger.count("area-named-like-a-division", f"{p.main_label()} ({p.iso or '?'})", f"{kind} in {iso}")
+        p.kind, p.iso = kind, p.iso or iso

@@ -30,7 +30,13 @@ from graphkit.ingest.coordinates import flag_contradicting_coordinates
 from graphkit.ingest.countries import CountryTable
 from graphkit.ingest.crosslang import merge_cross_language
 from graphkit.ingest.gazetteers import GazetteerEntry, attach_gazetteers, gazetteer_job
-from graphkit.ingest.geonames import cities_not_areas, drop_non_places, locate_places, merge_same_place
+from graphkit.ingest.geonames import (
+    areas_named_like_divisions,
+    cities_not_areas,
+    drop_non_places,
+    locate_places,
+    merge_same_place,
+)
 from graphkit.ingest.grouping import places_from_mentions, resolve_unplaced
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.mentions import Assertion, Mention, MentionFactory, hekman_assertions, yuboski_assertions
@@ -137,6 +143,7 @@ def _build_world(
     type_whole_countries(places, table, ledger)
     lap("qid merge + wikidata-only places")
     cities_not_areas(places, gazetteer, ledger)
+    areas_named_like_divisions(places, entries, gazetteer, ledger)
     drop_non_places(places, gazetteer, ledger)
     locate_places(places, gazetteer, ledger, _evidence(places, uf, assertions, owner, statements, p_of_qid, table))
     merge_same_place(places, uf, ledger, keep_qids=seed)
