@@ -10,7 +10,8 @@ Key format (UTF-8, one statement per line; ``#`` starts a comment; other lines a
 * relations: the two parties as the text names them (order free), the relation-type concept
   (``twinning``, ``sister-city``, ``friendship-city``, ``pact-of-friendship``,
   ``memorandum-of-understanding``, ``cooperation-agreement``, ``letter-of-intent``) and the status;
-  ``approved/proposed`` accepts either (so does ``type1/type2``), anything in parentheses (a date) is a note. Several
+  ``approved/proposed`` accepts either (so does ``type1/type2``); a year in parentheses is the year
+  the relation was signed or started (the rest of the parentheses is a note). Several
   ``relations:`` lines add up.
 * officials: the person and the body they act for (a town, or a country for a diplomat); ``-``: the
   text names no body.
@@ -21,7 +22,9 @@ resolved to; case, accents and punctuation are ignored.
 Measures, summed over every article:
 * relation pairs: unordered pairs of parties, precision and recall (each pair counted once per article);
 * type right: of the key relations whose pair was found, the share with an extracted relation of that
-  pair and type; status right likewise (a note on how good the status reading is);
+  pair and type; status right likewise (a note on how good the status reading is); year right: of the
+  key relations with a year in brackets (``active(1975)``, ``renewed(1996 start)``), the share whose
+  extracted relation of that pair and type has that year (a renewal's year is the renewed agreement's);
 * officials: (person, body) pairs, precision and recall.
 
     .venv/bin/python bench/eval_extract.py                 # every key, against the build in out/
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -55,6 +59,7 @@ class Key:
     text: Path
     published: str | None = None
     relations: list[tuple[str, str, str, set[str]]] = field(default_factory=list)
+    years: dict[tuple[str, str, str], int] = field(default_factory=dict)
     officials: list[tuple[str, str | None]] = field(default_factory=list)
 
 
@@ -78,6 +83,9 @@ def parse_key(path: Path) -> Key:
                 a, b, rtype, status = ([*item.split("|"), "", ""])[:4]
                 statuses = {s.strip() for s in status.split("(", 1)[0].split("/") if s.strip()}
                 key.relations.append((a.strip(), b.strip(), rtype.strip(), statuses))
+                year = re.search(r"\((\d{4})", status)
+                if year:
+                    key.years[(a.strip(), b.strip(), rtype.strip())] = int(year.group(1))
         elif head == "officials":
             for item in items:
                 person, _, body = item.partition("|")
@@ -106,6 +114,8 @@ class Score:
     typed: int = 0
     type_right: int = 0
     status_right: int = 0
+    dated: int = 0
+    year_right: int = 0
     off_tp: int = 0
     off_fp: int = 0
     off_fn: int = 0
@@ -125,6 +135,7 @@ class Score:
             "pair_recall": ratio(self.pair_tp, self.pair_tp + self.pair_fn),
             "type_right": ratio(self.type_right, self.typed),
             "status_right": ratio(self.status_right, self.typed),
+            "year_right": ratio(self.year_right, self.dated),
             "official_precision": ratio(self.off_tp, self.off_tp + self.off_fp),
             "official_recall": ratio(self.off_tp, self.off_tp + self.off_fn),
             "ms_per_article": round(1000 * self.seconds / self.articles, 1) if self.articles else 0.0,
@@ -137,6 +148,7 @@ def score(key: Key, result: dict, labels: dict[str, set[str]], verbose: bool = F
     got = []
     for r in result["relations"]:
         got.append(([_names(p, labels) for p in r["places"]], r["type"], r["status"], r))
+    got_years = [r["year"] for r in result["relations"]]
     found_pairs: list[tuple[set[str], set[str]]] = []
     for names, _, _, _ in got:
         if len(names) == 2:
@@ -177,6 +189,15 @@ def score(key: Key, result: dict, labels: dict[str, set[str]], verbose: bool = F
         elif verbose:
             print(f"  TYPE {a} | {b}: key {rtype}, got {types}")
         st = [st for t, st in hits if t in rtype.split("/")] or [st for _, st in hits]
+        if (a, b, rtype) in key.years:
+            s.dated += 1
+            years = [
+                got_years[k] for k, (names, t, _, _) in enumerate(got) if same_pair(names, a, b) and t in rtype.split("/")
+            ]
+            if key.years[(a, b, rtype)] in years:
+                s.year_right += 1
+            elif verbose:
+                print(f"  YEAR {a} | {b} {rtype}: key {key.years[(a, b, rtype)]}, got {years}")
         if not statuses or statuses & set(st):
             s.status_right += 1
         elif verbose:
@@ -246,7 +267,7 @@ def main() -> None:
         if not args.json:
             line = s.summary()
             print(f"{key.name:28s} pairs {s.pair_tp}/{s.pair_tp + s.pair_fp}/{s.pair_tp + s.pair_fn} "
-                  f"type {s.type_right}/{s.typed} status {s.status_right}/{s.typed} "
+                  f"type {s.type_right}/{s.typed} status {s.status_right}/{s.typed} year {s.year_right}/{s.dated} "
                   f"officials {s.off_tp}/{s.off_tp + s.off_fp}/{s.off_tp + s.off_fn} "
                   f"({line['ms_per_article']} ms)")  # fmt: skip
     summary = total.summary()

@@ -114,6 +114,9 @@ class Relation:
 
     @property
     def year(self) -> int | None:
+        """The year it was signed or started: a renewal's relation started with the agreement it renews."""
+        if self.status == "renewed" and self.renewal_of:
+            return int(self.renewal_of[:4])
         return int(self.date[:4]) if self.date else None
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from graphkit.extract.annotate import Cue
 from graphkit.extract.context import Context
 from graphkit.extract.dates import DateMention
+from graphkit.extract.lexicon import Lexicon
 from graphkit.extract.mentions import PlaceMention, is_capitalised, mention, name_spans
 from graphkit.extract.model import Evidence, PlaceRef, Relation
 from graphkit.extract.places import ADMIN, COUNTRY, MUNICIPALITY
@@ -116,6 +117,12 @@ def extract_relations(ctx: Context) -> list[Relation]:
                         pending.remove(target)
                         drafts.append(target)
             boundary = scan.end
+    by_pair = {frozenset(_key(p) for p in d.parties): d for d in drafts}
+    for d in pending:  # "its link with X, which began in 1974": the dates of a relation already typed
+        same = by_pair.get(frozenset(_key(p) for p in d.parties))
+        if same is not None and not same.dates and d.dates:
+            same.dates, same.signed_dates = list(d.dates), list(d.signed_dates)
+            same.statuses.extend(x for x in d.statuses if x not in same.statuses)
     typed = {frozenset(p.iri or p.name for p in d.parties) for d in drafts}
     for d in pending:  # untyped ties count only when the graph already knows the pair (and no type is given)
         if len(d.parties) == 2 and all(p.iri for p in d.parties) and frozenset(p.iri for p in d.parties) not in typed:
@@ -216,7 +223,7 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
         if m is not None:  # a country: evidence, not a party
             i = m.last
             continue
-        if parties and i > 0 and doc.tokens[i - 1].lower in lex.and_markers and _starts_clause(ctx, i):
+        if parties and i > 0 and doc.tokens[i - 1].lower in _AND_WORDS(lex) and _starts_clause(ctx, i):
             break  # ", e dal 2019 ha firmato ...": a new clause, not this list
         date = ctx.date_starting_at(t.start)
         if date is not None:
@@ -232,6 +239,9 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             marker = marker or "with"
         elif t.lower in lex.skip_words or t.lower in lex.date_words or t.lower in lex.since_words:
             pass
+        elif t.lower in lex.locative and parties and i + 1 < stop and _where(ctx, i + 1) is not None:
+            i = _where(ctx, i + 1) or i + 1  # "Thann, in Alsazia," / "Lorient in France": where, not who
+            continue
         elif t.lower in lex.auxiliaries and _status_follows(ctx, i):
             pass  # "The twinning with X was signed in 1967"
         elif t.lower in lex.body_markers and i > cue.last and _after_place_noun(ctx, i):
@@ -254,11 +264,35 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
     return _Scan(marker, parties, last_useful, anaphora, genitive and len(parties) >= 2)
 
 
+def _AND_WORDS(lex: Lexicon) -> set[str]:  # noqa: N802 - reads like the constant it is
+    """ "e", "and": the and-markers that are words (a comma joins list items, not clauses)."""
+    return {w for w in lex.and_markers if w[:1].isalpha()}
+
+
+def _where(ctx: Context, i: int) -> int | None:
+    """The token after a region or country named at ``i`` (after "in"): not a town, never a party."""
+    doc = ctx.doc
+    country = doc.cue_at("countries", i)
+    if country is not None:
+        return country.last
+    m = ctx.place_starting(i)
+    if m is not None:
+        return m.last if m.ref.kind != MUNICIPALITY else None
+    if not is_capitalised(doc, i, ctx.lex):
+        return None
+    span = next(((a, b) for a, b in name_spans(doc, doc.tokens[i].sent, ctx.lex) if a == i), None)
+    return span[1] if span else None
+
+
 def _status_follows(ctx: Context, i: int) -> bool:
     j = i + 1
     while j < len(ctx.doc.tokens) and j - i <= 3 and ctx.doc.tokens[j].lower in ctx.lex.auxiliaries:
         j += 1
-    return ctx.doc.cue_at("status_cues", j) is not None
+    return (
+        ctx.doc.cue_at("status_cues", j) is not None
+        or ctx.doc.cue_at("since_words", j) is not None
+        or (j < len(ctx.doc.tokens) and ctx.date_starting_at(ctx.doc.tokens[j].start) is not None)
+    )
 
 
 def _starts_clause(ctx: Context, i: int) -> bool:
@@ -414,8 +448,7 @@ def _draft(ctx: Context, found: list[PlaceMention], rtype: str | None, cue: Cue,
     first_char = min([cue.start] + [m.start for m in real])
     last_char = max([cue.end] + [m.end for m in real])
     draft = _Draft([m.ref for m in found], rtype, cue.sent, (first_char, last_char), (cue.start, cue.end))
-    if rtype is not None:
-        _collect(ctx, draft, cue, clause)
+    _collect(ctx, draft, cue, clause, typed=rtype is not None)
     return draft
 
 
