@@ -192,7 +192,9 @@ def score(key: Key, result: dict, labels: dict[str, set[str]], verbose: bool = F
         if (a, b, rtype) in key.years:
             s.dated += 1
             years = [
-                got_years[k] for k, (names, t, _, _) in enumerate(got) if same_pair(names, a, b) and t in rtype.split("/")
+                got_years[k]
+                for k, (names, t, _, _) in enumerate(got)
+                if same_pair(names, a, b) and t in rtype.split("/")
             ]
             if key.years[(a, b, rtype)] in years:
                 s.year_right += 1

@@ -131,17 +131,15 @@ class PlaceIndex:
             d["kinds"].add(_KIND.get(klass[0].rsplit("#", 1)[-1], ADMIN))
         for query in (_COUNTRY_OF, _OWN_CODE):  # the country's code first, else the place's own
             for place, cc in _rows(store, query):
-                d = info.get(place[0])
-                if d is not None and d["cc"] is None:
-                    d["cc"] = cc[0]
+                row = info.get(place[0])
+                if row is not None and row["cc"] is None:
+                    row["cc"] = cc[0]
         for query, pref in ((_LABELS, True), (_ALT_LABELS, False)):
             for place, name in _rows(store, query):
-                d = info.get(place[0])
-                if d is None:
-                    continue
+                row = info.get(place[0])
                 entry = (name[0], name[1], pref)
-                if entry not in d["names"]:
-                    d["names"].append(entry)
+                if row is not None and entry not in row["names"]:
+                    row["names"].append(entry)
         places = [
             IndexedPlace(
                 iri, next(k for k in (MUNICIPALITY, ADMIN, COUNTRY) if k in d["kinds"]), d["cc"], tuple(d["names"])
