@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
@@ -220,3 +221,69 @@ def test_two_nodes_with_one_wikidata_item_fail_validation() -> None:
     g.remove((place_iri(country="IT", name="mondragone"), GK.wikidata, None))
     report = validate_graph(g, engine="sparql")
     assert not [v for v in report.violations if "same Wikidata item" in v.message]
+
+
+def _small_world(data: Path) -> None:
+    """A data folder with a few real rows: the English list's Salta (AR, no QID) with two partners,
+    and the Wikidata crawl's Salta (Q36307, no country) with its three (the full gazetteers)."""
+    import shutil
+
+    src, dst = REPO / "data" / "sources", data / "sources"
+    for folder in ("dr5hn-csc-wikidata", "eurocities-wikidata", "geonames"):
+        shutil.copytree(src / folder, dst / folder)
+    (dst / "l3viathan-wikidata-p190").mkdir(parents=True)
+    shutil.copy(src / "l3viathan-wikidata-p190" / "names.tsv", dst / "l3viathan-wikidata-p190")
+    lines = (src / "l3viathan-wikidata-p190" / "relations.tsv").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if "Q36307" in line.split("\t")]
+    assert len(kept) == 6
+    (dst / "l3viathan-wikidata-p190" / "relations.tsv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    (dst / "hekman-twincities").mkdir()
+    shutil.copy(src / "hekman-twincities" / "geocode_cache.json", dst / "hekman-twincities")
+    for name in ("twin_cities_raw.csv", "twin_cities_geocoded.csv"):
+        lines = (src / "hekman-twincities" / name).read_text(encoding="utf-8").splitlines()
+        rows = [lines[0]] + [line for line in lines[1:] if line.startswith("Salta,Argentina,")]
+        assert len(rows) == 3
+        (dst / "hekman-twincities" / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (dst / "yuboski-itwiki-gemellaggi").mkdir()
+    for name in ("twinings.csv", "twinings_fails.csv"):
+        head = (src / "yuboski-itwiki-gemellaggi" / name).read_text(encoding="utf-8").splitlines()[0]
+        (dst / "yuboski-itwiki-gemellaggi" / name).write_text(head + "\n", encoding="utf-8")
+
+
+def test_an_accepted_link_to_a_qid_another_node_has_merges_the_two_nodes(tmp_path) -> None:
+    from graphkit.build.pipeline import build_graph
+    from graphkit.store.embedded import EmbeddedStore
+
+    data = tmp_path / "data"
+    _small_world(data)
+    build_graph(data, tmp_path / "out1")
+    before = EmbeddedStore()
+    before.load_file(tmp_path / "out1" / "graph.nq")
+    listed, crawled = ID["place/ar/salta"], ID["place/Q36307"]
+    partners = "SELECT ?p WHERE { ?r gk:party ?x , ?p . FILTER(?p != ?x) }"
+    was = {
+        place: {str(row[0]) for row in before.select(partners, bindings={"x": place}).rows}
+        for place in (listed, crawled)
+    }
+    assert len(was[listed]) == 2 and len(was[crawled]) == 3  # two nodes, five partners
+    assert not before.ask("ASK { ?x gk:wikidata ?q }", bindings={"x": listed})
+
+    review = tmp_path / "review.csv"
+    with review.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["place", "qid", "score", "decision", "auto_match", "sources", "evidence"])
+        w.writerow([str(listed), "Q36307", "88.0", "accept", "", "l3viathan-wikidata-p190", "same name"])
+    apply_review(review, data / "linking" / "wikidata-links.ttl", store=before)
+
+    build_graph(data, tmp_path / "out2")  # validates: one node per Wikidata item
+    after = EmbeddedStore()
+    after.load_file(tmp_path / "out2" / "graph.nq")
+    assert {str(r[0]) for r in after.select(partners, bindings={"x": crawled}).rows} == was[listed] | was[crawled]
+    assert not after.ask("ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", bindings={"x": listed})
+    country = after.select("SELECT ?c WHERE { ?x gk:country/gk:countryCode ?c }", bindings={"x": crawled}).rows
+    assert [str(r[0]) for r in country] == ["AR"]  # the list's country, on the merged node
+    holders = after.select("SELECT DISTINCT ?x WHERE { ?x gk:wikidata ?q }", bindings={"q": WD["Q36307"]}).rows
+    assert [str(r[0]) for r in holders] == [str(crawled)]
+    assert after.ask("ASK { ?s rdf:subject ?x ; gk:matchMethod 'reviewed' }", bindings={"x": crawled})
+    quality = (tmp_path / "out2" / "quality.md").read_text(encoding="utf-8")
+    assert "accepted-link-merged" in quality

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from graphkit.build.report import StepReport
 from graphkit.build.snapshot import SnapshotSink
+from graphkit.ingest.accepted_links import read_accepted_links, retarget_links
 from graphkit.ingest.loader import BackgroundLoader
 from graphkit.ingest.merge import World, build_world
 from graphkit.ingest.rdf import Emitted, Existing, WorldWriter
@@ -86,6 +87,7 @@ def _build_and_load(
     every chunk into ``snapshot``, if given, while the store indexes the last ones (the main thread
     has nothing else to do then)."""
     existing, seed = existing_in_store(store)
+    links = read_accepted_links(store)
     before = len(store)
     writing = 0.0
     writer: WorldWriter | None = None
@@ -108,7 +110,7 @@ def _build_and_load(
                 put(chunk)
             writing += time.thread_time() - t
 
-        world = build_world(Path(data_dir) / "sources", seed, places_ready=load_places)
+        world = build_world(Path(data_dir) / "sources", seed, places_ready=load_places, links=links)
         t = time.thread_time()
         assert writer is not None and writer.world is world
         for chunk in writer.relation_chunks():
@@ -116,6 +118,8 @@ def _build_and_load(
         timings: dict[str, float] = dict(world.ledger.facts.get("timings", {}))  # type: ignore[call-overload]
         timings["rdf text"] = round(writing + time.thread_time() - t, 3)
         timings["load into store"] = 0.0
+        linked: dict[str, int] = world.ledger.facts.get("accepted-links", {})  # type: ignore[assignment]
+        retarget_links(store, {iri: writer.iris[pid] for iri, pid in linked.items()})
         extra = while_loading(world)
         if snapshot is not None:
             for chunk in chunks:

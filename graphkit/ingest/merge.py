@@ -21,10 +21,11 @@ Every merge, split, flag and drop is counted in the :class:`~graphkit.ingest.led
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from graphkit.ingest import dr5hn, hekman, l3viathan, yuboski
+from graphkit.ingest.accepted_links import apply_accepted_links
 from graphkit.ingest.city_parts import link_city_parts
 from graphkit.ingest.coordinates import flag_contradicting_coordinates
 from graphkit.ingest.countries import CountryTable
@@ -62,6 +63,7 @@ def build_world(
     seed: dict[str, dict[str, object]] | None = None,
     *,
     places_ready: Callable[[World], None] | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> World:
     """Read, clean and merge every source under ``sources_dir`` (``data/sources``).
 
@@ -73,9 +75,13 @@ def build_world(
 
     ``places_ready(world)``, if given, is called as soon as the places are final, with the world
     still without relations (the build step starts loading the places into the store then).
+
+    ``links`` are accepted review decisions, place IRI → QID (:mod:`~graphkit.ingest.accepted_links`):
+    each linked place gets its QID, or is merged into the node that has it; where each link's place
+    went is in ``world.ledger.facts["accepted-links"]`` (IRI → place id).
     """
     with collecting() as read_log, ReadingWorker(reading_jobs(sources_dir, seed)) as raw:
-        world = _build_world(sources_dir, seed or {}, raw, places_ready)
+        world = _build_world(sources_dir, seed or {}, raw, places_ready, links or {})
     record(read_log, world.ledger)  # rows the readers skipped: rejects.csv, with their lines
     if raw.worker_seconds:  # the stages above do not include what the worker read for them
         world.ledger.facts["timings"]["reading (worker process)"] = round(raw.worker_seconds, 3)  # type: ignore[index]
@@ -108,6 +114,7 @@ def _build_world(
     seed: dict[str, dict[str, object]],
     raw: ForkedWorker,
     places_ready: Callable[[World], None] | None,
+    links: Mapping[str, str],
 ) -> World:
     """:func:`build_world`, with the files of :func:`reading_jobs` coming from ``raw``."""
     ledger = Ledger()
@@ -147,6 +154,7 @@ def _build_world(
     drop_non_places(places, gazetteer, ledger)
     locate_places(places, gazetteer, ledger, _evidence(places, uf, assertions, owner, statements, p_of_qid, table))
     merge_same_place(places, uf, ledger, keep_qids=seed)
+    ledger.facts["accepted-links"] = apply_accepted_links(places, uf, links, ledger)
     p_of_qid = {q: uf.find(pid) for q, pid in p_of_qid.items()}
     lap("geonames: locate, enrich, one node per place")
     # city parts are typed before the relations are merged (neither depends on the other), so that the

@@ -16,7 +16,7 @@ gain sources and listings, so their single-valued properties never get a second 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -81,11 +81,16 @@ class Emitted:
 
 def place_iris(world: World) -> dict[int, str]:
     """A unique IRI per place (QID-based when known; a numbered slug when two names collide)."""
+    return iris_of_places(world.places)
+
+
+def iris_of_places(places: Mapping[int, Place]) -> dict[int, str]:
+    """:func:`place_iris` of a set of places (what the world's IRIs will be, if they are final)."""
     out: dict[int, str] = {}
     used: set[str] = set()
     place_base = str(ID["place/"])
-    for pid in sorted(world.places):
-        p = world.places[pid]
+    for pid in sorted(places):
+        p = places[pid]
         if p.qid:
             iri = place_base + p.qid
         else:
