@@ -1,10 +1,11 @@
-"""Render a :class:`~graphkit.viz.model.ViewData` as one self-contained HTML page, through pyvis.
+"""Render a :class:`~graphkit.viz.model.ViewData` as one self-contained HTML page.
 
-pyvis holds the node and edge lists (filled in bulk: ``add_node``/``add_edge`` check every
-existing edge on each call, which takes tens of seconds on the world graph) and its
-``generate_html()`` renders them, but with graphkit's own Jinja template
-(``templates/view.html``) instead of pyvis's, because pyvis's template always loads Bootstrap
-from a CDN and its ``local`` mode writes a ``lib/`` folder into the working directory. The page:
+The page is graphkit's own Jinja template (``templates/view.html``) given the node and edge lists
+and heading as pyvis's ``Network.generate_html()`` gives them to a template (pyvis's own template
+always loads Bootstrap from a CDN and its ``local`` mode writes a ``lib/`` folder into the working
+directory). The template is rendered directly rather than through a ``pyvis.network.Network``:
+importing pyvis imports networkx, IPython and jsonpickle (~0.3 s of CPU in every new process) for
+no part of the page (tests check the page is the one pyvis renders from the same lists). The page:
 
 - inlines vis-network (``vendor/``) and graphkit's page script and CSS: no network reference;
 - embeds nodes, edges and settings as JSON in ``<script type="application/json">`` blocks,
@@ -156,19 +157,12 @@ def _environment(globals_: dict[str, Any]) -> Any:
 def render_html(view: ViewData) -> str:
     """The view as a complete HTML document (a string; nothing is written anywhere)."""
     from markupsafe import Markup
-    from pyvis.network import Network
 
     page_js, css = _page_assets()
     vis_js = vis_network_js()
-    net = Network(height="100%", width="100%", directed=view.directed, heading=view.title, cdn_resources="in_line")
-    # Bulk fill (pyvis's add_node/add_edge are quadratic on large graphs).
-    net.nodes = [n.to_vis() for n in view.nodes]
-    labels = label_policy(view)
-    net.edges = [e.to_vis() for e in view.edges]
-    net.node_ids = [n["id"] for n in net.nodes]
-    net.node_map = {n["id"]: n for n in net.nodes}
+    nodes = [n.to_vis() for n in view.nodes]
+    edges = [e.to_vis() for e in view.edges]
     options = vis_options(view)
-    net.options = options
     config = {
         "kind": view.kind,
         "options": options,
@@ -181,10 +175,10 @@ def render_html(view: ViewData) -> str:
         "focusScale": 1.6 if view.large else 1.2,
         "progressive": view.large,
         "edgeChunk": EDGE_CHUNK,
-        "labels": labels,
+        "labels": label_policy(view),
         "basemap": [layer.to_json() for layer in view.basemap],
     }
-    net.templateEnv = _environment(
+    env = _environment(
         {
             "kind": view.kind,
             "subtitle": view.subtitle,
@@ -203,5 +197,5 @@ def render_html(view: ViewData) -> str:
             "unplaced": sum(1 for n in view.nodes if n.approximate or n.x is None or n.y is None),
         }
     )
-    net.path = TEMPLATE_NAME
-    return net.generate_html(name="view.html", notebook=False)
+    # what pyvis's generate_html() passes to a template (the template reads nodes, edges and heading)
+    return env.get_template(TEMPLATE_NAME).render(nodes=nodes, edges=edges, heading=view.title)
