@@ -42,7 +42,9 @@ def index_cmd(out_dir: Path, check: bool, remove: bool) -> None:
         click.echo(f"indexing {default_snapshot(out_dir)} ...", err=True)
     text = manage_index(default_snapshot(out_dir), action, show_progress=True)
     click.echo(text, nl=not text.endswith("\n"))
-    if action == "build":  # and the read model's cache, so the first view or dossier after a build is fast
+    if action == "build":  # and the caches that make the first view, dossier or extraction after a build fast
+        from graphkit.extract.places import load_place_index
         from graphkit.relations.read import read_last_build
 
         read_last_build(out_dir, notify=lambda note: click.echo(note, err=True))
+        load_place_index(out_dir=out_dir)
