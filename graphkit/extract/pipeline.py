@@ -210,7 +210,7 @@ def _check_date(value: str | None, file: str) -> str | None:
             return value
         except ValueError:
             continue
-    raise InputError(f"{file}: --published {value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")
+    raise InputError(f"{file}: the publication date {value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")
 
 
 def _title(doc: Annotated, file: str) -> str:

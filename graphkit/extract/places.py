@@ -197,7 +197,7 @@ def load_place_index(
         return PlaceIndex.from_store(open_graph(list(graph_files)))
     snapshot = default_snapshot(out_dir)
     if not snapshot.is_file():
-        raise StoreError(f"{snapshot}: no build to resolve places with; run `graphkit build` or pass --graph FILE")
+        raise StoreError(f"{snapshot}: no build to resolve places with; build the graph first, or name the graph files")
     cached = _cache_path(snapshot)
     if cache:
         try:

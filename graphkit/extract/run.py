@@ -78,7 +78,7 @@ def extract_files(
 ) -> list[tuple[Article, Extraction]]:
     """Extract every article; ``url``/``title``/``published`` describe a single article."""
     if len(paths) > 1 and (url or title):
-        raise InputError("--url and --title describe one article; give one FILE with them")
+        raise InputError("a URL and a title describe one article; give one file with them")
     extractor = Extractor(resolver)
     return [
         (a, extractor.extract(text, language=language, file=a.name, url=url, title=title, published=published))

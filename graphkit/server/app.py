@@ -117,7 +117,7 @@ def make_server(
     if isinstance(source, str | Path):
         snapshot = Path(source)
         if not snapshot.is_file():
-            raise StoreError(f"no built graph at {snapshot}; run `graphkit build` first (or pass --graph FILE)")
+            raise StoreError(f"no built graph at {snapshot}: build the graph first, or name the RDF files to serve")
         if snapshot.suffix.lower() not in (".nq", ".nquads"):
             raise StoreError(f"{snapshot}: the endpoint serves an N-Quads snapshot (.nq); open other files as a store")
     else:

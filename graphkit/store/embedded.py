@@ -305,7 +305,7 @@ def open_snapshot(path: str | Path) -> EmbeddedStore:
     """
     p = Path(path)
     if not p.is_file():
-        raise StoreError(f"no built graph at {p}; run `graphkit build` first (or pass --graph FILE)")
+        raise StoreError(f"no built graph at {p}: build the graph first, or name the RDF files to open")
     store = EmbeddedStore()
     store.load_file(p, trusted=True)  # our own escaped N-Quads: ~2x faster without IRI re-validation
     return store

@@ -62,7 +62,7 @@ def world_data(net: RelationData) -> ViewData:
 def ego_data(net: RelationData, center: str, depth: int = 1) -> ViewData:
     """``center``, its partners, their partners ... to ``depth`` hops, laid out around ``center``."""
     if depth < 1:
-        raise InputError(f"--depth must be at least 1, got {depth}")
+        raise InputError(f"an ego network needs a depth of at least 1, got {depth}")
     if center not in net.places:
         raise InputError(f"{center} is not a municipality or relation party in the graph")
     members, relations = net.ego(center, depth)
