@@ -133,9 +133,11 @@ def test_a_changed_snapshot_makes_the_cache_stale(build):
     read_last_build(build)
     snap = build / "graph.nq"
     store = open_graph([snap])
-    store.oxigraph.update(
+    store.oxigraph.update(  # a new display label, as a new build would materialise it
+        "DELETE WHERE { GRAPH ?g { <https://w3id.org/graphkit/id/place/Q3806> "
+        "<https://w3id.org/graphkit/ontology#displayLabel> ?old } } ;"
         "INSERT DATA { GRAPH <https://x.org/g> { <https://w3id.org/graphkit/id/place/Q3806> "
-        '<http://www.w3.org/2000/01/rdf-schema#label> "Tuebingen (en)"@en } }'
+        '<https://w3id.org/graphkit/ontology#displayLabel> "Tuebingen (en)" } }'
     )
     store.dump(snap, fmt="nq")
     assert cache.load(snap) is None  # stale: the snapshot's size and time differ

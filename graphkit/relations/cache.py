@@ -49,7 +49,7 @@ from graphkit.relations.model import Place, Relation, RelationData, folded_name_
 
 #: Bump when the layout of the file or of the read model changes (or :func:`~graphkit.relations.labels.fold`):
 #: older files become stale.
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6  # 6: place and relation labels are the graph's gk:displayLabel
 CACHE_SUFFIX = ".relations.jsonl"
 #: The name earlier versions wrote (one JSON document); removed when the cache is written.
 LEGACY_SUFFIX = ".relations.json"

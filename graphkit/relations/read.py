@@ -61,7 +61,8 @@ _Q_PLACE_ATTRS = f"""
 SELECT ?place ?what ?value WHERE {{
   {place_class_values("class")}
   VALUES (?p ?what) {{
-    (rdfs:label "label") (skos:altLabel "alt") (gk:countryCode "code") (wgs84:lat "lat") (wgs84:long "lon")
+    (rdfs:label "label") (gk:displayLabel "display") (skos:altLabel "alt") (gk:countryCode "code")
+    (wgs84:lat "lat") (wgs84:long "lon")
     (gk:population "population") (gk:wikidata "qid") (prov:wasDerivedFrom "source") (gk:locatedIn "in")
     (gk:betweenness "betweenness") (gk:community "community")
   }}
@@ -72,7 +73,7 @@ _Q_RELATIONS = """
 SELECT ?rel ?what ?value WHERE {
   VALUES (?p ?what) {
     (gk:party "party") (gk:relationType "type") (gk:status "status") (gk:startDate "start") (gk:endDate "end")
-    (prov:wasDerivedFrom "source") (gk:listedBy "listedBy") (rdfs:label "label")
+    (prov:wasDerivedFrom "source") (gk:listedBy "listedBy") (rdfs:label "label") (gk:displayLabel "display")
   }
   ?rel a gk:MunicipalRelation ; ?p ?value .
 }"""
@@ -180,7 +181,7 @@ def _place(
     lat, lon = _number(a.get("lat"), float), _number(a.get("lon"), float)
     return Place(
         iri=iri,
-        label=best_label(label_cells, fallback=iri),
+        label=_display(a, fallback=iri),
         kind=kind,
         country=str(code).upper(),
         lat=lat if lon is not None else None,
@@ -195,6 +196,13 @@ def _place(
         betweenness=cast("float | None", _number(a.get("betweenness"), float)),
         community=cast("int | None", _number(a.get("community"), int)),
     )
+
+
+def _display(attrs: dict[str, list[Cell]], *, fallback: str) -> str:
+    """The node's ``gk:displayLabel`` (the build's one display label, as the catalogue queries show it);
+    for a graph without it, the best of its labels."""
+    shown = attrs.get("display")
+    return clean_text(min(map(str, shown))) if shown else best_label(attrs.get("label", []), fallback=fallback)
 
 
 def _with_lang(cells: list[Cell]) -> tuple[tuple[str, str], ...]:
@@ -237,7 +245,7 @@ def _relations(
             end=min((str(v) for v in a.get("end", [])), default=""),
             sources=tuple(sorted({str(s) for s in a.get("source", [])})),
             listed_by=tuple(sorted({str(x) for x in a.get("listedBy", [])})),
-            label=best_label(a.get("label", []), fallback=""),
+            label=_display(a, fallback=""),
             statuses=statuses,
             years=tuple(sorted({y for v in starts if (y := _year(v)) is not None})),
         )
