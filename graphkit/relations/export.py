@@ -23,7 +23,6 @@ from rdflib import Literal, URIRef
 from graphkit.errors import InputError
 from graphkit.rdf.files import csv_text
 from graphkit.rdf.namespaces import curie
-from graphkit.sparql.results import SelectResult
 from graphkit.store.embedded import EmbeddedStore, Store
 
 COLUMNS: tuple[str, ...] = (
@@ -50,7 +49,7 @@ SELECT ?relation ?type ?party ?source ?lister WHERE {
 _PARTIES = """
 SELECT ?party ?label ?code ?wd WHERE {
   { SELECT DISTINCT ?party WHERE { ?relation a gk:MunicipalRelation ; gk:party ?party } }
-  OPTIONAL { ?party rdfs:label ?label }
+  OPTIONAL { ?party gk:displayLabel ?label }
   OPTIONAL { ?party gk:country/gk:countryCode ?code }
   OPTIONAL { ?party gk:wikidata ?wd }
 }"""
@@ -79,8 +78,7 @@ def _plain_rows(store: Store, text: str) -> list[tuple[Any, ...]]:
             return (t.value, t.language) if isinstance(t, lit) else t.value
 
         return [tuple(cell(sol[i]) for i in width) for sol in solutions]
-    r = store.query(text)
-    assert isinstance(r, SelectResult)
+    r = store.select(text)
     return [
         tuple(None if v is None else (str(v), v.language) if isinstance(v, Literal) else str(v) for v in row)
         for row in r.rows
