@@ -366,12 +366,32 @@ def map_layer(
     >>> len(layer.paths) > 200, layer.highlight, layer.clip
     (True, (('IT', '#e3dcc6'),), None)
     """
-    paths = country_paths(frame, tolerance=tolerance, clip=clip, codes=codes)
+    if clip is None and codes is None:
+        paths = world_paths(frame, tolerance)
+    else:
+        paths = country_paths(frame, tolerance=tolerance, clip=clip, codes=codes)
     return MapLayer(
         paths=tuple((p.code, p.name, p.d) for p in paths),
         highlight=tuple(sorted((highlight or {}).items())),
         clip=clip,
     )
+
+
+def world_paths(frame: Frame, tolerance: float) -> list[CountryPath]:
+    """:func:`country_paths` of every country, cached on disk beside the atlas (a world view needs
+    the same outlines every time: read in milliseconds instead of drawn again)."""
+    key = hashlib.sha256(repr((ATLAS_FILE.stat().st_size, CACHE_FORMAT, frame, tolerance)).encode()).hexdigest()[:16]
+    cached = _cache_file(f"paths-{key}").with_suffix(".json")
+    try:
+        return [CountryPath(*p) for p in json.loads(cached.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        pass
+    paths = country_paths(frame, tolerance=tolerance)
+    try:
+        write_bytes_atomic(cached, json.dumps([[p.code, p.name, p.d] for p in paths]).encode("utf-8"))
+    except OSError:
+        pass
+    return paths
 
 
 def country_anchors(frame: Frame, *, codes: Collection[str] | None = None) -> dict[str, tuple[float, float]]:
