@@ -110,11 +110,10 @@ def select_cells(store: Store, sparql: str) -> list[tuple[Cell, ...]]:
             )
             for sol in result
         ]
-    from graphkit.sparql.results import as_select
 
     return [
         tuple(None if t is None else Text(str(t), t.language) if getattr(t, "language", None) else str(t) for t in row)  # type: ignore[attr-defined]
-        for row in as_select(store.query(sparql)).rows
+        for row in store.select(sparql).rows
     ]
 
 

@@ -270,7 +270,7 @@ class RemoteStore(TypedQueries):
     def update(self, text: str) -> None:
         """Send a SPARQL Update request to the update endpoint."""
         if not self.update_endpoint:
-            raise StoreError("this remote store has no update endpoint (give it an update endpoint or a Graph Store URL)")
+            raise StoreError("this remote store has no update endpoint (give it one, or a Graph Store URL)")
         self.http.send(
             "POST",
             self.update_endpoint,

@@ -35,7 +35,6 @@ from rdflib import URIRef
 
 from graphkit.errors import InputError
 from graphkit.rdf.namespaces import curie, expand
-from graphkit.sparql.results import as_select
 from graphkit.store.embedded import Store
 from graphkit.text.sentences import locate_quote, split_sentences
 
@@ -134,7 +133,7 @@ def span_for(text: str, phrase: str, *, iri: str, source: str = "", occurrence: 
 def read_spans(store: Store, source: str | None = None) -> list[EvidenceSpan]:
     """Every ``gk:TextEvidence`` of the graph (of ``source`` only, when given), in offset order."""
     bindings = {"source": URIRef(source)} if source else None
-    r = as_select(store.query(_SPANS, bindings=bindings))
+    r = store.select(_SPANS, bindings=bindings)
     spans = [
         EvidenceSpan(
             str(ev),
@@ -201,7 +200,7 @@ def verify_spans(spans: Sequence[EvidenceSpan], text: str) -> list[SpanProblem]:
 
 def evidence_sources(store: Store) -> dict[str, tuple[str, str]]:
     """Source IRI → (title, file name) of every source the graph's text evidence cites."""
-    r = as_select(store.query(_SOURCES))
+    r = store.select(_SOURCES)
     out: dict[str, tuple[str, str]] = {}
     for src, title, file in r.rows:
         old = out.get(str(src), ("", ""))

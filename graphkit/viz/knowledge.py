@@ -33,7 +33,6 @@ from graphkit.errors import InputError
 from graphkit.rdf.namespaces import GK, ID, OA, WD, curie, place_iri  # noqa: F401  (place_iri: doctest)
 from graphkit.relations.labels import best_label
 from graphkit.relations.read import concept_label_map, source_title_map
-from graphkit.sparql.results import as_select
 from graphkit.store.embedded import Store
 from graphkit.viz.layout import graph_layout
 from graphkit.viz.model import LegendItem, ViewData, ViewEdge, ViewNode
@@ -117,7 +116,7 @@ def _is_candidate(iri: str) -> bool:
 def _describe(store: Store, iri: str) -> _Entity:
     ent = _Entity(iri)
     node = URIRef(iri)
-    out_result = as_select(store.query(_Q_OUT, bindings={"s": node}))
+    out_result = store.select(_Q_OUT, bindings={"s": node})
     for p, o in sorted(out_result.rows, key=lambda r: (str(r[0]), str(r[1]))):
         ps = str(p)
         if ps == str(RDF.type):
@@ -132,7 +131,7 @@ def _describe(store: Store, iri: str) -> _Entity:
             ent.links.append((iri, ps, str(o)))
         elif ps not in QUIET_PROPERTIES:
             ent.attributes.append((ps, str(o)))
-    in_result = as_select(store.query(_Q_IN, bindings={"o": node}))
+    in_result = store.select(_Q_IN, bindings={"o": node})
     for s, p in sorted(in_result.rows, key=lambda r: (str(r[0]), str(r[1]))):
         ps = str(p)
         if isinstance(s, URIRef) and ps not in SKIPPED_PROPERTIES and ps not in NOT_FOLLOWED_INCOMING:
@@ -244,7 +243,7 @@ def _spaced(local: str) -> str:
 
 def _labels(store: Store, query: str) -> dict[str, str]:
     by: dict[str, list[Node | None]] = defaultdict(list)
-    for x, label in as_select(store.query(query)).rows:
+    for x, label in store.select(query).rows:
         by[str(x)].append(label)
     return {k: best_label(v, fallback=k) for k, v in by.items()}
 

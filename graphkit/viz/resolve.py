@@ -25,7 +25,6 @@ from graphkit.errors import InputError
 from graphkit.rdf.namespaces import ID, PREFIXES, expand, is_qid, place_iri
 from graphkit.relations.labels import best_label
 from graphkit.relations.read import RelationData
-from graphkit.sparql.results import as_select
 from graphkit.store.embedded import Store
 from graphkit.viz.safejson import fold
 
@@ -84,20 +83,19 @@ def resolve_entity(store: Store, name: str) -> str:
     if direct is not None:
         if not store.query(_Q_EXISTS, bindings={"e": URIRef(direct)}):
             if is_qid(name.strip()):
-                qid_result = store.query(_Q_BY_QID, bindings={"wd": URIRef(PREFIXES["wd"] + name.strip())})
-                rows = as_select(qid_result).rows
+                rows = store.select(_Q_BY_QID, bindings={"wd": URIRef(PREFIXES["wd"] + name.strip())}).rows
                 if len(rows) == 1:
                     return str(rows[0][0])
             raise NameNotFoundError(f"nothing in the graph is about {_shown(name, quote=False)}")
         return direct
     if not name.strip():
         raise InputError("give the name of an entity (or its IRI)")
-    by_label = as_select(store.query(_Q_BY_LABEL, bindings={"name": Literal(name.strip())}))
+    by_label = store.select(_Q_BY_LABEL, bindings={"name": Literal(name.strip())})
     found = {str(r[0]) for r in by_label.rows}
     found = {f for f in found if _is_entity(f)}
     if not found:
         key = fold(name)
-        all_labels = as_select(store.query(_Q_ALL_LABELS))
+        all_labels = store.select(_Q_ALL_LABELS)
         found = {str(e) for e, label in all_labels.rows if _is_entity(str(e)) and fold(cast(str, label)) == key}
     if len(found) == 1:
         return found.pop()
@@ -108,7 +106,7 @@ def resolve_entity(store: Store, name: str) -> str:
 
 
 def _describe(store: Store, iri: str) -> str:
-    rows = as_select(store.query(_Q_DESCRIBE, bindings={"e": URIRef(iri)})).rows
+    rows = store.select(_Q_DESCRIBE, bindings={"e": URIRef(iri)}).rows
     label = best_label([r[0] for r in rows], fallback=iri)
     cc = sorted({str(r[1]) for r in rows if r[1] is not None})
     kinds = sorted({str(r[2]).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for r in rows if r[2] is not None})

@@ -37,7 +37,6 @@ from rdflib.namespace import PROV, RDF, RDFS
 
 from graphkit.rdf.files import write_text_atomic
 from graphkit.rdf.namespaces import GK, ID, PREFIXES, RELTYPE, graph_iri, is_qid, wikidata_iri
-from graphkit.sparql.results import SelectResult, as_select
 from graphkit.store.embedded import Store
 from graphkit.wikidata.client import WikidataClient
 
@@ -182,8 +181,7 @@ def p190_claims_from_crawl(sources: str | Path = "data/sources") -> list[P190Cla
 
 def read_our_relations(store: Store) -> list[OurRelation]:
     """Relations whose two parties both carry a QID."""
-    r = store.query(_OUR_RELATIONS)
-    assert isinstance(r, SelectResult)
+    r = store.select(_OUR_RELATIONS)
     acc: dict[str, dict] = {}
     for row in r.records():
         d = acc.setdefault(row["relation"], {"places": (row["p1"], row["p2"]), "qids": (_qid(row["q1"]),
@@ -206,8 +204,7 @@ def read_our_relations(store: Store) -> list[OurRelation]:
 
 def linked_qids(store: Store) -> dict[str, str]:
     """QID → place IRI for every linked municipality."""
-    r = store.query(_LINKED)
-    assert isinstance(r, SelectResult)
+    r = store.select(_LINKED)
     return {_qid(row["q"]): row["place"] for row in r.records()}
 
 
@@ -320,7 +317,7 @@ def qid_labels(store: Store, sources: str | Path | None = None) -> dict[str, str
     """QID → a label for the report: our place's label (English first), else the shipped crawl's
     (``names.tsv``, mostly German; read when ``sources`` is given)."""
     best: dict[str, tuple[int, str]] = {}
-    for row in as_select(store.query(_QID_LABELS)).rows:
+    for row in store.select(_QID_LABELS).rows:
         q, label = _qid(str(row[0])), row[1]
         lang = getattr(label, "language", None) or ""
         rank = _LABEL_LANGS.index(lang) if lang in _LABEL_LANGS else len(_LABEL_LANGS)

@@ -40,7 +40,6 @@ from pathlib import Path
 
 from graphkit.errors import InputError
 from graphkit.rdf.namespaces import RELTYPE, is_qid
-from graphkit.sparql.results import as_select
 from graphkit.store.embedded import Store
 from graphkit.wikidata.client import WikidataClient
 from graphkit.wikidata.compare import Comparison, OurRelation
@@ -182,7 +181,7 @@ def wiki_references(
     wanted = {r.relation: r for r in relations if _source_ids(r) & WIKI_SOURCES.keys()}
     labels: dict[str, dict[str, set[str]]] = {}
     if wanted:
-        for relation, party, label in as_select(store.query(_PARTY_LABELS)).rows:
+        for relation, party, label in store.select(_PARTY_LABELS).rows:
             if str(relation) in wanted:
                 labels.setdefault(str(relation), {}).setdefault(str(party), set()).add(str(label))
     out: dict[str, list[Reference]] = {}
