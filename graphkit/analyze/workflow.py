@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graphkit.analyze.pipeline import AnalysisResult, Filters, run_analysis
 
@@ -34,6 +35,38 @@ class AnalyzeRequest:
     countries: Sequence[str] = ()
     region: str | None = None
     include_areas: bool = False
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        edges_file: Path | None = None,
+        graph_files: Sequence[str | Path] = (),
+        out_dir: Path = Path("out"),
+        report_dir: Path | None = None,
+        no_report: bool = False,
+        write_back: bool = False,
+        **rest: Any,
+    ) -> AnalyzeRequest:
+        """The request ``graphkit analyze`` makes from its options: the report goes to ``report_dir``
+        (default ``out/analysis``) unless ``no_report``; ``write_back`` updates the build's own snapshot,
+        or, for other inputs (an edge list, given files), a new snapshot beside the report.
+
+        >>> AnalyzeRequest.from_options(write_back=True).write_back_to
+        PosixPath('out/graph.nq')
+        >>> AnalyzeRequest.from_options(edges_file=Path("x.tsv"), write_back=True).write_back_to
+        PosixPath('out/analysis/graph.nq')
+        """
+        reports = report_dir or out_dir / "analysis"
+        snapshot = (reports if edges_file or graph_files else out_dir) / "graph.nq"
+        return cls(
+            edges_file=edges_file,
+            graph_files=graph_files,
+            out_dir=out_dir,
+            report_dir=None if no_report else reports,
+            write_back_to=snapshot if write_back else None,
+            **rest,
+        )
 
     def filters(self) -> Filters:
         """The projection filters of this request."""

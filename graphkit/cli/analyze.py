@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -75,23 +76,7 @@ from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION
 @click.option("--seed", default=42, show_default=True, type=int, help="Seed of the Louvain community detection.")
 @GRAPH_OPTION
 @OUT_OPTION
-def analyze(
-    edges_file: Path | None,
-    fmt: str,
-    report_dir: Path | None,
-    no_report: bool,
-    top: int,
-    write_back: bool,
-    relation_types: tuple[str, ...],
-    statuses: tuple[str, ...],
-    countries: tuple[str, ...],
-    region: str | None,
-    include_areas: bool,
-    backend: str,
-    seed: int,
-    graph_files: tuple[Path, ...],
-    out_dir: Path,
-) -> None:
+def analyze(fmt: str, **options: Any) -> None:
     """Network analysis of the municipality graph: the statistics table network repositories publish
     (nodes, edges, degrees, largest component, triangles, transitivity, assortativity, diameter,
     mean distance, power-law exponent, Gini), centralities, Louvain communities, reciprocity, triads,
@@ -112,25 +97,7 @@ def analyze(
     from graphkit.analyze.report import stats_table
     from graphkit.analyze.workflow import AnalyzeRequest, analyze_and_report
 
-    reports = report_dir or out_dir / "analysis"
-    # Only the build's own snapshot is updated in place; other inputs get a new snapshot next to the report.
-    snapshot = (reports if edges_file or graph_files else out_dir) / "graph.nq"
-    request = AnalyzeRequest(
-        edges_file=edges_file,
-        graph_files=graph_files,
-        out_dir=out_dir,
-        report_dir=None if no_report else reports,
-        write_back_to=snapshot if write_back else None,
-        top=top,
-        backend=backend,
-        seed=seed,
-        relation_types=relation_types,
-        statuses=statuses,
-        countries=countries,
-        region=region,
-        include_areas=include_areas,
-    )
-    outcome = analyze_and_report(request, show_progress=True)
+    outcome = analyze_and_report(AnalyzeRequest.from_options(**options), show_progress=True)
     click.echo(stats_table(outcome.result.stats, fmt), nl=False)
     for line in outcome.messages:
         click.echo(line, err=True)
