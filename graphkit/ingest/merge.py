@@ -43,6 +43,7 @@ from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.mentions import Assertion, Mention, MentionFactory, hekman_assertions, yuboski_assertions
 from graphkit.ingest.model import Place, Relation, UnionFind, World, fold_unions
 from graphkit.ingest.place_evidence import Evidence, partner_graph
+from graphkit.ingest.place_pairs import merge_crawl_and_list_nodes
 from graphkit.ingest.qid_merge import (
     add_crawl_only_places,
     kinds_from_crawl_labels,
@@ -152,9 +153,12 @@ def _build_world(
     cities_not_areas(places, gazetteer, ledger)
     areas_named_like_divisions(places, entries, gazetteer, ledger)
     drop_non_places(places, gazetteer, ledger)
-    locate_places(places, gazetteer, ledger, _evidence(places, uf, assertions, owner, statements, p_of_qid, table))
+    evidence = _evidence(places, uf, assertions, owner, statements, p_of_qid, table)
+    locate_places(places, gazetteer, ledger, evidence)
     merge_same_place(places, uf, ledger, keep_qids=seed)
-    ledger.facts["accepted-links"] = apply_accepted_links(places, uf, links, ledger)
+    linked = apply_accepted_links(places, uf, links, ledger)
+    merge_crawl_and_list_nodes(places, uf, evidence.partners, gazetteer, ledger)
+    ledger.facts["accepted-links"] = {iri: uf.find(pid) for iri, pid in linked.items()}
     p_of_qid = {q: uf.find(pid) for q, pid in p_of_qid.items()}
     lap("geonames: locate, enrich, one node per place")
     # city parts are typed before the relations are merged (neither depends on the other), so that the
