@@ -107,5 +107,5 @@ def test_cli_keeps_its_out_folder(tmp_path):
 
     proc = run_cli("info", "--no-index", cwd=tmp_path)
     assert proc.returncode == 1
-    expected = "error: no built graph at out/graph.nq: build the graph first, or name the RDF files to open"
+    expected = "error: no built graph at out/graph.nq; run `graphkit build` first (or pass --graph FILE)"
     assert proc.stderr.strip() == expected

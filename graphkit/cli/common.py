@@ -56,8 +56,12 @@ def open_store(graph_files: Sequence[Path], out_dir: Path = Path("out"), *, use_
     """The graph a command works on: the --graph files, or the last build. ``use_index``: read-only
     from the build's on-disk index when `graphkit index` made a fresh one (a stale one is reported
     on stderr and ignored); only for commands that run a few queries and write nothing."""
-    from graphkit.store.open import open_graph
+    from graphkit.errors import StoreError
+    from graphkit.store.open import find_snapshot, open_graph
 
+    snapshot = find_snapshot(out_dir)
+    if not graph_files and not snapshot.is_file():
+        raise StoreError(f"no built graph at {snapshot}; run `graphkit build` first (or pass --graph FILE)")
     return open_graph(list(graph_files), out_dir=out_dir, use_index=use_index, notify=_note)
 
 

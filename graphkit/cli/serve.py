@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
 @click.option(
     "--memory-limit",
+    "memory_limit_mb",
     default=4096,
     show_default=True,
     type=click.IntRange(min=0),
@@ -36,16 +37,7 @@ if TYPE_CHECKING:
 @click.option("--verbose", "-v", is_flag=True, help="Log one line per request on stderr.")
 @GRAPH_OPTION
 @OUT_OPTION
-def serve(
-    host: str,
-    port: int,
-    timeout: float,
-    workers: int,
-    memory_limit: int,
-    verbose: bool,
-    graph_files: tuple[Path, ...],
-    out_dir: Path,
-) -> None:
+def serve(host: str, graph_files: tuple[Path, ...], out_dir: Path, **limits: Any) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql, with a query
     page (YASGUI, works offline) at http://HOST:PORT/.
 
@@ -65,16 +57,7 @@ def serve(
         click.echo(f"warning: listening on {host}: the endpoint is reachable from other machines", err=True)
     # the last build is served straight from its snapshot (only the query worker loads it)
     source = open_store(graph_files, out_dir) if graph_files else default_snapshot(out_dir)
-    run(
-        source,
-        host=host,
-        port=port,
-        timeout=timeout,
-        workers=workers,
-        memory_limit_mb=memory_limit or None,
-        verbose=verbose,
-        on_ready=_announce,
-    )
+    run(source, host=host, on_ready=_announce, **limits)  # port, timeout, workers, memory limit, verbose
 
 
 def _announce(server: SparqlServer) -> None:
@@ -92,16 +75,7 @@ def _announce(server: SparqlServer) -> None:
     "--chunk-size", default=10000, show_default=True, type=click.IntRange(min=1), help="Triples per INSERT DATA."
 )
 @OUT_OPTION
-def push(
-    endpoint: str,
-    update_endpoint: str | None,
-    graph_store: str | None,
-    user: str | None,
-    password: str | None,
-    timeout: float,
-    chunk_size: int,
-    out_dir: Path,
-) -> None:
+def push(endpoint: str, out_dir: Path, **connection: Any) -> None:
     """Publish the last build (out/graph.nq) to a SPARQL 1.1 store: each named graph replaces the
     store's graph of the same name (Graph Store Protocol PUT, or SPARQL Update DROP + INSERT DATA).
 
@@ -114,16 +88,8 @@ def push(
     from graphkit.paths import default_snapshot
     from graphkit.store.remote import RemoteStore, push_snapshot
 
-    if not (update_endpoint or graph_store):
+    if not (connection.get("update_endpoint") or connection.get("graph_store")):
         raise InputError("push needs --update-endpoint (SPARQL Update) or --graph-store (Graph Store Protocol)")
-    remote = RemoteStore(
-        endpoint,
-        update_endpoint=update_endpoint,
-        graph_store=graph_store,
-        user=user,
-        password=password,
-        timeout=timeout,
-        chunk_size=chunk_size,
-    )
+    remote = RemoteStore(endpoint, **connection)  # update endpoint or graph store, auth, timeout, chunks
     report = push_snapshot(default_snapshot(out_dir), remote, show_progress=True)
     click.echo(report.summary(), nl=False)

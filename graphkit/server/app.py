@@ -169,14 +169,14 @@ def serve(
     on_ready: Callable[[SparqlServer], None] | None = None,
 ) -> None:
     """Serve ``source`` (a store or an N-Quads snapshot path) until interrupted (Ctrl-C or SIGTERM),
-    then stop the workers."""
+    then stop the workers. ``memory_limit_mb`` 0 or None: no limit."""
     server = make_server(
         source,
         host=host,
         port=port,
         timeout=timeout,
         workers=workers,
-        memory_limit_mb=memory_limit_mb,
+        memory_limit_mb=memory_limit_mb or None,
         verbose=verbose,
     )
     _stop_on_sigterm()
