@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -33,7 +34,15 @@ from graphkit.cli.common import GRAPH_OPTION, OUT_OPTION
 @click.option("--country", help="ISO 3166-1 code of the country whose municipalities --all writes (e.g. IT).")
 @GRAPH_OPTION
 @OUT_OPTION
-def dossier_cmd(name, output, fmt, all_places, country, graph_files, out_dir) -> None:  # type: ignore[no-untyped-def]
+def dossier_cmd(
+    name: str | None,
+    output: Path | None,
+    fmt: str,
+    all_places: bool,
+    country: str | None,
+    graph_files: tuple[Path, ...],
+    out_dir: Path,
+) -> None:
     """A municipality's dossier: its names, country, region, population, identifiers and coordinates;
     every relation with partner, type, status history, dates, agreements and signatories, sectors and
     the sources that assert it; people and offices, meetings, each fact with its evidence; a map of
@@ -51,18 +60,12 @@ def dossier_cmd(name, output, fmt, all_places, country, graph_files, out_dir) ->
     from graphkit.dossier import write_country_dossiers, write_dossier
     from graphkit.errors import InputError
 
+    if all_places == bool(name) or (all_places and not country):
+        raise InputError("give a municipality (a name, IRI or QID), or --all, which needs --country CC and no NAME")
+    source: dict[str, Any] = {"out_dir": out_dir, "graph_files": graph_files}
     note = functools.partial(click.echo, err=True)
     if all_places:
-        if name or not country:
-            raise InputError("--all takes no NAME and needs --country CC (e.g. --all --country IT)")
-        report = write_country_dossiers(
-            country, directory=output, fmt=fmt, out_dir=out_dir, graph_files=graph_files, notify=note
-        )
+        report = write_country_dossiers(str(country), directory=output, fmt=fmt, notify=note, **source)
         click.echo(report.summary(), err=True)
-        return
-    if not name:
-        raise InputError("give a municipality (a name, IRI or QID), or --all --country CC")
-    click.echo(
-        f"wrote {write_dossier(name, output=output, fmt=fmt, out_dir=out_dir, graph_files=graph_files, notify=note)}",
-        err=True,
-    )
+    else:
+        click.echo(f"wrote {write_dossier(str(name), output=output, fmt=fmt, notify=note, **source)}", err=True)

@@ -66,8 +66,11 @@ def country_codes() -> frozenset[str]:
 class Declared(Protocol):
     """A declared parameter (``graphkit.sparql.catalogue.Parameter``): its name and type."""
 
-    name: str
-    type: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
 
 
 def _namespace_of(term: Node) -> str | None:
