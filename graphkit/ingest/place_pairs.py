@@ -46,6 +46,7 @@ from graphkit.ingest.fold import fold
 from graphkit.ingest.geonames import candidates, place_names, sites
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.model import Place, UnionFind, fold_unions
+from graphkit.ingest.place_evidence import hints
 from graphkit.places.gazetteer import Gazetteer
 
 #: The list node's GeoNames place is "the" place of its name when it has this many times the
@@ -96,7 +97,13 @@ def shared_partners(
 
 
 def unique_name(
-    c: Place, ln: Place, keys: set[str], partners: Mapping[int, set[int]], named: Mapping[str, set[int]], gz: Gazetteer
+    c: Place,
+    ln: Place,
+    keys: set[str],
+    partners: Mapping[int, set[int]],
+    named: Mapping[str, set[int]],
+    gz: Gazetteer,
+    places: Mapping[int, Place],
 ) -> str:
     """Why ``c`` and ``ln`` are the one place of their name (see the module docstring), or ""."""
     bearers = set().union(*(named.get(k, set()) for k in keys))
@@ -114,7 +121,11 @@ def unique_name(
         return ""
     mine = [s for s in found if any(g.geonames_id == ln.geonames.geonames_id for g in s)]
     others = [s[0].population for s in found if s not in mine]
-    if mine and mine[0][0].population >= DOMINANT_RATIO * max(others, default=0):
+    if (
+        mine
+        and mine[0][0].population >= DOMINANT_RATIO * max(others, default=0)
+        and _countries_agree(c, ln, partners, places)
+    ):
         return f"name unique in the graph, the largest GeoNames place of it ({mine[0][0].population:,} inhabitants)"
     return ""
 
@@ -175,10 +186,24 @@ def pair_evidence(
     if ln.id in partners.get(c.id, set()):
         return ""
     shared = shared_partners(c.id, ln.id, keys_of[c.id] & keys_of[ln.id], partners, named)
-    if shared:
+    if shared and (ln.geonames is not None or not candidates(gz, place_names(ln))):
+        # (a list node GeoNames knows by name but not in its country has a doubtful country: Mende, LR)
         y = places[shared[0]]
         return f"shared partner {y.main_label()} ({y.iso or y.qid or '?'})"
-    return unique_name(c, ln, keys_of[c.id] | keys_of[ln.id], partners, named, gz)
+    if hints(c):  # "Zug, Western Sahara": the label says which one; the lists' Zug may be another
+        return ""
+    return unique_name(c, ln, keys_of[c.id] | keys_of[ln.id], partners, named, gz, places)
+
+
+def _countries_agree(c: Place, ln: Place, partners: Mapping[int, set[int]], places: Mapping[int, Place]) -> bool:
+    """A partner of ``c`` lies in ``ln``'s country or in the country of one of ``ln``'s partners, or a
+    partner's partner lies in ``ln``'s country (Salta: the crawl twins it with Tarija, whose partners
+    are Argentine)."""
+    theirs = {places[q].iso for q in partners.get(ln.id, set()) if q in places} | {ln.iso}
+    mine = partners.get(c.id, set())
+    if any(places[q].iso in theirs for q in mine if q in places and places[q].iso):
+        return True
+    return any(places[z].iso == ln.iso for y in mine for z in partners.get(y, set()) if z in places and z != c.id)
 
 
 def name_index(places: Iterable[Place]) -> tuple[dict[int, set[str]], dict[str, set[int]]]:
