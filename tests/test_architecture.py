@@ -99,3 +99,29 @@ def test_every_subpackage_says_its_job_in_its_docstring() -> None:
         if not doc or len(doc.splitlines()[0]) < 20:
             silent.append(init.parent.name)
     assert silent == []
+
+
+def _command_bodies() -> list[tuple[str, int]]:
+    """(command function, lines of its body without the docstring, blank lines and comments)."""
+    out = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.FunctionDef) or not any(
+                isinstance(d, ast.Call) and getattr(d.func, "attr", "") in ("command", "group")
+                for d in node.decorator_list
+            ):
+                continue
+            body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+            if body:
+                span = lines[body[0].lineno - 1 : body[-1].end_lineno]
+                count = sum(1 for line in span if line.strip() and not line.strip().startswith("#"))
+                out.append((f"{path.name}:{node.name}", count))
+    return out
+
+
+def test_cli_commands_are_short_wrappers_over_the_library() -> None:
+    bodies = _command_bodies()
+    assert len(bodies) > 20  # every command module was read
+    assert [(name, n) for name, n in bodies if n > 15] == []
