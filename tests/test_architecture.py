@@ -55,7 +55,11 @@ def _imports() -> nx.DiGraph:
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+                # `from pkg import submodule` depends on that submodule (as `from pkg.submodule import x` does)
+                subs = [f"{node.module}.{a.name}" for a in node.names]
+                targets = [s for s in subs if s in modules]
+                if len(targets) < len(subs):
+                    targets.append(node.module)
             for target in targets:
                 if target in modules and target != name:
                     graph.add_edge(name, target)
