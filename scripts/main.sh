@@ -21,4 +21,8 @@ echo "World dataset: what the cleaning did is in out/quality.md (and .json); dro
 # On-disk index of the final out/graph.nq (out/graph.oxigraph/): cold `graphkit query` runs open it
 # instead of loading the snapshot. Last, because --write-back above rewrites the snapshot.
 .venv/bin/graphkit index
-echo "Done: outputs are in out/ (graph.nq, graph.oxigraph/ index, build.json, quality.md, queries/, views/, linking/, analysis/)."
+# Dossiers (out/dossiers/): everything the graph knows about Assisi and about Kōya (by its QID), with
+# the network figures written back above.
+.venv/bin/graphkit dossier Assisi
+.venv/bin/graphkit dossier Q1346907
+echo "Done: outputs are in out/ (graph.nq, graph.oxigraph/ index, build.json, quality.md, queries/, views/, linking/, analysis/, dossiers/)."
