@@ -63,3 +63,17 @@ def test_unknown_and_missing_parameters():
         get_query("nope")
     with pytest.raises(InputError, match="not a query name"):
         get_query("../etc/passwd")
+
+
+def test_a_catalogue_this_user_cannot_read_is_a_clean_error(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from graphkit.errors import InputError
+    from graphkit.sparql.catalogue import get_query
+
+    def denied(self: Path) -> bool:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_file", denied)
+    with pytest.raises(InputError, match=r"mous\.rq: cannot read the query catalogue \(Permission denied\)"):
+        get_query("mous", tmp_path)

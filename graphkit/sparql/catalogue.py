@@ -158,7 +158,11 @@ def get_query(name: str, directory: str | Path = QUERIES_DIR) -> NamedQuery:
     if not _NAME.match(name):
         raise InputError(f"not a query name: {name!r}")
     path = Path(directory) / f"{name}.rq"
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as e:  # a catalogue folder this user may not read
+        raise InputError(f"{path}: cannot read the query catalogue ({e.strerror})") from None
+    if not found:
         names = ", ".join(q.name for q in list_queries(directory))
         raise InputError(f"no query named {name!r}; known queries: {names}")
     return load_query_file(path)

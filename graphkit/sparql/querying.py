@@ -19,6 +19,7 @@ False
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Mapping
@@ -46,7 +47,7 @@ def resolve_query_spec(spec: str) -> NamedQuery:
     """A catalogue query, a query file, or inline text (with no declared parameters)."""
     if _SPARQL_START.match(spec):
         return NamedQuery("inline", "inline query", "", (), (), spec)
-    if spec.endswith(".rq") or "/" in spec or Path(spec).is_file():
+    if spec.endswith(".rq") or "/" in spec or os.path.isfile(spec):
         return load_query_file(spec) if _has_header(spec) else _bare_file(spec)
     return get_query(spec)
 
