@@ -43,11 +43,17 @@ print(sys.version_info[:2], frozen, gc.get_freeze_count(), sum(r() is not None f
 """
 
 
+def _uv() -> str | None:
+    """uv on PATH, or the one scripts/setup.sh installed into this venv (setups on a system Python)."""
+    beside = Path(sys.executable).parent / "uv"
+    return shutil.which("uv") or (str(beside) if beside.is_file() else None)
+
+
 def _interpreter(version: str) -> str | None:
     """A python{version} on this machine: this one, uv's, one on PATH, or pyenv's."""
     if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
         return sys.executable
-    uv = shutil.which("uv")
+    uv = _uv()
     if uv:
         found = subprocess.run([uv, "python", "find", "--no-python-downloads", version], capture_output=True, text=True)
         if found.returncode == 0 and found.stdout.strip():
@@ -63,7 +69,7 @@ def _interpreter(version: str) -> str | None:
 
 def _venv_for(python: str) -> Path:
     """A venv with graphkit (editable, this checkout) for ``python``; made once per interpreter and lock file."""
-    uv = shutil.which("uv") or pytest.skip("uv is not installed (scripts/setup.sh installs it)")
+    uv = _uv() or pytest.skip("uv is not installed (scripts/setup.sh installs it)")
     key = hashlib.sha256(f"{python}|{(REPO / 'uv.lock').read_bytes().hex()[:4096]}|{REPO}".encode()).hexdigest()[:12]
     venv = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "graphkit-test-venvs" / key
     marker = venv / ".ready"
