@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from graphkit.ingest.geonames import is_not_a_place
 from graphkit.rdf.namespaces import GK, place_iri
@@ -379,3 +379,20 @@ def test_duplicate_pairs_hidden_by_country_variants_are_one_relation(world) -> N
         }
         assert len(found) == 1, (a, b, found)
     assert checked > 100
+
+
+def test_a_curated_place_without_coordinates_gets_the_sources_coordinates(world) -> None:  # type: ignore[no-untyped-def]
+    """The seed story names Rome (Q220) without coordinates; the world's sources place it, so the map,
+    the partner distances and the dossiers can."""
+    store = world[0]
+    rows = store.select(
+        "SELECT ?lat ?long WHERE { ?rome wgs84:lat ?lat ; wgs84:long ?long }",
+        bindings={"rome": URIRef(place_iri(qid="Q220"))},
+    ).strings()
+    assert len(rows) == 1
+    lat, long = (float(x or "nan") for x in rows[0])
+    assert abs(lat - 41.89) < 0.2 and abs(long - 12.48) < 0.2
+    assisi = store.select(  # a curated place with coordinates keeps its own, and only those
+        "SELECT ?lat WHERE { ?assisi wgs84:lat ?lat }", bindings={"assisi": URIRef(place_iri(qid="Q20103"))}
+    ).strings()
+    assert assisi == [("43.07",)]

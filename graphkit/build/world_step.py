@@ -48,6 +48,7 @@ _SEED_PLACES = (
 }"""
 )
 _EXISTING_PLACES = "SELECT DISTINCT ?place WHERE { " + place_class_values() + " ?place a ?class . }"
+_LOCATED_PLACES = "SELECT DISTINCT ?place WHERE { ?place wgs84:lat ?lat ; wgs84:long ?long }"
 _EXISTING_RELATIONS = "SELECT ?relation ?party WHERE { ?relation a gk:MunicipalRelation ; gk:party ?party }"
 
 
@@ -56,6 +57,7 @@ def existing_in_store(store: EmbeddedStore) -> tuple[Existing, dict[str, dict[st
     existing = Existing()
     r = store.select(_EXISTING_PLACES)
     existing.places = {str(row[0]) for row in r.rows}
+    existing.located = {str(row[0]) for row in store.select(_LOCATED_PLACES).rows}
     r = store.select(_EXISTING_RELATIONS)
     parties: dict[str, set[str]] = {}
     for rel, party in r.rows:

@@ -57,10 +57,12 @@ def nt_literal(text: str, lang: str = "", datatype: str = "") -> str:
 
 @dataclass
 class Existing:
-    """What the graph already holds: places by IRI, and relation IRIs by their pair of parties."""
+    """What the graph already holds: places by IRI (and which of them have coordinates), and relation
+    IRIs by their pair of parties."""
 
     places: set[str] = field(default_factory=set)
     relations: dict[frozenset[str], str] = field(default_factory=dict)
+    located: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -256,6 +258,12 @@ class WorldWriter:
             iri = iris[pid]
             node = f"<{iri}>"
             lines = [f"{node} {derived} {src[sid]} ." for sid in sorted(p.sources) if sid in src]
+            if iri in known and iri not in self.existing.located and p.kind != "country":
+                # a curated place without coordinates (the seed's Rome) gets the sources' coordinates
+                xy = p.best_coords()
+                if xy:
+                    lines.append(f"{node} {p_lat} {_decimal(xy[0])} .")
+                    lines.append(f"{node} {p_long} {_decimal(xy[1])} .")
             if iri not in known:
                 lines.append(f"{node} {a} {kind_class[p.kind]} .")
                 lines.extend(_labels(node, p, label, alt))
