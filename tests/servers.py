@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +54,51 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+SEED_FILES = ["ontology/graphkit.ttl", "ontology/vocab.ttl", "data/seed/assisi-koya.ttl", "data/seed/evidence.ttl"]
+
+
+@contextlib.contextmanager
+def serving_seed(time_limit: float) -> Iterator[str]:
+    """`graphkit serve` (the real command) on the seed graph, ``time_limit`` seconds per query; its base URL.
+    The server must have printed no traceback when it stops."""
+    from .conftest import REPO
+
+    port = free_port()
+    args = [sys.executable, "-m", "graphkit.cli", "serve", "--port", str(port), "--timeout", str(time_limit)]
+    for f in SEED_FILES:
+        args += ["--graph", f]
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/", proc, timeout=60)
+        yield base
+    finally:
+        stop(proc)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        assert "Traceback" not in err, err
+
+
+def http(
+    method: str, url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 30
+):
+    """(status, headers, body) of a request, whatever the status."""
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def post_query(base: str, query: str, accept: str | None = None, **extra: str):
+    """POST a query form to ``base``/sparql; (status, headers, body)."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if accept:
+        headers["Accept"] = accept
+    data = urllib.parse.urlencode({"query": query, **extra}).encode()
+    return http("POST", base + "/sparql", data=data, headers=headers)
 
 
 def oxigraph_binary() -> str:

@@ -22,8 +22,8 @@ from graphkit.ingest import hekman, l3viathan, yuboski
 from graphkit.ingest.clean import _ANY_KIND_WORD, _MUNICIPAL_HINT_WORD, classify_kind
 from graphkit.ingest.loader import BackgroundLoader
 from graphkit.ingest.merge import reading_jobs
-from graphkit.runtime.forks import ForkedWorker, fork_available
 from graphkit.ingest.rdf import Existing, WorldWriter, emit_world
+from graphkit.runtime.forks import ForkedWorker, fork_available
 
 SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
 GRAPH = ox.NamedNode("https://example.org/graph/world")

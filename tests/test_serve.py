@@ -8,8 +8,6 @@ import concurrent.futures
 import csv
 import io
 import json
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -25,12 +23,10 @@ from graphkit.sparql.binding import bind_values
 from graphkit.sparql.catalogue import bind_parameters, get_query, run_named_query
 from graphkit.store.remote import RemoteStore
 
-from .conftest import REPO
-from .servers import free_port, stop, wait_http
+from .servers import http, post_query, serving_seed
 
 pytestmark = pytest.mark.server
 
-SEED_FILES = ["ontology/graphkit.ttl", "ontology/vocab.ttl", "data/seed/assisi-koya.ttl", "data/seed/evidence.ttl"]
 TIME_LIMIT = 2.0
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -38,37 +34,8 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 @pytest.fixture(scope="module")
 def endpoint():
     """`graphkit serve` on the seed graph (ontology + seed files), 2 s per query, 2 workers."""
-    port = free_port()
-    args = [sys.executable, "-m", "graphkit.cli", "serve", "--port", str(port), "--timeout", str(TIME_LIMIT)]
-    for f in SEED_FILES:
-        args += ["--graph", f]
-    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/", proc, timeout=60)
+    with serving_seed(TIME_LIMIT) as base:
         yield base
-    finally:
-        stop(proc)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        assert "Traceback" not in err, err
-
-
-def http(method, url, *, data=None, headers=None, timeout=30):
-    """(status, headers, body) of a request, whatever the status."""
-    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.headers, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
-
-
-def post_query(base, query, accept=None, **extra):
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    if accept:
-        headers["Accept"] = accept
-    data = urllib.parse.urlencode({"query": query, **extra}).encode()
-    return http("POST", base + "/sparql", data=data, headers=headers)
 
 
 def catalogue_text(name, **params):

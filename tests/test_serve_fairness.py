@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -14,12 +12,10 @@ import urllib.request
 
 import pytest
 
-from .conftest import REPO
-from .servers import free_port, stop, wait_http
+from .servers import serving_seed
 
 pytestmark = pytest.mark.server
 
-SEED_FILES = ["ontology/graphkit.ttl", "ontology/vocab.ttl", "data/seed/assisi-koya.ttl", "data/seed/evidence.ttl"]
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SELECTIVE = "SELECT ?l WHERE { ?c gk:countryCode 'JP' ; rdfs:label ?l FILTER(LANG(?l) = 'en') }"
 TIME_LIMIT = 6
@@ -27,19 +23,8 @@ TIME_LIMIT = 6
 
 @pytest.fixture(scope="module")
 def endpoint():
-    port = free_port()
-    args = [sys.executable, "-m", "graphkit.cli", "serve", "--port", str(port), "--timeout", str(TIME_LIMIT)]
-    for f in SEED_FILES:
-        args += ["--graph", f]
-    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/", proc, timeout=60)
+    with serving_seed(TIME_LIMIT) as base:
         yield base
-    finally:
-        stop(proc)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        assert "Traceback" not in err, err
 
 
 def ask(base: str, query: str) -> tuple[int, bytes, float]:

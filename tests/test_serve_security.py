@@ -17,23 +17,10 @@ import pytest
 
 from graphkit.sparql.sandbox import supported
 
+from .servers import http, post_query
 from .ssrf_corpus import CORPUS, Listener, spell
 
 pytestmark = pytest.mark.server
-
-
-def http(method, url, *, data=None, headers=None, timeout=30):
-    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.headers, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
-
-
-def post_query(base, query, **extra):
-    data = urllib.parse.urlencode({"query": query, **extra}).encode()
-    return http("POST", base + "/sparql", data=data, headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 
 def _serving(server):
