@@ -28,6 +28,7 @@ from graphkit.dossier.network import NetworkIndex, figures, place_ref, shared_pa
 from graphkit.dossier.wikidata import differences
 from graphkit.errors import InputError
 from graphkit.rdf.namespaces import is_qid, place_iri
+from graphkit.relations.labels import local_name
 from graphkit.relations.model import Relation, RelationData
 from graphkit.store.embedded import Store
 from graphkit.viz.resolve import NameNotFoundError, resolve_place
@@ -137,7 +138,7 @@ def gather_dossier(
         dossier,
         map=main,
         nearby=nearby_map(centre, dossier.partners, main),
-        sources=tuple(titles.get(s, Source(s, s.rstrip("/").rsplit("/", 1)[-1])) for s in sorted(cited)),
+        sources=tuple(titles.get(s, Source(s, local_name(s))) for s in sorted(cited)),
         wikidata=_named(wikidata, data) if wikidata is not None else None,
     )
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from graphkit.dossier.model import WikidataDifference
 from graphkit.rdf.namespaces import wikidata_iri
+from graphkit.relations.labels import local_name
 from graphkit.store.embedded import Store
 
 COMPARISON_CSV = "p190-comparison.csv"
@@ -50,7 +51,7 @@ def differences(
         if rows:
             found = set()
             for _, kind, subject, obj, ours, wd, note in rows:
-                s_qid, o_qid = _qid(str(subject)), _qid(str(obj))
+                s_qid, o_qid = local_name(str(subject)), local_name(str(obj))
                 found.add(
                     WikidataDifference(
                         kind=str(kind),
@@ -86,7 +87,3 @@ def differences(
 
 def _sorted(items: set[WikidataDifference]) -> tuple[WikidataDifference, ...]:
     return tuple(sorted(items, key=lambda d: (d.kind, d.other_qid, d.ours, d.wikidata)))
-
-
-def _qid(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]

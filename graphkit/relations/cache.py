@@ -237,7 +237,7 @@ def decode(blob: bytes, key: dict[str, Any], *, source: str = "the read-model ca
         at += n
 
     places = PlaceTable(iris, eager, lines, strings, tuples, source)
-    relations = RelationTable(party_lists, lines, _HEAD_LINES - 1 + n_places, kinds, strings, tuples, iris, source)
+    relations = RelationTable(party_lists, lines, _HEAD_LINES - 1 + n_places, kinds, tuples, iris, source)
     return RelationData(
         places=places,
         relations=relations,
@@ -335,7 +335,6 @@ class RelationTable(Sequence[Relation]):
         lines: list[bytes],
         first_line: int,
         kinds: list[tuple[Any, ...]],
-        strings: list[str],
         tuples: list[tuple[str, ...]],
         iris: list[str],
         source: str,
@@ -344,7 +343,6 @@ class RelationTable(Sequence[Relation]):
         self._lines = lines
         self._first = first_line
         self._kinds = kinds
-        self._strings = strings
         self._tuples = tuples
         self._iris = iris
         self._source = source

@@ -25,6 +25,7 @@ from email.message import Message
 from typing import Any
 
 from graphkit.errors import GraphkitError, QueryError, StoreError
+from graphkit.version import VERSION
 
 #: Request bodies bigger than this (bytes) are sent only once the digest challenge is known.
 PRIME_ABOVE = 64 * 1024
@@ -34,13 +35,7 @@ RETRY_STATUSES = frozenset({429, 503})
 
 def default_user_agent() -> str:
     """``graphkit/<version> (...)``, as endpoints such as the Wikidata Query Service require."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        v = version("graphkit")
-    except PackageNotFoundError:  # a source tree without installed metadata
-        v = "0.0.0"
-    return f"graphkit/{v} (municipal relations knowledge graph; Python urllib)"
+    return f"graphkit/{VERSION} (municipal relations knowledge graph; Python urllib)"
 
 
 def retry_delay(retry_after: str | None, attempt: int, cap: float, base: float = 0.5) -> float:
