@@ -23,7 +23,7 @@ from graphkit.ingest.clean import (
 from graphkit.ingest.countries import CountryTable, fold
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.model import Place, UnionFind
-from graphkit.places.gazetteer import Gazetteer, load_gazetteer
+from graphkit.places.gazetteer import Gazetteer, shared_gazetteer
 from graphkit.places.geodesy import haversine_km
 
 #: A gazetteer entry this close to a place with the same name is that place.
@@ -305,7 +305,7 @@ def gazetteer_job(
     table = CountryTable.from_rows(dr5hn.read_countries(gz), states)
     l3_names = _l3_names(l3viathan.read_names(sources_dir / l3viathan.SOURCE_ID))
     ledger = Ledger()
-    entries = gazetteer_entries(sources_dir, table, l3_names, ledger, seed, states=states, geonames=load_gazetteer())
+    entries = gazetteer_entries(sources_dir, table, l3_names, ledger, seed, states=states, geonames=shared_gazetteer())
     return entries, ledger, l3_names
 
 

@@ -53,7 +53,7 @@ from graphkit.ingest.qid_merge import (
 from graphkit.ingest.readutil import ReadingWorker, collecting, record
 from graphkit.ingest.relation_merge import merge_relations
 from graphkit.ingest.wikidata_match import crawl_graph, match_crawl
-from graphkit.places.gazetteer import load_gazetteer
+from graphkit.places.gazetteer import shared_gazetteer
 from graphkit.runtime.forks import ForkedWorker, Job
 
 __all__ = ["Place", "Relation", "World", "build_world", "reading_jobs"]
@@ -120,7 +120,7 @@ def _build_world(
     """:func:`build_world`, with the files of :func:`reading_jobs` coming from ``raw``."""
     ledger = Ledger()
     lap = _Laps(ledger)
-    gazetteer = load_gazetteer()
+    gazetteer = shared_gazetteer()
     lap("geonames gazetteer")
     table = _country_table(sources_dir)
     factory = MentionFactory(table, ledger)
