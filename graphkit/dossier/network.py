@@ -28,8 +28,7 @@ from graphkit.relations.model import Relation, RelationData
 from graphkit.store.embedded import Store
 
 _Q_ANALYSIS = """
-SELECT ?degree ?betweenness ?community WHERE {
-  OPTIONAL { ?place gk:degree ?degree }
+SELECT ?betweenness ?community WHERE {
   OPTIONAL { ?place gk:betweenness ?betweenness }
   OPTIONAL { ?place gk:community ?community }
 }"""
@@ -104,7 +103,7 @@ def figures(net: NetworkIndex, iri: str, store: Store | None = None) -> NetworkF
     analysed = False
     if store is not None:
         rows = store.select(_Q_ANALYSIS, bindings={"place": URIRef(iri)}).rows
-        for _, b, c in rows:
+        for b, c in rows:
             if b is not None:
                 betweenness = float(str(b))
                 analysed = True

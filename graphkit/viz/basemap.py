@@ -25,7 +25,6 @@ import functools
 import hashlib
 import io
 import json
-import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -338,17 +337,6 @@ def _num(v: int, digits: int) -> str:
         return str(v)
     text = f"{v / 10**digits:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def centre_of(outline: Outline) -> tuple[float, float]:
-    """The middle of a country's bounding box, in projected degrees."""
-    x0, y0, x1, y1 = outline.bbox
-    return (x0 + x1) / 2, (y0 + y1) / 2
-
-
-def distance(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Euclidean distance between two projected points."""
-    return math.hypot(a[0] - b[0], a[1] - b[1])
 
 
 def map_layer(
