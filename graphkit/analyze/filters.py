@@ -20,7 +20,6 @@ graphkit.errors.InputError: unknown relation type 'twining'; known: ..., twinnin
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Iterable
 
@@ -31,6 +30,7 @@ from graphkit.errors import InputError
 from graphkit.rdf.namespaces import RELSTATUS, RELTYPE
 from graphkit.relations.labels import local_name
 from graphkit.relations.read import Relation, RelationData
+from graphkit.sparql.vocabulary import scheme_concepts
 
 #: Values listed in a "what would match" line at most (the most frequent first).
 SHOWN = 12
@@ -122,19 +122,7 @@ def _vocabulary(data: RelationData, namespace: Namespace) -> frozenset[str]:
     base = str(namespace)
     in_graph = {c for c in data.concept_labels if c.startswith(base)}
     in_graph |= {t for r in data.relations for t in (*r.types, *r.statuses) if t.startswith(base)}
-    return frozenset(in_graph | _shipped_vocabulary(base))
-
-
-@functools.lru_cache(maxsize=8)
-def _shipped_vocabulary(base: str) -> frozenset[str]:
-    """Concepts of ``ontology/vocab.ttl`` whose IRI starts with ``base`` (read once)."""
-    from rdflib import Graph
-    from rdflib.namespace import RDF, SKOS
-
-    from graphkit.paths import ONTOLOGY_DIR
-
-    g = Graph().parse(ONTOLOGY_DIR / "vocab.ttl")
-    return frozenset(str(c) for c in g.subjects(RDF.type, SKOS.Concept) if str(c).startswith(base))
+    return frozenset(in_graph.union(scheme_concepts(base)))
 
 
 def country_pair_notes(data: RelationData, a: str, b: str) -> list[str]:

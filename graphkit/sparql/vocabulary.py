@@ -50,9 +50,15 @@ GROUP BY ?value ORDER BY DESC(?n) ?value LIMIT 15"""
 @functools.cache
 def scheme_concepts(namespace: str) -> tuple[str, ...]:
     """The concepts of the shipped vocabulary (``ontology/vocab.ttl``) in ``namespace``, sorted."""
+    return tuple(sorted(s for s in _vocabulary_subjects() if s.startswith(namespace)))
+
+
+@functools.cache
+def _vocabulary_subjects() -> frozenset[str]:
+    """Every IRI described in ``ontology/vocab.ttl`` (the file is parsed once per process)."""
     g = Graph()
     g.parse(ONTOLOGY_DIR / "vocab.ttl", format="turtle")
-    return tuple(sorted({str(s) for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(namespace)}))
+    return frozenset(str(s) for s in g.subjects() if isinstance(s, URIRef))
 
 
 @functools.cache
@@ -118,4 +124,3 @@ def empty_result_note(
 
 def _show(value: str | None, kind: str) -> str:
     return str(value) if kind == "country" else curie(URIRef(str(value)))
-
