@@ -122,7 +122,7 @@ def _build_world(
     lap = _Laps(ledger)
     gazetteer = shared_gazetteer()
     lap("geonames gazetteer")
-    table = _country_table(sources_dir)
+    table = CountryTable.from_folder(sources_dir / dr5hn.SOURCE_ID)
     factory = MentionFactory(table, ledger)
     lap("countries")
     assertions = _hekman_assertions(sources_dir, factory, raw)
@@ -194,12 +194,6 @@ def _evidence(
         places,
         lambda name: table.lookup(name) or table.alias(name) or table.cldr(name),
     )
-
-
-def _country_table(sources_dir: Path) -> CountryTable:
-    """The ISO table with its reference points, from the dr5hn countries and divisions."""
-    gz = sources_dir / dr5hn.SOURCE_ID
-    return CountryTable.from_rows(dr5hn.read_countries(gz), dr5hn.read_states(gz))
 
 
 def _hekman_assertions(sources_dir: Path, factory: MentionFactory, raw: ForkedWorker) -> list[Assertion]:

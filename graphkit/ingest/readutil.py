@@ -153,7 +153,7 @@ def note(rule: str, file: str, what: str) -> None:
 
 
 def replay(log: ReadLog) -> None:
-    """Report everything in ``log`` again here (what a worker process collected, see prefetch)."""
+    """Report everything in ``log`` again here (what a worker process collected, see :class:`ReadingWorker`)."""
     for p in log.problems:
         report(p)
     for n in log.notes:
