@@ -94,7 +94,13 @@ def place_rows(store: Store) -> list[dict[str, str]]:
         position = order.index(kind_name)
         if position < rank[p]:
             rank[p], row["kind"] = position, KINDS[kind_name]
-        for col, cell in (("country", cc or own), ("lat", lat), ("lon", lon), ("population", pop), ("geonames_id", gid)):
+        for col, cell in (
+            ("country", cc or own),
+            ("lat", lat),
+            ("lon", lon),
+            ("population", pop),
+            ("geonames_id", gid),
+        ):
             row[col] = row[col] or _text(cell)
         if wd is not None and not row["qid"]:
             row["qid"] = str(wd).rsplit("/", 1)[-1]
