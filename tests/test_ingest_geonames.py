@@ -5,11 +5,14 @@ checked against ISO 3166 (CLDR); relation types from what each source says."""
 from __future__ import annotations
 
 import csv
+import json
 from itertools import combinations
 
 from graphkit.ingest.countries import CountryTable, fold
 from graphkit.ingest.country_names import cldr_country_names
+from graphkit.ingest.l3viathan import SOURCE_ID as CRAWL
 from graphkit.ingest.rdf import relation_type
+from graphkit.ingest.sources import GEONAMES
 from graphkit.places.geodesy import haversine_km
 from graphkit.rdf.namespaces import GK, place_iri
 from graphkit.sparql.catalogue import run_named_query
@@ -172,3 +175,57 @@ def test_quality_report_lists_the_merges_and_the_shares(world) -> None:
     md = (world[3] / "quality.md").read_text(encoding="utf-8")
     assert "same-geonames-place-merged" in md and "GeoNames" in md
     assert "CC BY 4.0" in md
+
+
+def test_german_transcriptions_and_qualified_names_of_the_crawl_are_located(world) -> None:
+    """The crawl's German spellings of Cyrillic names (no gazetteer lists them) find their place; a
+    name shortened from a locative ("Staufen im Breisgau") does not: GeoNames lacks that Staufen and
+    would give the Swiss one."""
+    store = world[0]
+    expected = {
+        "Q1003757": ("UA", 48.03, 38.15),  # Charzysk: Khartsyzk
+        "Q407330": ("BG", 43.28, 24.09),  # Tscherwen Brjag: Cherven Bryag
+        "Q407234": ("BG", 43.63, 22.68),  # Belogradtschik: Belogradchik
+    }
+    for qid, (iso, lat, lon) in expected.items():
+        rows = _records(
+            store,
+            "SELECT ?cc ?lat ?lon WHERE { ?p gk:country/gk:countryCode ?cc ; wgs84:lat ?lat ; wgs84:long ?lon }",
+            p=place_iri(qid=qid),
+        )
+        assert rows and rows[0]["cc"] == iso, qid
+        assert haversine_km(float(rows[0]["lat"]), float(rows[0]["lon"]), lat, lon) < 15, qid
+    staufen = _records(store, "SELECT ?cc WHERE { ?p gk:country/gk:countryCode ?cc }", p=place_iri(qid="Q528062"))
+    assert [r["cc"] for r in staufen] in ([], ["DE"])
+
+
+def test_a_village_is_located_only_with_a_partner_nearby(world) -> None:
+    """A name unique in the gazetteer but for a village (< 1,000 inhabitants) gives a place only when a
+    partner of another name lies within 800 km: every place so matched has one."""
+    from graphkit.ingest.place_evidence import NEAR_PARTNER_KM
+
+    merged, out = world[1], world[3]
+    rules = json.loads((out / "quality.json").read_text(encoding="utf-8"))["rules"]
+    assert rules["geonames-match-name-unique-small-near-partner"]["count"] >= 30
+    assert rules["small-namesake-without-near-partner"]["count"] >= 1
+    partners: dict[int, set[int]] = {}
+    for r in merged.relations:
+        partners.setdefault(r.a, set()).add(r.b)
+        partners.setdefault(r.b, set()).add(r.a)
+    villages = [
+        p
+        for p in merged.places.values()
+        if p.kind == "municipality"
+        and p.geonames is not None
+        and p.geonames.population < 1000
+        and p.best_coords() == (p.geonames.lat, p.geonames.lon)
+        and not p.sources - {GEONAMES, CRAWL}
+    ]
+    assert len(villages) >= 30
+    for p in villages:
+        near = [
+            q
+            for q in (merged.places[i] for i in partners.get(p.id, ()))
+            if (xy := q.best_coords()) and haversine_km(*xy, p.geonames.lat, p.geonames.lon) <= NEAR_PARTNER_KM
+        ]
+        assert near, p.main_label()

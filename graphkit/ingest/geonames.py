@@ -26,10 +26,11 @@ from graphkit.ingest.countries import fold
 from graphkit.ingest.gazetteers import GazetteerEntry
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.model import Place, UnionFind, fold_unions
-from graphkit.ingest.place_evidence import Evidence, admin_names, by_partner_lists, by_qualifier
+from graphkit.ingest.place_evidence import Evidence, admin_names, by_partner_lists, by_qualifier, near_partner
 from graphkit.ingest.sources import GEONAMES
 from graphkit.places.gazetteer import Gazetteer, GazetteerPlace
 from graphkit.places.geodesy import haversine_km
+from graphkit.places.transliteration import TRANSCRIBED_COUNTRIES, english_spellings
 
 #: A GeoNames place with one of the place's names this near its coordinates is the place.
 MATCH_KM = 15.0
@@ -111,6 +112,8 @@ def match(
         return best, "name-unique-in-country"
     if best.population >= MIN_BARE_POPULATION:
         return best, "name-unique-in-world"
+    if evidence is not None and near_partner(p, best, evidence):
+        return best, "name-unique-small-near-partner"
     return None, "unique-but-small"
 
 
@@ -132,14 +135,21 @@ def one_country(cands: list[GazetteerPlace]) -> str:
 
 def _candidates_of(gazetteer: Gazetteer, p: Place) -> list[GazetteerPlace]:
     """GeoNames places named by ``p``'s names; when none, by the seat names inside its administrative
-    names ("Gmina Skawina" → Skawina, in PL), in the countries their words allow."""
+    or slashed names ("Gmina Skawina" → Skawina, in PL; "Auerbach/Vogtl." → Auerbach), in the
+    countries their words allow; when still none, by the English spellings of a German
+    transcription from another script ("Charzysk" → Khartsyzk), in the countries that write one
+    (:mod:`graphkit.places.transliteration`)."""
     names = place_names(p)
     cands = candidates(gazetteer, names)
     if cands:
         return cands
     seats, countries = admin_names(names)
     cands = candidates(gazetteer, seats)
-    return [c for c in cands if c.country in countries] if countries else cands
+    cands = [c for c in cands if c.country in countries] if countries else cands
+    if cands or (p.iso and p.iso not in TRANSCRIBED_COUNTRIES):
+        return cands
+    spelt = candidates(gazetteer, (s for n in names for s in english_spellings(n)))
+    return [c for c in spelt if c.country in TRANSCRIBED_COUNTRIES]
 
 
 def locate_places(
@@ -167,14 +177,17 @@ def locate_places(
         cands = _candidates_of(gazetteer, p)
         gp, why = match(p, cands)
         if gp is None:
-            if why == "ambiguous" and not (had_country and had_coords):
+            if why in ("ambiguous", "unique-but-small") and not (had_country and had_coords):
                 undecided.append((p, cands, had_country, had_coords))
             continue
         _located(p, gp, why, had_country, had_coords, ledger)
     for p, cands, had_country, had_coords in undecided:
-        gp, why = match(p, cands, gazetteer, evidence) if evidence is not None else (None, "ambiguous")
+        gp, why = match(p, cands, gazetteer, evidence) if evidence is not None else (None, "no-evidence")
         if gp is not None:
             _located(p, gp, why, had_country, had_coords, ledger)
+            continue
+        if len(sites(cands)) == 1 and cands[0].population < MIN_BARE_POPULATION:
+            ledger.count("small-namesake-without-near-partner", p.main_label(), cands[0].country)
             continue
         if not had_country and (iso := one_country(cands)):
             p.iso = iso

@@ -129,8 +129,33 @@ def by_partner_lists(p: Place, found: list[Site], evidence: Evidence) -> tuple[G
     return same[0].geonames, "partner-lists-name"
 
 
+#: A small place with a name unique in the gazetteer is that place when a partner (of another
+#: name) lies this near it: twinned villages are mostly neighbours.
+NEAR_PARTNER_KM = 800.0
+
+
+def near_partner(p: Place, site: GazetteerPlace, evidence: Evidence, km: float = NEAR_PARTNER_KM) -> bool:
+    """True when one of ``p``'s located partners whose names differ from ``p``'s lies within ``km``
+    of ``site`` (a namesake partner proves nothing: Guadalajara ES twins with Guadalajara MX).
+
+    Measured on the real rows: of 694 located municipalities whose only gazetteer namesake is
+    smaller than :data:`~graphkit.ingest.geonames.MIN_BARE_POPULATION` and lies this near a
+    partner, 692 (99.7 %) are in the namesake's country; without a near partner, 94.4 %."""
+    own = p.folds()
+    for q in evidence.partners.get(p.id, ()):
+        other = evidence.places.get(q)
+        if other is None or other.folds() & own:
+            continue
+        xy = other.best_coords()
+        if xy is not None and haversine_km(xy[0], xy[1], site.lat, site.lon) <= km:
+            return True
+    return False
+
+
 #: Words of a municipality's official name around its seat's name, with the countries they are
-#: used in ("" = any): "Gmina Skawina", "Tårnby Kommune", "Sintra Municipality".
+#: used in ("" = any): "Gmina Skawina", "Tårnby Kommune", "Sintra Municipality". (Not a locative
+#: "Staufen im Breisgau" → "Staufen", nor "Cedar City" → "Cedar": measured on the real rows, the
+#: shorter name names another place in one case of five.)
 _ADMIN_PREFIX = re.compile(
     r"^(?P<word>gmina|municipio(?: de)?|municipality of|city of|verbandsgemeinde)\s+(?P<name>.+)$", re.I
 )
@@ -142,15 +167,19 @@ _ADMIN_COUNTRIES: dict[str, frozenset[str]] = {
     "kommune": frozenset({"DK", "NO"}),
     "verbandsgemeinde": frozenset({"DE"}),
 }
+#: "Auerbach/Vogtl.", "Lauenburg/Elbe", "Brienz/Brinzauls": a German official name with its region
+#: or river after a slash, or a bilingual name (the part before the slash names the town).
+_SLASHED = re.compile(r"^(?P<name>[^/]+?)\s*/\s*[^/]+$")
 
 
 def admin_names(names: Iterable[str]) -> tuple[list[str], frozenset[str]]:
-    """The seat names inside administrative names, and the countries the words allow (empty: any).
+    """The seat names inside administrative or slashed names, and the countries the words allow
+    (empty: any). A slashed name's first part measured right in 16 of 16 located places.
 
     >>> admin_names(["Gmina Skawina"]), admin_names(["Tårnby Kommune"])[0], admin_names(["Sintra Municipality"])
     ((['Skawina'], frozenset({'PL'})), ['Tårnby'], (['Sintra'], frozenset()))
-    >>> admin_names(["Kansas City"])
-    ([], frozenset())
+    >>> admin_names(["Auerbach/Vogtl."]), admin_names(["Kansas"]), admin_names(["Brienz/Brinzauls"])[0]
+    ((['Auerbach'], frozenset()), ([], frozenset()), ['Brienz'])
     """
     out: list[str] = []
     countries: set[str] = set()
@@ -159,4 +188,6 @@ def admin_names(names: Iterable[str]) -> tuple[list[str], frozenset[str]]:
         if m:
             out.append(m.group("name").strip())
             countries |= _ADMIN_COUNTRIES.get(m.group("word").lower(), frozenset())
+        elif (slashed := _SLASHED.match(n)) is not None:
+            out.append(slashed.group("name"))
     return out, frozenset(countries)

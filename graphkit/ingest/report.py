@@ -59,10 +59,13 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "same-row-repeated": "the very same row repeated in a source: merged",
     "country-cldr-name": "country name in another language mapped by the CLDR names (Giappone, Vereinigte Staaten)",
     "country-name-not-a-country": "a historic state as country (Austria-Ungheria): the place's own evidence decides",
-    "geonames-match": "matched to a GeoNames place (evidence after the prefix: name and coordinates, unique name)",
+    "geonames-match": "matched to a GeoNames place (evidence after the prefix: name and coordinates, unique"
+    " name, a village's unique name with a partner within 800 km, ...)",
     "country-from-geonames": "no country in any source: the GeoNames place the name unambiguously names gives it",
     "coordinates-from-geonames": "no coordinates in any source: the matched GeoNames place's",
     "population-from-geonames": "no population in any source: the matched GeoNames place's",
+    "small-namesake-without-near-partner": "the only GeoNames place of the name is a village (< 1,000) and no"
+    " partner lies within 800 km: left unresolved",
     "ambiguous-name-left-unresolved": "several GeoNames places share the name, nothing chooses: left unresolved",
     "same-geonames-place-merged": "nodes matched to one GeoNames place merged (a kommun and its town: one node)",
     "same-name-nearby-merged": "an unmatched node with the name of a matched one a few km away merged into it",
