@@ -53,7 +53,7 @@ from graphkit.ingest.qid_merge import (
 from graphkit.ingest.readutil import ReadingWorker, collecting, record
 from graphkit.ingest.relation_merge import merge_relations
 from graphkit.ingest.wikidata_match import crawl_graph, match_crawl
-from graphkit.places.gazetteer import shared_gazetteer
+from graphkit.places.gazetteer import Gazetteer, shared_gazetteer
 from graphkit.runtime.forks import ForkedWorker, Job
 
 __all__ = ["Place", "Relation", "World", "build_world", "reading_jobs"]
@@ -81,8 +81,11 @@ def build_world(
     each linked place gets its QID, or is merged into the node that has it; where each link's place
     went is in ``world.ledger.facts["accepted-links"]`` (IRI → place id).
     """
+    t = time.thread_time()
+    gazetteer = shared_gazetteer()  # before the worker forks: its gazetteer job shares this one
+    loading = round(time.thread_time() - t, 3)
     with collecting() as read_log, ReadingWorker(reading_jobs(sources_dir, seed)) as raw:
-        world = _build_world(sources_dir, seed or {}, raw, places_ready, links or {})
+        world = _build_world(sources_dir, seed or {}, raw, places_ready, links or {}, (gazetteer, loading))
     record(read_log, world.ledger)  # rows the readers skipped: rejects.csv, with their lines
     if raw.worker_seconds:  # the stages above do not include what the worker read for them
         world.ledger.facts["timings"]["reading (worker process)"] = round(raw.worker_seconds, 3)  # type: ignore[index]
@@ -116,12 +119,13 @@ def _build_world(
     raw: ForkedWorker,
     places_ready: Callable[[World], None] | None,
     links: Mapping[str, str],
+    loaded: tuple[Gazetteer, float],
 ) -> World:
-    """:func:`build_world`, with the files of :func:`reading_jobs` coming from ``raw``."""
+    """:func:`build_world`, with the files of :func:`reading_jobs` coming from ``raw`` and the
+    GeoNames gazetteer loaded (with the CPU seconds that took)."""
     ledger = Ledger()
     lap = _Laps(ledger)
-    gazetteer = shared_gazetteer()
-    lap("geonames gazetteer")
+    gazetteer, lap.times["geonames gazetteer"] = loaded
     table = CountryTable.from_folder(sources_dir / dr5hn.SOURCE_ID)
     factory = MentionFactory(table, ledger)
     lap("countries")
