@@ -205,6 +205,39 @@ def test_a_hand_made_row_with_a_matching_digest_is_an_error_naming_the_file(buil
         data.places[first]
 
 
+@pytest.mark.parametrize("bulk_after", [1, 3])
+def test_rows_read_in_one_go_are_the_rows_read_one_by_one(build, data, monkeypatch, bulk_after):
+    """Past ``BULK_AFTER`` lookups the rest of the rows are parsed in one go (the world view reads
+    every row): the same places and relations, in the same order, as decoding each line."""
+    monkeypatch.setattr(cache, "BULK_AFTER", bulk_after)
+    read_last_build(build)
+    cached = read_last_build(build)
+    assert [cached.places[i] for i in data.places] == list(data.places.values())
+    assert [cached.relations[i] for i in range(len(data.relations))] == list(data.relations)
+    again = read_last_build(build)
+    assert list(again.relations) == list(data.relations)  # a walk over them all reads them at once
+
+
+def test_a_damaged_row_read_in_one_go_is_an_error_naming_the_file(build, monkeypatch):
+    import hashlib
+
+    monkeypatch.setattr(cache, "BULK_AFTER", 1)
+    read_last_build(build)
+    cached = build / "graph.relations.jsonl"
+    stamp = os.stat(build / "graph.nq")
+
+    def bad_row(header, lines):
+        lines[5] = lines[5] + b", 1"  # two values on one line
+        header["digest"] = hashlib.sha256(b"\n".join(lines[1:])).hexdigest()
+
+    _rewrite(cached, bad_row)
+    os.utime(build / "graph.nq", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    data = cache.load(build / "graph.nq")
+    assert data is not None
+    with pytest.raises(cache.CacheError, match=r"graph\.relations\.jsonl is damaged .*delete it"):
+        list(data.places.values())
+
+
 def test_a_cache_that_cannot_be_written_is_a_note_not_an_error(build):
     (build / "graph.relations.jsonl").mkdir()  # something in the way that is not a file
     notes: list[str] = []

@@ -50,6 +50,11 @@ OTHER_KIND = "place"
 GENERIC_TYPE_SUFFIX = "/partnership"
 
 
+@functools.lru_cache(maxsize=4096)  # a graph cites a few hundred sources, each many times
+def _source_name(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
 def place_class_values(var: str = "class", *, exclude: tuple[str, ...] = ()) -> str:
     """A SPARQL ``VALUES`` block binding ``?var`` to the place classes (full IRIs, no prefix needed).
 
@@ -136,7 +141,7 @@ class Relation:
     statuses: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
 
-    @property
+    @functools.cached_property  # a frozen dataclass with a __dict__: computed once, on first use
     def type_key(self) -> str:
         """The relation type shown and filtered on: the most specific known type (not the generic one)."""
         specific = [t for t in self.types if not t.endswith(GENERIC_TYPE_SUFFIX)]
@@ -293,7 +298,7 @@ class RelationData:
 
     def source_name(self, iri: str) -> str:
         """The short name a source is cited by (``hekman-twincities``)."""
-        return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return _source_name(iri)
 
     def ego(self, center: str, depth: int) -> tuple[set[str], list[Relation]]:
         """Places within ``depth`` hops of ``center`` and the relations among them: what

@@ -182,11 +182,11 @@ def _build(
     approximate: set[str] | frozenset[str] = frozenset(),
 ) -> ViewData:
     view = ViewData(kind=kind, title=title, subtitle=subtitle)
-    counts = Counter(net.places[i].country or "?" for i in iris)
+    places = {iri: net.places[iri] for iri in iris}  # each looked up once: the world view has 22k
+    counts = Counter(p.country or "?" for p in places.values())
     colours = country_colours(dict(counts))
     ids = {iri: n for n, iri in enumerate(iris)}
-    for iri in iris:
-        place = net.places[iri]
+    for iri, place in places.items():
         x, y = positions.get(iri, (None, None))
         title = place_title(net, place)
         unplaced = iri in approximate or (x is None and kind in ("world", "country-pair"))
@@ -206,14 +206,15 @@ def _build(
         for a, b in r.pairs():
             view.edges.append(
                 ViewEdge(
-                    id=n, source=ids[a], target=ids[b], title=relation_title(net, r, a, b), color=colour,
+                    id=n, source=ids[a], target=ids[b], title=relation_title(net, r, places[a], places[b]),
+                    color=colour,
                     width=1.5 if kind != "world" else 1.0, dashes=DASH_PATTERN if dashed else False,
                     kind=type_filter_key(r.type_key),
                 )
             )  # fmt: skip
             n += 1
-    view.legend = _legend(net, counts, colours, relations, any(net.places[i].kind != "municipality" for i in iris))
-    cited = {s for i in iris for s in net.places[i].sources} | {s for r in relations for s in r.sources}
+    view.legend = _legend(net, counts, colours, relations, any(p.kind != "municipality" for p in places.values()))
+    cited = {s for p in places.values() for s in p.sources} | {s for r in relations for s in r.sources}
     named = sorted((net.source_name(s), net.source_titles.get(s, net.source_name(s))) for s in cited)
     view.sources = list(dict(named).items())
     return view
@@ -268,9 +269,10 @@ def place_title(net: RelationData, place: Place) -> str:
     return "\n".join(lines)
 
 
-def relation_title(net: RelationData, r: Relation, a: str, b: str) -> str:
-    """Tooltip text of a relation: the two parties (by name), type and status, dates, sources."""
-    first, second = sorted((net.places[a].label, net.places[b].label), key=lambda s: (_fold(s), s))
+def relation_title(net: RelationData, r: Relation, a: Place, b: Place) -> str:
+    """Tooltip text of a relation between parties ``a`` and ``b``: the two (by name), type and status,
+    dates, sources."""
+    first, second = sorted((a.label, b.label), key=lambda s: (_fold(s), s))
     lines = [f"{first} — {second}"]
     kind = _type_text(net, r)
     lines.append(kind + (f" · {r.status_label}" if r.status_label else ""))
