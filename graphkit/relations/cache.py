@@ -42,7 +42,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, Generic, TypeVar, cast, overload
 
 from graphkit.errors import StoreError
 from graphkit.relations.model import Place, Relation, RelationData, folded_name_index
@@ -269,34 +269,11 @@ class PlaceTable(Mapping[str, Place]):
         self._strings = strings
         self._tuples = tuples
         self._source = source
-        self._decoded: list[Place | None] = [None] * len(iris)
-        self._lookups = 0
+        self._rows = _LazyRows(lines, _HEAD_LINES - 1, len(iris), self._place, "place", source)
         self._names: dict[str, list[str]] | None = None
 
     def __getitem__(self, iri: str) -> Place:
-        i = self._at[iri]
-        place = self._decoded[i]
-        if place is None:
-            self._lookups += 1
-            if self._lookups == BULK_AFTER:  # most places will be asked for: read the rest at once
-                self._decode_all()
-            place = self._decoded[i]
-            if place is None:
-                place = self._decoded[i] = self._decode(i, json.loads, self._lines[_HEAD_LINES - 1 + i])
-        return place
-
-    def _decode_all(self) -> None:
-        todo = [i for i, p in enumerate(self._decoded) if p is None]
-        lines = self._lines
-        rows = _load_rows([lines[_HEAD_LINES - 1 + i] for i in todo], self._source)
-        for i, row in zip(todo, rows, strict=True):
-            self._decoded[i] = self._decode(i, _given, row)
-
-    def _decode(self, i: int, load: Callable[[Any], Any], line: Any) -> Place:
-        try:
-            return self._place(i, *load(line))
-        except (ValueError, KeyError, TypeError, IndexError) as e:
-            raise CacheError(f"{self._source} is damaged (place {i}: {e}): delete it and run again") from e
+        return self._rows.get(self._at[iri])
 
     def _place(
         self, i: int, lat: Any, lon: Any, pop: Any, names: Any, sources: Any, geonames: Any, region: Any,
@@ -361,8 +338,7 @@ class RelationTable(Sequence[Relation]):
         self._tuples = tuples
         self._iris = iris
         self._source = source
-        self._decoded: list[Relation | None] = [None] * len(party_lists)
-        self._lookups = 0
+        self._rows = _LazyRows(lines, first_line, len(party_lists), self._relation, "relation", source)
 
     def party_lists(self) -> list[tuple[str, ...]]:
         """Every relation's parties (sorted IRIs), in order (do not modify)."""
@@ -384,29 +360,7 @@ class RelationTable(Sequence[Relation]):
             i += len(self._parties)
         if not 0 <= i < len(self._parties):
             raise IndexError("relation index out of range")
-        rel = self._decoded[i]
-        if rel is None:
-            self._lookups += 1
-            if self._lookups == BULK_AFTER:  # most relations will be asked for: read the rest at once
-                self._decode_all()
-            rel = self._decoded[i]
-            if rel is None:
-                rel = self._decoded[i] = self._decode(i, json.loads, self._lines[self._first + i])
-        return rel
-
-    def _decode_all(self) -> None:
-        todo = [i for i, r in enumerate(self._decoded) if r is None]
-        if not todo:
-            return
-        rows = _load_rows([self._lines[self._first + i] for i in todo], self._source)
-        for i, row in zip(todo, rows, strict=True):
-            self._decoded[i] = self._decode(i, _given, row)
-
-    def _decode(self, i: int, load: Callable[[Any], Any], line: Any) -> Relation:
-        try:
-            return self._relation(i, *load(line))
-        except (ValueError, KeyError, TypeError, IndexError) as e:
-            raise CacheError(f"{self._source} is damaged (relation {i}: {e}): delete it and run again") from e
+        return self._rows.get(i)
 
     def _relation(
         self, i: int, iri: Any, kind: Any, start: Any, end: Any, sources: Any, listed_by: Any, label: Any, years: Any
@@ -420,9 +374,7 @@ class RelationTable(Sequence[Relation]):
         )  # fmt: skip
 
     def __iter__(self) -> Iterator[Relation]:
-        self._decode_all()  # a walk over every relation: read the rest at once
-        for i, rel in enumerate(self._decoded):
-            yield rel if rel is not None else self[i]
+        return iter(self._rows.all())  # a walk over every relation: the rest are read at once
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
@@ -435,10 +387,49 @@ class RelationTable(Sequence[Relation]):
         return f"<RelationTable: {len(self)} relations>"
 
 
+T = TypeVar("T")
+
 #: After this many places (or relations) read one by one, the rest are read in one go: one JSON
 #: parse of them all is several times faster than a parse per line (the world view reads them all;
 #: an ego view or a dossier, a few hundred).
 BULK_AFTER = 2000
+
+
+class _LazyRows(Generic[T]):
+    """Rows of the cache file made into objects (``make(i, *row)``) when first asked for; after
+    :data:`BULK_AFTER` of them, or when all are asked for, the rest are parsed in one go."""
+
+    def __init__(self, lines: list[bytes], first: int, n: int, make: Callable[..., T], what: str, source: str) -> None:
+        self._lines, self._first, self._make, self._what, self._source = lines, first, make, what, source
+        self._made: list[T | None] = [None] * n
+        self._lookups = 0
+
+    def get(self, i: int) -> T:
+        """Row ``i``'s object."""
+        made = self._made[i]
+        if made is None:
+            self._lookups += 1
+            if self._lookups == BULK_AFTER:  # most rows will be asked for: read the rest at once
+                self.all()
+            made = self._made[i]
+            if made is None:
+                made = self._made[i] = self._from(i, json.loads, self._lines[self._first + i])
+        return made
+
+    def all(self) -> list[T]:
+        """Every row's object, in order."""
+        todo = [i for i, made in enumerate(self._made) if made is None]
+        if todo:
+            rows = _load_rows([self._lines[self._first + i] for i in todo], self._source)
+            for i, row in zip(todo, rows, strict=True):
+                self._made[i] = self._from(i, _given, row)
+        return cast(list[T], self._made)  # none is None any more
+
+    def _from(self, i: int, load: Callable[[Any], Any], line: Any) -> T:
+        try:
+            return self._make(i, *load(line))
+        except (ValueError, KeyError, TypeError, IndexError) as e:
+            raise CacheError(f"{self._source} is damaged ({self._what} {i}: {e}): delete it and run again") from e
 
 
 def _load_rows(lines: list[bytes], source: str) -> list[Any]:
