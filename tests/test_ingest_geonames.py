@@ -229,3 +229,16 @@ def test_a_village_is_located_only_with_a_partner_nearby(world) -> None:
             if (xy := q.best_coords()) and haversine_km(*xy, p.geonames.lat, p.geonames.lon) <= NEAR_PARTNER_KM
         ]
         assert near, p.main_label()
+
+
+def test_a_crawl_match_whose_names_the_gazetteer_places_far_apart_is_vetoed(world) -> None:
+    """The P190 graph's shape alone (three shared partners) once gave the lists' Samarkand the crawl's
+    "Kairo" (Q85) and Giza the crawl's "Amsterdam": GeoNames knows those names thousands of km apart."""
+    merged, out = world[1], world[3]
+    by_qid = {q: p for p in merged.places.values() for q in (p.qid, *p.other_qids) if q}
+    assert by_qid["Q5753"].iso == "UZ" and by_qid["Q5753"].qid == "Q5753"  # Samarkand keeps its own item
+    assert by_qid["Q85"].main_label() == "Kairo" and by_qid["Q85"] is not by_qid["Q5753"]
+    giza = [p for p in merged.places.values() if p.main_label() == "Giza" and p.iso == "EG"]
+    assert giza and all(p.qid != "Q9899" for p in giza)
+    vetoed = json.loads((out / "quality.json").read_text(encoding="utf-8"))["rules"]["crawl-match-vetoed-names-apart"]
+    assert vetoed["count"] >= 100

@@ -140,10 +140,9 @@ def one_country(cands: list[GazetteerPlace]) -> str:
 
 def _candidates_of(gazetteer: Gazetteer, p: Place) -> list[GazetteerPlace]:
     """GeoNames places named by ``p``'s names; when none, by the seat names inside its administrative
-    or slashed names ("Gmina Skawina" → Skawina, in PL; "Auerbach/Vogtl." → Auerbach), in the
-    countries their words allow; when still none, by the English spellings of a German
-    transcription from another script ("Charzysk" → Khartsyzk), in the countries that write one
-    (:mod:`graphkit.places.transliteration`)."""
+    names ("Gmina Skawina" → Skawina, in PL), in the countries their words allow; when still none,
+    by the English spellings of a German transcription from another script ("Charzysk" →
+    Khartsyzk), in the countries that write one (:mod:`graphkit.places.transliteration`)."""
     names = place_names(p)
     cands = candidates(gazetteer, names)
     if cands:

@@ -147,7 +147,7 @@ def _build_world(
     fixed = attach_gazetteers(places, uf, entries, ledger)
     lap("gazetteers")
     crawl = crawl_graph(statements, labels, entries)
-    qid_of = {**fixed, **match_crawl(places, uf, assertions, owner, crawl, fixed, ledger)}
+    qid_of = {**fixed, **match_crawl(places, uf, assertions, owner, crawl, fixed, ledger, gazetteer)}
     lap("wikidata matching")
     merge_same_qid(places, uf, qid_of, ledger)
     kinds_from_crawl_labels(places, labels, ledger)

@@ -153,9 +153,10 @@ def near_partner(p: Place, site: GazetteerPlace, evidence: Evidence, km: float =
 
 
 #: Words of a municipality's official name around its seat's name, with the countries they are
-#: used in ("" = any): "Gmina Skawina", "Tårnby Kommune", "Sintra Municipality". (Not a locative
-#: "Staufen im Breisgau" → "Staufen", nor "Cedar City" → "Cedar": measured on the real rows, the
-#: shorter name names another place in one case of five.)
+#: used in ("" = any): "Gmina Skawina", "Tårnby Kommune", "Sintra Municipality". Not a locative
+#: ("Staufen im Breisgau" → "Staufen": measured on the real rows, the shorter name names another
+#: place in one case of five), "Cedar City" → "Cedar", nor a slashed name ("Falkenstein/Vogtl." →
+#: "Falkenstein": the Vogtland's is one of five; the qualifier was the evidence).
 _ADMIN_PREFIX = re.compile(
     r"^(?P<word>gmina|municipio(?: de)?|municipality of|city of|verbandsgemeinde)\s+(?P<name>.+)$", re.I
 )
@@ -167,19 +168,15 @@ _ADMIN_COUNTRIES: dict[str, frozenset[str]] = {
     "kommune": frozenset({"DK", "NO"}),
     "verbandsgemeinde": frozenset({"DE"}),
 }
-#: "Auerbach/Vogtl.", "Lauenburg/Elbe", "Brienz/Brinzauls": a German official name with its region
-#: or river after a slash, or a bilingual name (the part before the slash names the town).
-_SLASHED = re.compile(r"^(?P<name>[^/]+?)\s*/\s*[^/]+$")
 
 
 def admin_names(names: Iterable[str]) -> tuple[list[str], frozenset[str]]:
-    """The seat names inside administrative or slashed names, and the countries the words allow
-    (empty: any). A slashed name's first part measured right in 16 of 16 located places.
+    """The seat names inside administrative names, and the countries the words allow (empty: any).
 
     >>> admin_names(["Gmina Skawina"]), admin_names(["Tårnby Kommune"])[0], admin_names(["Sintra Municipality"])
     ((['Skawina'], frozenset({'PL'})), ['Tårnby'], (['Sintra'], frozenset()))
-    >>> admin_names(["Auerbach/Vogtl."]), admin_names(["Kansas"]), admin_names(["Brienz/Brinzauls"])[0]
-    ((['Auerbach'], frozenset()), ([], frozenset()), ['Brienz'])
+    >>> admin_names(["Kansas City"]), admin_names(["Auerbach/Vogtl."])
+    (([], frozenset()), ([], frozenset()))
     """
     out: list[str] = []
     countries: set[str] = set()
@@ -188,6 +185,4 @@ def admin_names(names: Iterable[str]) -> tuple[list[str], frozenset[str]]:
         if m:
             out.append(m.group("name").strip())
             countries |= _ADMIN_COUNTRIES.get(m.group("word").lower(), frozenset())
-        elif (slashed := _SLASHED.match(n)) is not None:
-            out.append(slashed.group("name"))
     return out, frozenset(countries)

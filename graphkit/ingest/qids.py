@@ -16,6 +16,17 @@ so a place is matched to a QID when:
 >>> wd_names = {"Q34600": {"kyoto"}, "Q2044": {"florenz"}, "Q90": {"paris"}}
 >>> sorted(match_by_structure(adj, names, {}, wd_adj, wd_names, {}, {}).items())
 [(0, 'Q34600'), (1, 'Q2044'), (2, 'Q90')]
+
+Propagation: "Roma", a partner of Kyoto and Paris, is the crawl's "Rom" (two votes, similar names);
+a veto on names known to name places far apart (``apart``) keeps such a match out:
+
+>>> adj = {0: {1, 2, 3}, 1: {0}, 2: {0, 3}, 3: {0, 2}}; names[3] = {"roma"}; wd_names["Q220"] = {"rom"}
+>>> wd_adj = {"Q34600": {"Q2044", "Q90", "Q220"}, "Q2044": {"Q34600"}, "Q90": {"Q34600", "Q220"},
+...           "Q220": {"Q34600", "Q90"}}
+>>> match_by_structure(adj, names, {}, wd_adj, wd_names, {}, {})[3]
+'Q220'
+>>> 3 in match_by_structure(adj, names, {}, wd_adj, wd_names, {}, {}, apart=lambda p, q: q == "Q220")
+False
 """
 
 from __future__ import annotations
@@ -56,12 +67,15 @@ def match_by_structure(
     fixed: dict[int, str],
     *,
     exclusive: bool = True,
+    apart: Callable[[int, str], bool] | None = None,
 ) -> dict[int, str]:
     """Place id → QID for the places the two graphs identify (``fixed`` ones are kept and used as anchors).
 
     ``countries`` / ``wd_countries`` are the known ISO codes: a match across different known
     countries is never made. With ``exclusive=False`` a QID already held by a ``fixed`` place may
     be given to another place too (an Italian-named duplicate of an English-named place).
+    ``apart(place, qid)``, if given, vetoes a propagated match whose names are known to name
+    different places (the lists' Samarkand and the crawl's "Kairo" share three partners).
     """
     assigned = dict(fixed)
     taken = {q: p for p, q in assigned.items()} if exclusive else {}
@@ -115,6 +129,8 @@ def match_by_structure(
                 votes[p] = c
         accepted = {}
         for p, q in _mutual_best(votes).items():
+            if apart is not None and apart(p, q):
+                continue
             support = votes[p][q]
             if support >= 3:
                 accepted[p] = q

@@ -6,14 +6,18 @@ both sides whose partners share a country."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graphkit.ingest.countries import fold
 from graphkit.ingest.gazetteers import GazetteerEntry
+from graphkit.ingest.geonames import candidates, place_names
 from graphkit.ingest.ledger import Ledger
 from graphkit.ingest.mentions import Assertion
 from graphkit.ingest.model import Place, UnionFind
 from graphkit.ingest.qids import match_by_structure, match_by_unique_name
+from graphkit.places.gazetteer import Gazetteer
+from graphkit.places.geodesy import KM_PER_DEGREE_LAT, haversine_km
 
 
 @dataclass
@@ -55,8 +59,10 @@ def match_crawl(
     crawl: Crawl,
     fixed: dict[int, str],
     ledger: Ledger,
+    gazetteer: Gazetteer | None = None,
 ) -> dict[int, str]:
-    """Place id → QID for the places the crawl identifies (besides the ``fixed`` ones)."""
+    """Place id → QID for the places the crawl identifies (besides the ``fixed`` ones); with a
+    ``gazetteer``, no match whose names it knows as places far apart (:func:`named_apart`)."""
     adjacency: dict[int, set[int]] = defaultdict(set)
     for a in assertions:
         pa, pb = owner.get(id(a.lister)), owner.get(id(a.partner))
@@ -68,7 +74,17 @@ def match_crawl(
     roots = [p for p in places.values() if uf.find(p.id) == p.id]
     names_of = {p.id: p.folds() for p in roots}
     iso_of = {p.id: p.iso for p in roots}
-    found = match_by_structure(adjacency, names_of, iso_of, crawl.adj, crawl.names, crawl.iso, fixed)
+    apart = None
+    if gazetteer is not None:
+        labels_of = {p.id: place_names(p) for p in roots}
+
+        def apart(pid: int, qid: str) -> bool:
+            vetoed = named_apart(gazetteer, labels_of.get(pid, ()), iso_of.get(pid, ""), crawl.names.get(qid, ()))
+            if vetoed:
+                ledger.count("crawl-match-vetoed-names-apart", f"{places[pid].main_label()} ({iso_of[pid]})", qid)
+            return vetoed
+
+    found = match_by_structure(adjacency, names_of, iso_of, crawl.adj, crawl.names, crawl.iso, fixed, apart=apart)
     _count(ledger, "qid-from-wikidata-p190-graph", found, places, crawl)
     # Italian-only places may be duplicates of places that already hold the QID: a second, shared pass
     anchors = {**fixed, **found}
@@ -83,6 +99,7 @@ def match_crawl(
         crawl.iso,
         anchors,
         exclusive=False,
+        apart=apart,
     )
     _count(ledger, "qid-from-wikidata-p190-graph-italian-names", shared, places, crawl)
     found.update(shared)
@@ -130,3 +147,37 @@ def _count(ledger: Ledger, rule: str, matches: dict[int, str], places: dict[int,
     for pid, q in matches.items():
         p = places[pid]
         ledger.count_lazy(rule, lambda: (f"{p.main_label()} ({p.iso})", f"{q} {crawl.labels.get(q, '')}"))  # noqa: B023 - called at once
+
+
+#: Two names whose gazetteer places are all farther apart than this name different places.
+APART_KM = 50.0
+
+
+def named_apart(gazetteer: Gazetteer, names: Iterable[str], iso: str, other_names: Iterable[str]) -> bool:
+    """True when the gazetteer knows both ``names`` (in ``iso``, if given) and ``other_names``, and no
+    place of the one lies within :data:`APART_KM` of a place of the other ("Samarkand" and "Kairo");
+    False when either is unknown to it (nothing is known against the match).
+
+    >>> from graphkit.places.gazetteer import Gazetteer
+    >>> gz = Gazetteer.from_records([
+    ...     {"geonameid": 1, "name": "Cairo", "latitude": 30.06, "longitude": 31.25, "countrycode": "EG",
+    ...      "population": 7734614, "admin1code": "11", "alternatenames": ["Kairo"]},
+    ...     {"geonameid": 2, "name": "Samarkand", "latitude": 39.65, "longitude": 66.96, "countrycode": "UZ",
+    ...      "population": 319366, "admin1code": "10", "alternatenames": ["Samarqand"]}])
+    >>> named_apart(gz, ["Samarkand"], "UZ", ["kairo"]), named_apart(gz, ["Samarkand"], "UZ", ["samarqand"])
+    (True, False)
+    >>> named_apart(gz, ["Samarkand"], "UZ", ["somewhere else"])
+    False
+    """
+    mine = candidates(gazetteer, names, iso)
+    if not mine:
+        return False
+    theirs = candidates(gazetteer, other_names)
+    if not theirs:
+        return False
+    max_dlat = APART_KM / KM_PER_DEGREE_LAT
+    return not any(
+        abs(a.lat - b.lat) <= max_dlat and haversine_km(a.lat, a.lon, b.lat, b.lon) <= APART_KM
+        for a in mine
+        for b in theirs
+    )
