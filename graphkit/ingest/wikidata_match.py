@@ -77,12 +77,15 @@ def match_crawl(
     apart = None
     if gazetteer is not None:
         labels_of = {p.id: place_names(p) for p in roots}
+        decided: dict[tuple[int, str], bool] = {}  # a pair may come up again in a later round
 
         def apart(pid: int, qid: str) -> bool:
-            vetoed = named_apart(gazetteer, labels_of.get(pid, ()), iso_of.get(pid, ""), crawl.names.get(qid, ()))
-            if vetoed:
-                ledger.count("crawl-match-vetoed-names-apart", f"{places[pid].main_label()} ({iso_of[pid]})", qid)
-            return vetoed
+            if (pid, qid) not in decided:
+                vetoed = named_apart(gazetteer, labels_of.get(pid, ()), iso_of.get(pid, ""), crawl.names.get(qid, ()))
+                if vetoed:
+                    ledger.count("crawl-match-vetoed-names-apart", f"{places[pid].main_label()} ({iso_of[pid]})", qid)
+                decided[pid, qid] = vetoed
+            return decided[pid, qid]
 
     found = match_by_structure(adjacency, names_of, iso_of, crawl.adj, crawl.names, crawl.iso, fixed, apart=apart)
     _count(ledger, "qid-from-wikidata-p190-graph", found, places, crawl)
