@@ -141,9 +141,10 @@ def merge_crawl_and_list_nodes(
     place (module docstring); ``partners`` are by place id (folded through ``uf`` here). Returns
     how many pairs were merged."""
     merged = 0
+    keys_of, named = name_index(places.values())
     for _ in range(MAX_ROUNDS):
         graph = _refolded(partners, uf, places)
-        pairs = _decide(places, graph, gazetteer)
+        pairs = _decide(places, graph, gazetteer, keys_of, named)
         if not pairs:
             break
         for c, ln, why in pairs:
@@ -154,8 +155,24 @@ def merge_crawl_and_list_nodes(
             c.iso = ln.iso
             uf.union(c.id, ln.id)
         fold_unions(places, uf)
+        _reindex({i for c, ln, _ in pairs for i in (c.id, ln.id)}, places, keys_of, named)
         merged += len(pairs)
     return merged
+
+
+def _reindex(
+    ids: set[int], places: Mapping[int, Place], keys_of: dict[int, set[str]], named: dict[str, set[int]]
+) -> None:
+    """Bring :func:`name_index`'s maps up to date for the places ``ids`` (merged: one is gone, the
+    other has the names of both)."""
+    for i in ids:
+        for k in keys_of.pop(i, ()):
+            named[k].discard(i)
+    for i in ids:
+        if i in places:
+            keys_of[i] = name_keys(places[i])
+            for k in keys_of[i]:
+                named[k].add(i)
 
 
 def _refolded(partners: Mapping[int, Iterable[int]], uf: UnionFind, places: Mapping[int, Place]) -> dict[int, set[int]]:
@@ -218,11 +235,14 @@ def name_index(places: Iterable[Place]) -> tuple[dict[int, set[str]], dict[str, 
 
 
 def _decide(
-    places: Mapping[int, Place], partners: Mapping[int, set[int]], gz: Gazetteer
+    places: Mapping[int, Place],
+    partners: Mapping[int, set[int]],
+    gz: Gazetteer,
+    keys_of: Mapping[int, set[str]],
+    named: Mapping[str, set[int]],
 ) -> list[tuple[Place, Place, str]]:
     """The pairs to merge in one round: each crawl node with its one list node of evidence, when
-    that list node has no other crawl node of evidence."""
-    keys_of, named = name_index(places.values())
+    that list node has no other crawl node of evidence (``keys_of``, ``named``: :func:`name_index`)."""
     found: dict[int, list[tuple[Place, str]]] = defaultdict(list)  # list node → (crawl node, evidence)
     for c in places.values():
         if not is_crawl_node(c):
