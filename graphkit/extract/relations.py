@@ -214,9 +214,13 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             if nxt is not None and not nxt.is_country:  # "Shanghai's Minhang District": the district
                 i = m.last + 1
                 continue
+        if m is not None and not m.is_country and _names_an_organisation(ctx, m):
+            break  # "and the Frome Twinning Association ...": another clause, about a body
         if m is not None and not m.is_country and i not in ctx.person_tokens:
             if not parties and i == cue.last + 1 and doc.tokens[cue.last].lower in lex.body_markers:
                 genitive = True
+            elif genitive and len(parties) == 1 and doc.tokens[i - 1].lower not in lex.with_markers:
+                genitive = False  # "a sister city of Eutin ... and of Hiratsuka": both are partners
             parties.append(m)
             i = last_useful = m.last
             continue
@@ -237,11 +241,11 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             marker = "between"
         elif t.lower in lex.with_markers or t.lower in lex.and_markers:
             marker = marker or "with"
+        elif t.lower in lex.locative and parties and i + 1 < stop and _where(ctx, i + 1) is not None:
+            i = _where(ctx, i + 1) or i + 1  # "Thann, in Alsazia," / "Lorient in Brittany": where, not who
+            continue
         elif t.lower in lex.skip_words or t.lower in lex.date_words or t.lower in lex.since_words:
             pass
-        elif t.lower in lex.locative and parties and i + 1 < stop and _where(ctx, i + 1) is not None:
-            i = _where(ctx, i + 1) or i + 1  # "Thann, in Alsazia," / "Lorient in France": where, not who
-            continue
         elif t.lower in lex.auxiliaries and _status_follows(ctx, i):
             pass  # "The twinning with X was signed in 1967"
         elif t.lower in lex.body_markers and i > cue.last and _after_place_noun(ctx, i):
@@ -262,6 +266,16 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             break
         i += 1
     return _Scan(marker, parties, last_useful, anaphora, genitive and len(parties) >= 2)
+
+
+def _names_an_organisation(ctx: Context, m: PlaceMention) -> bool:
+    """A town named as the first word of a body's name ("the Frome Twinning Association", "Seattle
+    Sister Cities Association"): the capitalised name goes on past the town to an organisation word."""
+    doc = ctx.doc
+    for first, last in name_spans(doc, m.sent, ctx.lex):
+        if first <= m.first and m.last < last:
+            return any(doc.covering("organisations", j) is not None for j in range(m.last, last))
+    return False
 
 
 def _AND_WORDS(lex: Lexicon) -> set[str]:  # noqa: N802 - reads like the constant it is
