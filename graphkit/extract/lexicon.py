@@ -63,6 +63,7 @@ class Lexicon:
     led_by: frozenset[str]
     own_town: tuple[str, ...]
     municipal_roles: frozenset[str]
+    municipal_words: frozenset[str]
     meetings: dict[str, str]
     venue_cues: tuple[str, ...]
     promoter_cues: tuple[str, ...]
@@ -157,6 +158,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         led_by=frozenset(phrases(rules.get("led_by"))),
         own_town=phrases(rules.get("own_town")),
         municipal_roles=frozenset(rules.get("municipal_roles", ())),
+        municipal_words=frozenset(phrases(rules.get("municipal_words"))),
         meetings=mapping("meetings"),
         venue_cues=phrases(roles.get("venue")),
         promoter_cues=phrases(roles.get("promoter")),

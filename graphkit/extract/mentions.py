@@ -119,8 +119,9 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
     spans = [span for sent in range(len(doc.sentences)) for span in name_spans(doc, sent, lex)]
     known: set[str] = set()
     for first, last in spans:
-        graph_name = any(
-            resolver.index.has_key(normalise_name(doc.span_text(first, j))) for j in range(first + 1, last + 1)
+        graph_name = any(  # whole words only: "Saint-Jean" (a graph name) is not "Saint-Jean-de-Monts"
+            whole_words(doc, first, j) and resolver.index.has_key(normalise_name(doc.span_text(first, j)))
+            for j in range(first + 1, last + 1)
         )
         if not graph_name and place_slot(doc, lex, first):
             name = _slot_name(doc, lex, resolver, first, last)
@@ -151,8 +152,8 @@ def _slot_name(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int
     """The longest start of a name span that the gazetteer knows (or a short span it does not)."""
     gz = resolver.gazetteer()
     for j in range(min(last, first + _MAX_NAME), first, -1):
-        if not whole_words(doc, first, j) or not is_capitalised(doc, j - 1, lex):
-            continue
+        if not whole_words(doc, first, j) or not (is_capitalised(doc, j - 1, lex) or _hyphen_tail(doc, j - 1)):
+            continue  # ("Saint-Jean-de-Monts" ends in "de-Monts")
         if gz is not None and gz.candidates(doc.span_text(first, j)):
             return first, j
     if last - first <= 4 and doc.tokens[first].lower not in lex.not_names:

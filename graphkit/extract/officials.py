@@ -355,7 +355,8 @@ def _body_ref(
         return country, mission
     if body is not None and not body.is_country:
         return body.ref, None
-    if role in lex.municipal_roles and ctx.home is not None and not unknown:
+    municipal = role in lex.municipal_roles or not lex.municipal_words.isdisjoint(cue.phrase.split())
+    if municipal and ctx.home is not None and not unknown:
         return ctx.home, None
     return None, None
 

@@ -250,6 +250,8 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             pass  # "The twinning with X was signed in 1967"
         elif t.lower in lex.body_markers and i > cue.last and _after_place_noun(ctx, i):
             pass  # "la città croata di X", "the Japanese city of X"
+        elif not parties and _describes_place_noun(ctx, i):
+            pass  # "con la cittadina termale bavarese di Bad Füssing": adjectives of the place noun
         elif t.lower in lex.body_markers and i == cue.last and not parties and ctx.place_starting(i + 1):
             pass  # "il gemellaggio di Colmar con Schongau"
         elif is_capitalised(doc, i, lex) and _slot_open(ctx, i, cue, parties) and i not in ctx.person_tokens:
@@ -316,16 +318,40 @@ def _starts_clause(ctx: Context, i: int) -> bool:
 
 
 def _after_place_noun(ctx: Context, i: int) -> bool:
+    """ "di"/"of" right after a place noun, possibly with adjectives between ("la cittadina termale
+    bavarese di X")."""
     prev = ctx.doc.tokens[i - 1]
-    return prev.lower in ctx.lex.place_nouns or (
-        ctx.doc.covering("countries", i - 1) is not None and ctx.doc.tokens[i - 2].lower in ctx.lex.place_nouns
+    return (
+        prev.lower in ctx.lex.place_nouns
+        or (ctx.doc.covering("countries", i - 1) is not None and ctx.doc.tokens[i - 2].lower in ctx.lex.place_nouns)
+        or _describes_place_noun(ctx, i - 1)
     )
+
+
+def _describes_place_noun(ctx: Context, i: int) -> bool:
+    """A lower-case word among the (at most three) words after a place noun: an adjective of it
+    ("la cittadina termale bavarese di X")."""
+    doc = ctx.doc
+    if not doc.tokens[i].text.isalpha() or not doc.tokens[i].text.islower():
+        return False
+    for j in range(i - 1, max(i - 4, -1), -1):
+        word = doc.tokens[j]
+        if word.lower in ctx.lex.place_nouns:
+            return True
+        if not (word.text.isalpha() and word.text.islower()) and doc.covering("countries", j) is None:
+            return False
+    return False
 
 
 def _qualifier(ctx: Context, m: PlaceMention, parties: list[PlaceMention]) -> bool:
     """A region or a name nobody can place right after a party and a comma ("Cambridge,
-    Massachusetts", "Peterborough, Ontario"): it says where the party is."""
-    if not parties or m.first < 2 or ctx.doc.tokens[m.first - 1].text != "," or parties[-1].last != m.first - 1:
+    Massachusetts", "Peterborough, Ontario"), or any place in brackets right after a party ("Kōya
+    (Prefettura di Wakayama)"): it says where the party is."""
+    if not parties or m.first < 2 or parties[-1].last != m.first - 1:
+        return False
+    if ctx.doc.tokens[m.first - 1].text == "(":  # "la Città di Kōya (Prefettura di Wakayama, Giappone)"
+        return True
+    if ctx.doc.tokens[m.first - 1].text != ",":
         return False
     return m.ref.kind not in (MUNICIPALITY, COUNTRY) and not m.ref.candidates or m.ref.kind == ADMIN
 
@@ -483,6 +509,13 @@ def _collect(
             draft.dates.append(d)
         if any(c.value == "signed" and 0 <= d.start - c.end <= 12 for c in statuses):
             draft.signed_dates.append(d)
+    if not dates and any(c.value == "signed" for c in statuses):
+        # "Sabato 14 settembre 2024, ... hanno firmato il patto": the sentence's one date is the signing's
+        rng = doc.sentence_range(cue.sent)
+        whole = ctx.dates_between(doc.tokens[rng.start].start, doc.tokens[rng.stop - 1].end)
+        if len(whole) == 1 and whole[0] not in draft.dates:
+            draft.dates.append(whole[0])
+            draft.signed_dates.append(whole[0])
     for c in doc.cues_in("sectors", cue.sent):
         if c.value not in draft.sectors:
             draft.sectors.append(c.value)
