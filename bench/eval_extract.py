@@ -10,7 +10,7 @@ Key format (UTF-8, one statement per line; ``#`` starts a comment; other lines a
 * relations: the two parties as the text names them (order free), the relation-type concept
   (``twinning``, ``sister-city``, ``friendship-city``, ``pact-of-friendship``,
   ``memorandum-of-understanding``, ``cooperation-agreement``, ``letter-of-intent``) and the status;
-  ``approved/proposed`` accepts either (so does ``type1/type2``); a year in parentheses is the year
+  ``approved/proposed`` accepts either (so does ``type1/type2``; ``ended`` is ``terminated``); a year in parentheses is the year
   the relation was signed or started (the rest of the parentheses is a note). Several
   ``relations:`` lines add up.
 * officials: the person and the body they act for (a town, or a country for a diplomat); ``-``: the
@@ -50,6 +50,10 @@ from graphkit.places.gazetteer import normalise_name  # noqa: E402
 
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
 
+#: Status words a key may use for the relation-status concept the extractor gives ("ended" is the
+#: ontology's ``terminated``).
+STATUS_SYNONYMS = {"ended": "terminated", "cancelled": "terminated", "canceled": "terminated"}
+
 
 @dataclass
 class Key:
@@ -81,7 +85,9 @@ def parse_key(path: Path) -> Key:
         elif head == "relations":
             for item in items:
                 a, b, rtype, status = ([*item.split("|"), "", ""])[:4]
-                statuses = {s.strip() for s in status.split("(", 1)[0].split("/") if s.strip()}
+                statuses = {
+                    STATUS_SYNONYMS.get(s.strip(), s.strip()) for s in status.split("(", 1)[0].split("/") if s.strip()
+                }
                 key.relations.append((a.strip(), b.strip(), rtype.strip(), statuses))
                 year = re.search(r"\((\d{4})", status)
                 if year:

@@ -45,6 +45,7 @@ class Lexicon:
     locative: frozenset[str]
     visitor_markers: frozenset[str]
     negations: frozenset[str]
+    dropped: frozenset[str]
     auxiliaries: frozenset[str]
     place_nouns: frozenset[str]
     status_cues: dict[str, str]
@@ -140,6 +141,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         locative=frozenset(phrases(markers.get("locative"))),
         visitor_markers=frozenset(phrases(markers.get("visitors"))),
         negations=frozenset(phrases(markers.get("negations"))),
+        dropped=frozenset(phrases(markers.get("dropped"))),
         auxiliaries=frozenset(phrases(markers.get("auxiliaries"))),
         place_nouns=frozenset(phrases(markers.get("place_nouns"))),
         status_cues=mapping("status_cues"),

@@ -65,6 +65,9 @@ def extract_relations(ctx: Context) -> list[Relation]:
     pending: list[_Draft] = []  # untyped ("il legame con Koya"), waiting for a type
     for sent in range(len(ctx.doc.sentences)):
         cues = _relation_cues(ctx, sent)
+        if not cues:
+            _refer_back(ctx, pending, drafts, sent)  # "Il patto era stato firmato nel 1979."
+            continue
         boundary = ctx.doc.sentence_range(sent).start
         previous: _Draft | None = None  # the last relation of this sentence
         orphan: Cue | None = None  # a type phrase of this sentence that found no parties
@@ -86,7 +89,7 @@ def extract_relations(ctx: Context) -> list[Relation]:
                         _collect(ctx, target, cue, (cue.first, stop), extend=False, typed=False)
                 boundary = scan.end
                 continue
-            if found and _negated(ctx, cue, scan):  # "Gemellaggio tra X e Y? No, ...", "is not twinned with"
+            if found and (_negated(ctx, cue, scan) or _dropped(ctx, cue)):  # "is not twinned with", "abandoned"
                 boundary = scan.end
                 continue
             if not found and scan.marker is None and _indefinite(ctx, cue):
@@ -133,6 +136,22 @@ def extract_relations(ctx: Context) -> list[Relation]:
     return _finish(ctx, drafts)
 
 
+def _refer_back(ctx: Context, pending: list[_Draft], drafts: list[_Draft], sent: int) -> None:
+    """A sentence without a relation phrase that refers back to the agreement ("Il patto era stato
+    firmato nel 1979", "The agreement was renewed in 2012") and says in which status, with a date:
+    its cues and dates are the relation's just named."""
+    doc = ctx.doc
+    refs = doc.cues_in("relation_anaphora", sent)
+    if not refs or not (doc.cues_in("status_cues", sent) or doc.cues_in("since_words", sent)):
+        return
+    rng = doc.sentence_range(sent)
+    if not ctx.dates_between(doc.tokens[rng.start].start, doc.tokens[rng.stop - 1].end):
+        return  # "the agreement would be signed during a visit": no date, no fact of its own
+    target = _antecedent(ctx, pending, drafts, sent, True)
+    if target is not None:
+        _collect(ctx, target, refs[0], (refs[0].first, doc.sentence_range(sent).stop), extend=False, typed=False)
+
+
 def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
     """ "non è gemellata con", "is not twinned with", or a question the text answers "No"."""
     doc, lex = ctx.doc, ctx.lex
@@ -147,6 +166,21 @@ def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
             return True
         if not (t.lower in lex.auxiliaries or t.lower in lex.skip_words):
             return False
+    return False
+
+
+def _dropped(ctx: Context, cue: Cue) -> bool:
+    """ "sul gemellaggio con X ...: «Quel progetto è stato abbandonato»", "a proposal to pair it with X,
+    which stalled in 2017": later in the sentence the idea is said to have come to nothing (and no
+    signing, renewal or activity is said between)."""
+    doc = ctx.doc
+    kept = {"signed", "renewed", "active"}
+    for i in range(cue.last, doc.sentence_range(cue.sent).stop):
+        status = doc.cue_at("status_cues", i)
+        if status is not None and status.value in kept:
+            return False
+        if doc.tokens[i].lower in ctx.lex.dropped:
+            return True
     return False
 
 
@@ -167,8 +201,26 @@ def _relation_cues(ctx: Context, sent: int) -> list[Cue]:
     cues = ctx.doc.cues_in("relation_types", sent) + ctx.doc.cues_in("relation_words", sent)
     topics = ctx.doc.cues_in("topics", sent)
     return sorted(
-        (c for c in cues if not any(t.first <= c.first and c.last <= t.last for t in topics)), key=lambda c: c.first
+        (
+            c
+            for c in cues
+            if not any(t.first <= c.first and c.last <= t.last for t in topics) and not _portfolio(ctx, c)
+        ),
+        key=lambda c: c.first,
     )
+
+
+def _portfolio(ctx: Context, cue: Cue) -> bool:
+    """ "il consigliere delegato ai gemellaggi Paolo Magi", "councillor for twinning": the relation word
+    names an office's portfolio, not a relation."""
+    doc, markers = ctx.doc, set(ctx.lex.portfolio_markers)
+    for k in range(1, 4):
+        start = cue.first - k
+        if start < 0 or " ".join(t.lower for t in doc.tokens[start : cue.first]) not in markers:
+            continue
+        if any(doc.covering("offices", j) is not None for j in range(max(0, start - 3), start)):
+            return True
+    return False
 
 
 def _next_cue_start(cues: list[Cue], cue: Cue, ctx: Context, sent: int) -> int:
