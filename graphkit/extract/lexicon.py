@@ -51,6 +51,7 @@ class Lexicon:
     status_cues: dict[str, str]
     since_words: tuple[str, ...]
     date_words: tuple[str, ...]
+    weekdays: frozenset[str]
     months: dict[str, int]
     offices: dict[str, str]
     portfolios: dict[str, str]
@@ -147,6 +148,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         status_cues=mapping("status_cues"),
         since_words=phrases(dates.get("since_words")),
         date_words=phrases(dates.get("date_words")),
+        weekdays=frozenset(phrases(dates.get("weekdays"))),
         months={norm_phrase(k): int(v) for k, v in table("months").items()},
         offices=mapping("offices"),
         portfolios=mapping("portfolios"),

@@ -74,7 +74,12 @@ def name_spans(doc: Annotated, sent: int, lex: Lexicon) -> list[tuple[int, int]]
                 j += 1
                 continue
             k = j  # connectors, possibly several ("Aix-en-Provence", "Monterosso al Mare")
-            while k < rng.stop and k - j < 3 and doc.tokens[k].lower in lex.name_connectors:
+            while (  # a capitalised word is the name's own, not a connector: "Caxias do Sul" ("sul")
+                k < rng.stop
+                and k - j < 3
+                and doc.tokens[k].lower in lex.name_connectors
+                and not is_capitalised(doc, k, lex)
+            ):
                 k += 1
             if (
                 k > j

@@ -30,6 +30,7 @@ from graphkit.places.gazetteer import normalise_name
 #: The order in which one status overrides another found in the same clause.
 _STATUS_RANK = {"terminated": 6, "suspended": 5, "renewed": 4, "signed": 3, "approved": 2, "proposed": 1}
 _ANAPHORA_REACH = 2  # sentences a phrase without names may look back
+_ONLY = frozenset({"solo", "soltanto", "only", "just", "merely"})  # "non solo", "not only": no denial
 _INDEFINITE = frozenset({"un", "una", "uno", "un'", "a", "an", "another", "un altro", "un'altra"})
 _DEFINITE = frozenset(
     {"il", "lo", "la", "l'", "the", "this", "that", "questo", "questa", "tale", "suddetto", "suddetta"}
@@ -155,9 +156,10 @@ def _refer_back(ctx: Context, pending: list[_Draft], drafts: list[_Draft], sent:
 def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
     """ "non è gemellata con", "is not twinned with", or a question the text answers "No"."""
     doc, lex = ctx.doc, ctx.lex
-    before = [t.lower for t in doc.tokens[max(doc.sentence_range(cue.sent).start, cue.first - 3) : cue.first]]
-    if any(w in lex.negations for w in before):
-        return True
+    before = [t.lower for t in doc.tokens[max(doc.sentence_range(cue.sent).start, cue.first - 5) : cue.first]]
+    for k, w in enumerate(before):  # "non è gemellata", "Non si tratta di un gemellaggio" (not "non solo")
+        if w in lex.negations and not (k + 1 < len(before) and before[k + 1] in _ONLY) and "," not in before[k:]:
+            return True
     after = doc.tokens[scan.end : scan.end + 2]
     if len(after) == 2 and after[0].text == "?" and after[1].lower in lex.negations:
         return True
@@ -236,7 +238,7 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
     last_useful = cue.last
     while i < stop:
         t = doc.tokens[i]
-        if not parties and i - cue.last > 10:
+        if not parties and i - cue.last > 15:
             break
         c = None
         for kind in (
@@ -296,8 +298,13 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
         elif t.lower in lex.locative and parties and i + 1 < stop and _where(ctx, i + 1) is not None:
             i = _where(ctx, i + 1) or i + 1  # "Thann, in Alsazia," / "Lorient in Brittany": where, not who
             continue
+        elif t.lower in lex.locative and (venue := _venue_end(ctx, i, stop)) is not None:
+            i = venue  # "sottoscritto in municipio con X", "signed at the town hall with X"
+            continue
         elif t.lower in lex.skip_words or t.lower in lex.date_words or t.lower in lex.since_words:
             pass
+        elif t.lower in lex.weekdays or t.lower in lex.months or (t.text.isdigit() and len(t.text) <= 2):
+            pass  # a date without its year: "sottoscritto mercoledì 9 ottobre in municipio con X"
         elif t.lower in lex.auxiliaries and _status_follows(ctx, i):
             pass  # "The twinning with X was signed in 1967"
         elif t.lower in lex.body_markers and i > cue.last and _after_place_noun(ctx, i):
@@ -350,6 +357,22 @@ def _where(ctx: Context, i: int) -> int | None:
         return None
     span = next(((a, b) for a, b in name_spans(doc, doc.tokens[i].sent, ctx.lex) if a == i), None)
     return span[1] if span else None
+
+
+def _venue_end(ctx: Context, i: int, stop: int) -> int | None:
+    """The token after a venue named by common nouns after a locative word ("in municipio", "in sala
+    consiliare", "at the town hall"), or None: never past a party marker, a cue or a name."""
+    doc, lex = ctx.doc, ctx.lex
+    markers = set(lex.with_markers) | set(lex.between_markers) | set(lex.and_markers)
+    j = i + 1
+    while j < stop and j - i <= 4:
+        t = doc.tokens[j]
+        if not (t.text.isalpha() and t.text.islower()) or t.lower in markers or ctx.place_starting(j) is not None:
+            break
+        if any(doc.cue_at(k, j) is not None for k in ("relation_types", "status_cues", "since_words", "offices")):
+            break
+        j += 1
+    return j if j > i + 1 else None
 
 
 def _status_follows(ctx: Context, i: int) -> bool:
