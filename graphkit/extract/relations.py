@@ -30,6 +30,7 @@ from graphkit.places.gazetteer import normalise_name
 #: The order in which one status overrides another found in the same clause.
 _STATUS_RANK = {"terminated": 6, "suspended": 5, "renewed": 4, "signed": 3, "approved": 2, "proposed": 1}
 _ANAPHORA_REACH = 2  # sentences a phrase without names may look back
+GENERIC_TYPE = "partnership"  # the relation-type concept of a partner list that names no type
 _ONLY = frozenset({"solo", "soltanto", "only", "just", "merely"})  # "non solo", "not only": no denial
 _INDEFINITE = frozenset({"un", "una", "uno", "un'", "a", "an", "another", "un altro", "un'altra"})
 _DEFINITE = frozenset(
@@ -64,7 +65,11 @@ def extract_relations(ctx: Context) -> list[Relation]:
     """Every relation the text states, in text order."""
     drafts: list[_Draft] = []
     pending: list[_Draft] = []  # untyped ("il legame con Koya"), waiting for a type
+    named: dict[int, str] = {}  # sentence → the last specific type a phrase of it names
     for sent in range(len(ctx.doc.sentences)):
+        for c in ctx.doc.cues_in("relation_types", sent):
+            if c.value != GENERIC_TYPE:
+                named[sent] = c.value
         cues = _relation_cues(ctx, sent)
         if not cues:
             _refer_back(ctx, pending, drafts, sent)  # "Il patto era stato firmato nel 1979."
@@ -101,7 +106,10 @@ def extract_relations(ctx: Context) -> list[Relation]:
                     found = [_party_again(ctx, p, cue) for p in source.parties]
                     clause = (boundary, stop)
             if found:
-                draft = _draft(ctx, found, cue.value, cue, clause)
+                rtype = cue.value
+                if rtype == GENERIC_TYPE:  # "Spokane's sixth sister city. Spokane's current partners are ..."
+                    rtype = named.get(sent) or named.get(sent - 1) or rtype
+                draft = _draft(ctx, found, rtype, cue, clause)
                 new = _split_partners(ctx, draft, found, cue, scan)
                 for d in new:  # "Nel 2009 ha siglato un accordo con X e una lettera di intenti con Y"
                     if previous is not None and not d.statuses and not d.dates:
@@ -360,11 +368,15 @@ def _where(ctx: Context, i: int) -> int | None:
 
 
 def _venue_end(ctx: Context, i: int, stop: int) -> int | None:
-    """The token after a venue named by common nouns after a locative word ("in municipio", "in sala
-    consiliare", "at the town hall"), or None: never past a party marker, a cue or a name."""
+    """The token after a venue after a locative word: common nouns ("in municipio", "in sala consiliare",
+    "at the town hall", never past a party marker or a cue) or a name ("a Palazzo Frizzoni", "in
+    Rome"); None when there is none."""
     doc, lex = ctx.doc, ctx.lex
     markers = set(lex.with_markers) | set(lex.between_markers) | set(lex.and_markers)
     j = i + 1
+    if j < stop and is_capitalised(doc, j, lex):  # "firmato a Palazzo Frizzoni tra X e Y", "a Roma tra X e Y"
+        span = next(((a, b) for a, b in name_spans(doc, doc.tokens[j].sent, lex) if a == j), None)
+        return min(span[1], stop) if span is not None else None
     while j < stop and j - i <= 4:
         t = doc.tokens[j]
         if not (t.text.isalpha() and t.text.islower()) or t.lower in markers or ctx.place_starting(j) is not None:
