@@ -66,6 +66,7 @@ class Lexicon:
     own_town: tuple[str, ...]
     municipal_roles: frozenset[str]
     municipal_words: frozenset[str]
+    foreign_offices: frozenset[str]
     meetings: dict[str, str]
     venue_cues: tuple[str, ...]
     promoter_cues: tuple[str, ...]
@@ -163,6 +164,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         own_town=phrases(rules.get("own_town")),
         municipal_roles=frozenset(rules.get("municipal_roles", ())),
         municipal_words=frozenset(phrases(rules.get("municipal_words"))),
+        foreign_offices=frozenset(phrases(rules.get("foreign_offices"))),
         meetings=mapping("meetings"),
         venue_cues=phrases(roles.get("venue")),
         promoter_cues=phrases(roles.get("promoter")),

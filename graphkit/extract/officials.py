@@ -16,7 +16,7 @@ from graphkit.extract.annotate import Cue
 from graphkit.extract.context import Context
 from graphkit.extract.mentions import PlaceMention, person_after, person_before
 from graphkit.extract.model import Office, Organisation, PlaceRef
-from graphkit.extract.places import COUNTRY
+from graphkit.extract.places import COUNTRY, MUNICIPALITY
 
 _ARTICLES = frozenset({"il", "lo", "la", "l'", "the", "a", "an"})
 _DETERMINERS = frozenset(
@@ -355,10 +355,22 @@ def _body_ref(
         return country, mission
     if body is not None and not body.is_country:
         return body.ref, None
+    if cue.phrase in lex.foreign_offices and (town := _foreign_town(ctx, cue)) is not None:
+        return town, None
     municipal = role in lex.municipal_roles or not lex.municipal_words.isdisjoint(cue.phrase.split())
     if municipal and ctx.home is not None and not unknown:
         return ctx.home, None
     return None, None
+
+
+def _foreign_town(ctx: Context, cue: Cue) -> PlaceRef | None:
+    """The town an official with a foreign title acts for ("dal Bürgermeister Otto Feist"): the last
+    town other than the article's own named before the title."""
+    home = ctx.home.iri if ctx.home is not None else None
+    for m in reversed(ctx.places):
+        if m.first < cue.first and not m.is_country and m.ref.kind == MUNICIPALITY and (m.ref.iri or m.name) != home:
+            return m.ref
+    return None
 
 
 def _embassy_country(ctx: Context) -> PlaceRef | None:
