@@ -210,6 +210,8 @@ def mention(
     kinds = (MUNICIPALITY, ADMIN, COUNTRY)
     is_country = any(p.kind == COUNTRY for p in resolver.graph_candidates(name, (COUNTRY,)))
     country = None if is_country else country_hint(doc, lex, resolver, first, last)
+    if is_country:  # "Mexico", "Georgia": a country's name names the country (not its namesake state)
+        kinds = (COUNTRY,)
     ref = resolver.resolve(
         name, country=country, near=near, kinds=kinds, use_gazetteer=use_gazetteer, language=lex.language
     )

@@ -125,6 +125,8 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
     stop = doc.sentence_range(cue.sent).stop
     portfolio, words, end = _portfolio(ctx, cue)
     body, end = _body_after(ctx, end, stop)
+    if body is not None and not body.is_country:
+        end = _skip_region(ctx, end, stop)  # "the Municipal President of Hermosillo, Sonora, X"
     body_first = body.first if body else None
     end = _skip_diplomatic_country(ctx, cue, body, end, stop)
     person = person_after(doc, _skip_titles(ctx, _skip_comma(ctx, end)), lex)
@@ -308,14 +310,29 @@ def _town_of_country(ctx: Context, codes: set[str]) -> PlaceMention | str:
 def _portfolio(ctx: Context, cue: Cue) -> tuple[str | None, str | None, int]:
     """The sector after "assessore al ..." / "councillor for ...": concept, words, token after."""
     doc = ctx.doc
-    i = cue.last
+    first = cue.last
+    found = _one_portfolio(ctx, cue, first)
+    if found is None:
+        return None, None, first
+    value, end = found
+    while end + 1 < len(doc.tokens) and doc.tokens[end].lower in ctx.lex.and_markers:
+        more = _one_portfolio(ctx, cue, end + 1)  # "alla cultura e al turismo": the first names the sector
+        if more is None:
+            break
+        end = more[1]
+    return value, doc.span_text(first, end), end
+
+
+def _one_portfolio(ctx: Context, cue: Cue, i: int) -> tuple[str, int] | None:
+    """ "al turismo", "for tourism" at token ``i``: the sector and the token after it."""
+    doc = ctx.doc
     for k in (1, 2, 3):
         marker = " ".join(t.lower for t in doc.tokens[i : i + k])
         if marker in ctx.lex.portfolio_markers and i + k < len(doc.tokens):
             c = doc.cue_at("portfolios", i + k)
             if c is not None and c.sent == cue.sent:
-                return c.value, doc.span_text(i, c.last), c.last
-    return None, None, i
+                return c.value, c.last
+    return None
 
 
 def _body_after(ctx: Context, i: int, stop: int) -> tuple[PlaceMention | None, int]:
@@ -332,6 +349,21 @@ def _body_after(ctx: Context, i: int, stop: int) -> tuple[PlaceMention | None, i
             continue
         break
     return None, i
+
+
+def _skip_region(ctx: Context, i: int, stop: int) -> int:
+    """The token after ", Sonora" or ", Japan" right after a body when a name follows ("of Hermosillo,
+    Sonora, Alejandro Ruiz"): a place between commas that says where the body is; else ``i``."""
+    doc = ctx.doc
+    if i + 2 >= stop or doc.tokens[i].text != ",":
+        return i
+    m = ctx.place_starting(i + 1)
+    last = m.last if m is not None else None
+    if last is None and (country := doc.cue_at("countries", i + 1)) is not None:
+        last = country.last
+    if last is None or last >= stop or doc.tokens[last].text != ",":
+        return i
+    return last if person_after(doc, _skip_titles(ctx, last + 1), ctx.lex) is not None else i
 
 
 def _body_before(ctx: Context, i: int) -> PlaceMention | None:
