@@ -487,6 +487,7 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
         for m in ctx.places
         if boundary <= m.first and m.last <= cue.first and not m.is_country and m.first not in ctx.person_tokens
     ]
+    left = [m for k, m in enumerate(left) if not (k and _region_of(ctx, left[k - 1], m))]
     right = scan.parties
     if (scan.marker == "between" or scan.genitive) and len(right) >= 2:
         return right
@@ -530,9 +531,20 @@ def _locative(ctx: Context, m: PlaceMention) -> bool:
 
 def _coordinated(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
     between = ctx.doc.tokens[a.last : b.first]
-    return 0 < len(between) <= 2 and all(
-        t.lower in ctx.lex.and_markers or t.lower in ctx.lex.skip_words for t in between
+    return (
+        0 < len(between) <= 2
+        and all(t.lower in ctx.lex.and_markers or t.lower in ctx.lex.skip_words for t in between)
+        and not _region_of(ctx, a, b)
     )
+
+
+def _region_of(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
+    """ "the Municipal President of Hermosillo, Sonora, Alejandro Ruiz": ``b`` between commas after
+    ``a`` and before a person's name says where ``a`` is."""
+    doc = ctx.doc
+    if [t.text for t in doc.tokens[a.last : b.first]] != [","] or b.last + 1 >= len(doc.tokens):
+        return False
+    return doc.tokens[b.last].text == "," and (b.last + 1) in ctx.person_tokens
 
 
 def _one_of_possessive(ctx: Context, cue: Cue, left: list[PlaceMention]) -> list[PlaceMention] | None:
