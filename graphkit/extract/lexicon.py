@@ -46,6 +46,7 @@ class Lexicon:
     visitor_markers: frozenset[str]
     negations: frozenset[str]
     dropped: frozenset[str]
+    relatives: tuple[str, ...]
     auxiliaries: frozenset[str]
     place_nouns: frozenset[str]
     status_cues: dict[str, str]
@@ -144,6 +145,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         visitor_markers=frozenset(phrases(markers.get("visitors"))),
         negations=frozenset(phrases(markers.get("negations"))),
         dropped=frozenset(phrases(markers.get("dropped"))),
+        relatives=phrases(markers.get("relatives")),
         auxiliaries=frozenset(phrases(markers.get("auxiliaries"))),
         place_nouns=frozenset(phrases(markers.get("place_nouns"))),
         status_cues=mapping("status_cues"),

@@ -399,9 +399,15 @@ def _status_follows(ctx: Context, i: int) -> bool:
 
 
 def _starts_clause(ctx: Context, i: int) -> bool:
-    """A date or a since-word after "e"/"and": the start of another clause ("e dal 2019 ha firmato")."""
-    t = ctx.doc.tokens[i]
-    return ctx.date_starting_at(t.start) is not None or ctx.doc.cue_at("since_words", i) is not None
+    """A date or a since-word after "e"/"and": the start of another clause ("e dal 2019 ha firmato",
+    "e nel 2011 ha siglato")."""
+    doc = ctx.doc
+    if doc.cue_at("since_words", i) is not None:
+        return True
+    j = i
+    while j < len(doc.tokens) - 1 and j - i < 2 and doc.tokens[j].lower in ctx.lex.date_words:
+        j += 1
+    return ctx.date_starting_at(doc.tokens[j].start) is not None
 
 
 def _after_place_noun(ctx: Context, i: int) -> bool:
@@ -598,7 +604,13 @@ def _collect(
     ``typed``: the cue gives the relation's type, so its clause is the type's evidence."""
     doc = ctx.doc
     first, last = clause
-    last = min(last + (3 if extend else 0), doc.sentence_range(cue.sent).stop)
+    stop = doc.sentence_range(cue.sent).stop
+    for _ in range(3 if extend else 0):  # a few words more, not into the next clause ("e nel 2011 ha siglato")
+        if last >= stop or (doc.tokens[last].lower in _AND_WORDS(ctx.lex) and _starts_clause(ctx, last + 1)):
+            break
+        last += 1
+    if extend and typed:
+        last = _relative_clause_end(ctx, last, stop)
     lo, hi = doc.tokens[first].start, doc.tokens[last - 1].end
     statuses = [c for c in doc.cues_in("status_cues", cue.sent) if first <= c.first < last]
     draft.statuses.extend(c.value for c in statuses)
@@ -622,6 +634,30 @@ def _collect(
         starts = [cue.start] + [c.start for c in statuses]
         ends = [cue.end] + [d.end for d in dates]
         draft.type_span = (min(starts), max(ends))
+
+
+def _relative_clause_end(ctx: Context, last: int, stop: int) -> int:
+    """The end of a relative clause about the partner just named that says when or how the relation
+    was made ("..., la cittadina termale con cui il patto fu firmato il 6 maggio 1984"; "..., with which
+    it signed a friendship agreement in 1999"), or ``last`` when there is none: it opens within 12
+    words, before any other relation phrase, and holds a signing or "since" cue."""
+    doc = ctx.doc
+    for i in range(last, min(last + 12, stop)):
+        if doc.cue_at("relation_types", i) is not None:
+            return last
+        for rel in ctx.lex.relatives:
+            words = rel.split()
+            if [t.lower for t in doc.tokens[i : i + len(words)]] == words:
+                end = i + len(words)
+                while end < stop and doc.tokens[end].text not in {";", ".", ":"} and (
+                    doc.cue_at("relation_types", end) is None
+                ):
+                    end += 1
+                said = any(
+                    c.value == "signed" and i <= c.first < end for c in doc.cues_in("status_cues", doc.tokens[i].sent)
+                ) or any(doc.cue_at("since_words", j) is not None for j in range(i, end))
+                return end if said else last
+    return last
 
 
 def _split_partners(ctx: Context, draft: _Draft, found: list[PlaceMention], cue: Cue, scan: _Scan) -> list[_Draft]:
