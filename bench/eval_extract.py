@@ -10,8 +10,8 @@ Key format (UTF-8, one statement per line; ``#`` starts a comment; other lines a
 * relations: the two parties as the text names them (order free), the relation-type concept
   (``twinning``, ``sister-city``, ``friendship-city``, ``pact-of-friendship``,
   ``memorandum-of-understanding``, ``cooperation-agreement``, ``letter-of-intent``) and the status;
-  ``approved/proposed`` accepts either (so does ``type1/type2``; ``ended`` is ``terminated``); a year in parentheses is the year
-  the relation was signed or started (the rest of the parentheses is a note). Several
+  ``approved/proposed`` accepts either (so does ``type1/type2``; ``ended`` is ``terminated``); a year
+  in parentheses is the year the relation was signed or started (the rest is a note). Several
   ``relations:`` lines add up.
 * officials: the person and the body they act for (a town, or a country for a diplomat); ``-``: the
   text names no body.
