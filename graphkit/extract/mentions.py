@@ -207,11 +207,10 @@ def mention(
 ) -> PlaceMention:
     """The place named by tokens ``[first, last)``, resolved with the country the context gives."""
     name = doc.span_text(first, last)
-    kinds = (MUNICIPALITY, ADMIN, COUNTRY)
     is_country = any(p.kind == COUNTRY for p in resolver.graph_candidates(name, (COUNTRY,)))
     country = None if is_country else country_hint(doc, lex, resolver, first, last)
-    if is_country:  # "Mexico", "Georgia": a country's name names the country (not its namesake state)
-        kinds = (COUNTRY,)
+    # "Mexico", "Georgia": a country's name names the country (not its namesake state)
+    kinds: tuple[str, ...] = (COUNTRY,) if is_country else (MUNICIPALITY, ADMIN, COUNTRY)
     ref = resolver.resolve(
         name, country=country, near=near, kinds=kinds, use_gazetteer=use_gazetteer, language=lex.language
     )
