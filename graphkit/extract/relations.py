@@ -291,6 +291,9 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             continue
         if parties and i > 0 and doc.tokens[i - 1].lower in _AND_WORDS(lex) and _starts_clause(ctx, i):
             break  # ", e dal 2019 ha firmato ...": a new clause, not this list
+        if parties and t.text == "," and (aside := _aside_end(ctx, i + 1, stop)) is not None:
+            i = last_useful = aside  # "Stuttgart, with which it has been linked since 1988, Lyon ..."
+            continue
         date = ctx.date_starting_at(t.start)
         if date is not None:
             i = _token_after(ctx, date.end, i)
@@ -505,6 +508,9 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
         return owner
     if len(left) >= 2 and (_coordinated(ctx, left[-2], left[-1]) or _joined_actors(ctx, left[-2], left[-1])):
         return [left[-2], left[-1]]
+    towns = [m for m in left if m.ref.kind == MUNICIPALITY]  # "Łódź and Chengdu, the capital of China's Sichuan
+    if len(towns) >= 2 and towns[-1] is not left[-1] and _coordinated(ctx, towns[-2], towns[-1]):  # province"
+        return [towns[-2], towns[-1]]
     if left and ctx.home is not None and _key(left[-1].ref) != _key(ctx.home) and not _locative(ctx, left[-1]):
         return [_home_mention(ctx, left[-1]), left[-1]]
     return []
@@ -634,6 +640,24 @@ def _collect(
         starts = [cue.start] + [c.start for c in statuses]
         ends = [cue.end] + [d.end for d in dates]
         draft.type_span = (min(starts), max(ends))
+
+
+def _aside_end(ctx: Context, i: int, stop: int) -> int | None:
+    """The token after a relative clause between commas inside a list of partners ("Stuttgart, with
+    which it has been linked since 1988, Lyon"): its comma, when it opens at ``i`` with a relative
+    word and closes within 12 words without a relation phrase; else None."""
+    doc = ctx.doc
+    for rel in ctx.lex.relatives:
+        words = rel.split()
+        if [t.lower for t in doc.tokens[i : i + len(words)]] != words:
+            continue
+        for j in range(i + len(words), min(i + 12, stop)):
+            if doc.cue_at("relation_types", j) is not None:
+                return None
+            if doc.tokens[j].text == ",":
+                return j
+        return None
+    return None
 
 
 def _relative_clause_end(ctx: Context, last: int, stop: int) -> int:
