@@ -66,13 +66,14 @@ def extract_relations(ctx: Context) -> list[Relation]:
     drafts: list[_Draft] = []
     pending: list[_Draft] = []  # untyped ("il legame con Koya"), waiting for a type
     named: dict[int, str] = {}  # sentence → the last specific type a phrase of it names
+    lines: dict[int, _Draft] = {}  # a sentence that goes on a list item's line → that item's relation
     for sent in range(len(ctx.doc.sentences)):
         for c in ctx.doc.cues_in("relation_types", sent):
             if c.value != GENERIC_TYPE:
                 named[sent] = c.value
         cues = _relation_cues(ctx, sent)
         if not cues:
-            _refer_back(ctx, pending, drafts, sent)  # "Il patto era stato firmato nel 1979."
+            _refer_back(ctx, pending, drafts, sent, lines.get(sent))  # "Il patto era stato firmato nel 1979."
             continue
         boundary = ctx.doc.sentence_range(sent).start
         previous: _Draft | None = None  # the last relation of this sentence
@@ -120,9 +121,20 @@ def extract_relations(ctx: Context) -> list[Relation]:
                         )
                 drafts.extend(new)
                 previous = new[-1]
+            elif cue.kind == "relation_types" and (items := _list_items(ctx, sent)):
+                # "ricordiamo con chi Spilimbergo è gemellata:" / "Our sister cities", then one partner a line
+                left = [m for m in ctx.places if m.sent == sent and m.last <= cue.first and not m.is_country]
+                subject = _subject(ctx, left, [item for item, _ in items])
+                for item, line in items if subject is not None else []:
+                    rng = ctx.doc.sentence_range(item.sent)
+                    draft = _draft(ctx, [subject, item], cue.value, cue, (rng.start, rng.stop))
+                    draft.sent, draft.span, draft.focus = item.sent, (item.start, item.end), (item.start, item.end)
+                    _collect(ctx, draft, _item_cue(ctx, item), (rng.start, rng.stop), extend=False, typed=False)
+                    drafts.append(draft)
+                    lines.update(dict.fromkeys(line[1:], draft))
             else:
                 orphan = cue
-                target = _antecedent(ctx, pending, drafts, sent, refers)
+                target = lines.get(sent) or _antecedent(ctx, pending, drafts, sent, refers)
                 if target is not None:
                     _attach(ctx, target, cue, (clause[0], stop))
                     if target in pending:
@@ -145,7 +157,50 @@ def extract_relations(ctx: Context) -> list[Relation]:
     return _finish(ctx, drafts)
 
 
-def _refer_back(ctx: Context, pending: list[_Draft], drafts: list[_Draft], sent: int) -> None:
+#: Marks that open the line of a list: bullets and dashes ("1." and "1)" are read too).
+_BULLETS = frozenset({"•", "-", "–", "—", "*", "·", "▪", "‣", "◦"})
+
+
+def _list_items(ctx: Context, sent: int) -> list[tuple[PlaceMention, list[int]]]:
+    """The partners listed one a line after sentence ``sent`` when it introduces a list (it ends with a
+    colon, or is a heading: a line without a full stop): the first town of each line that opens with a
+    bullet or a number ("• Szentendre (Ungheria), dal 1992", "2. Limerick, Ireland (since 1990)"), with
+    the sentences of its line."""
+    doc = ctx.doc
+    rng = doc.sentence_range(sent)
+    end = doc.tokens[rng.stop - 1].text
+    if end not in {":", "："} and (end in {".", "!", "?"} or "\n" not in doc.text[doc.tokens[rng.stop - 1].end :][:2]):
+        return []
+    items: list[tuple[PlaceMention, list[int]]] = []
+    for s in range(sent + 1, len(doc.sentences)):
+        r = doc.sentence_range(s)
+        first = r.start
+        before = doc.text[doc.tokens[doc.sentence_range(s - 1).stop - 1].end : doc.tokens[first].start]
+        if doc.tokens[first].text in _BULLETS:
+            first += 1
+        elif doc.tokens[first].text.isdigit() and first + 1 < r.stop and doc.tokens[first + 1].text in {".", ")"}:
+            first += 2
+        elif items and "\n" not in before:
+            items[-1][1].append(s)  # the item's line goes on: "1. Nishinomiya (since 1961). It was renewed ..."
+            continue
+        else:
+            break
+        town = next((m for m in ctx.places if m.first == first and not m.is_country), None)
+        if town is None and is_capitalised(doc, first, ctx.lex):
+            town = _unknown_name(ctx, first, r.stop)
+        if town is None:
+            break
+        items.append((town, [s]))
+    return items
+
+
+def _item_cue(ctx: Context, item: PlaceMention) -> Cue:
+    """A stand-in cue at a list item, so that its line's status words and dates are read."""
+    t = ctx.doc.tokens[item.first]
+    return Cue("list_item", "", item.name, item.first, item.last, t.start, ctx.doc.tokens[item.last - 1].end, item.sent)
+
+
+def _refer_back(ctx: Context, pending: list[_Draft], drafts: list[_Draft], sent: int, item: _Draft | None) -> None:
     """A sentence without a relation phrase that refers back to the agreement ("Il patto era stato
     firmato nel 1979", "The agreement was renewed in 2012") and says in which status, with a date:
     its cues and dates are the relation's just named."""
@@ -156,7 +211,7 @@ def _refer_back(ctx: Context, pending: list[_Draft], drafts: list[_Draft], sent:
     rng = doc.sentence_range(sent)
     if not ctx.dates_between(doc.tokens[rng.start].start, doc.tokens[rng.stop - 1].end):
         return  # "the agreement would be signed during a visit": no date, no fact of its own
-    target = _antecedent(ctx, pending, drafts, sent, True)
+    target = item or _antecedent(ctx, pending, drafts, sent, True)
     if target is not None:
         _collect(ctx, target, refs[0], (refs[0].first, doc.sentence_range(sent).stop), extend=False, typed=False)
 
@@ -851,7 +906,10 @@ def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None
     date = (
         since[0].value if since else (d.signed_dates[0].value if d.signed_dates else dates[0].value if dates else None)
     )
-    if top in {"terminated", "suspended", "proposed", "approved"}:
+    if top in {"terminated", "suspended"}:  # the date of the relation (its signing), not of its end
+        first = d.signed_dates or dates
+        return top, first[0].value if first else None, None
+    if top in {"proposed", "approved"}:
         return top, date, None
     if since:
         return "active", date, None
