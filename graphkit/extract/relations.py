@@ -125,7 +125,9 @@ def extract_relations(ctx: Context) -> list[Relation]:
                 # "ricordiamo con chi Spilimbergo è gemellata:" / "Our sister cities", then one partner a line
                 left = [m for m in ctx.places if m.sent == sent and m.last <= cue.first and not m.is_country]
                 subject = _subject(ctx, left, [item for item, _ in items])
-                for item, line in items if subject is not None else []:
+                for item, line in items:
+                    if subject is None:
+                        break
                     rng = ctx.doc.sentence_range(item.sent)
                     draft = _draft(ctx, [subject, item], cue.value, cue, (rng.start, rng.stop))
                     draft.sent, draft.span, draft.focus = item.sent, (item.start, item.end), (item.start, item.end)
