@@ -68,6 +68,7 @@ class Lexicon:
     municipal_roles: frozenset[str]
     municipal_words: frozenset[str]
     foreign_offices: frozenset[str]
+    represented_by: tuple[str, ...]
     meetings: dict[str, str]
     venue_cues: tuple[str, ...]
     promoter_cues: tuple[str, ...]
@@ -167,6 +168,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         municipal_roles=frozenset(rules.get("municipal_roles", ())),
         municipal_words=frozenset(phrases(rules.get("municipal_words"))),
         foreign_offices=frozenset(phrases(rules.get("foreign_offices"))),
+        represented_by=phrases(rules.get("represented_by")),
         meetings=mapping("meetings"),
         venue_cues=phrases(roles.get("venue")),
         promoter_cues=phrases(roles.get("promoter")),

@@ -143,6 +143,8 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
             body = after
     if body is None:  # "Springfield Mayor Jane Doe", "the Japanese ambassador"
         body = _body_before(ctx, cue.first)
+    if body is None:  # "il Comune di Deruta, rappresentato dalla vicesindaca X"
+        body = _represented(ctx, cue)
     if body is None:  # "the town's mayor": the town just named
         body = _town_just_named(ctx, cue)
     explicit = body is not None
@@ -364,6 +366,23 @@ def _skip_region(ctx: Context, i: int, stop: int) -> int:
     if last is None or last >= stop or doc.tokens[last].text != ",":
         return i
     return last if person_after(doc, _skip_titles(ctx, last + 1), ctx.lex) is not None else i
+
+
+def _represented(ctx: Context, cue: Cue) -> PlaceMention | None:
+    """The town of "X, rappresentato dalla vicesindaca ...", "X, represented by Mayor ...": named right
+    before the comma that opens the phrase."""
+    doc = ctx.doc
+    for phrase in ctx.lex.represented_by:
+        words = phrase.split()
+        for k in (cue.first - len(words), cue.first - len(words) - 1):  # (an article may stand between)
+            if k < 2 or [t.lower for t in doc.tokens[k : k + len(words)]] != words:
+                continue
+            if doc.tokens[k - 1].text != ",":
+                continue
+            town = next((m for m in ctx.places if m.last == k - 1 and not m.is_country), None)
+            if town is not None:
+                return town
+    return None
 
 
 def _body_before(ctx: Context, i: int) -> PlaceMention | None:
