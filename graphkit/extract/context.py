@@ -35,6 +35,11 @@ class Context:
     home: PlaceRef | None
     reference_year: int
     person_tokens: set[int] = field(default_factory=set)
+    #: Where an official of a town speaks or acts (the character where the office's evidence starts)
+    #: and that town: "ha ricordato il sindaco Mingozzi, citando i gemellaggi con X" is Faenza's list.
+    speakers: list[tuple[int, PlaceRef]] = field(default_factory=list)
+    #: The people of those offices by surname, with their town ("il sindaco Mingozzi" after "Giorgio Mingozzi").
+    surnames: dict[str, PlaceRef] = field(default_factory=dict)
 
     def place_starting(self, i: int) -> PlaceMention | None:
         for m in self.places:

@@ -60,6 +60,15 @@ def office_mentions(ctx: Context) -> list[Office]:
         out.append(office)
         if found.explicit:
             named.setdefault((office.person, office.role), office)
+    surnames = {(o.person.rsplit(" ", 1)[-1], o.role): o for o in named.values() if " " in o.person}
+    out = [
+        o
+        if (o.person, o.role) in named or " " in o.person
+        else replace(o, person=surnames[o.person, o.role].person)
+        if (o.person, o.role) in surnames
+        else o
+        for o in out
+    ]  # "il sindaco Mingozzi": Giorgio Mingozzi again
     return [
         replace(o, body=named[(o.person, o.role)].body, organisation=named[(o.person, o.role)].organisation)
         if (o.person, o.role) in named

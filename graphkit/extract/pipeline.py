@@ -70,6 +70,12 @@ class Extractor:
         ctx = _context(doc, self.matcher(lang).lexicon, self.resolver, published)
         mentions = office_mentions(ctx)
         offices = distinct_offices(mentions)
+        ctx.surnames = {
+            o.person.rsplit(" ", 1)[-1]: o.body for o in mentions if o.body is not None and o.body.kind == MUNICIPALITY
+        }
+        ctx.speakers = [
+            (o.evidence.start, o.body) for o in mentions if o.body is not None and o.body.kind == MUNICIPALITY
+        ]
         meetings, participations = extract_meetings(ctx, offices, mentions)
         source = Source(file, lang, title or _title(doc, file), url, published, len(doc.sentences))
         return Extraction(

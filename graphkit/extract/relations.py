@@ -578,7 +578,20 @@ def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) 
     for m in reversed(left):
         if m.name not in names and not _locative(ctx, m):
             return m
-    if ctx.home is not None and _key(ctx.home) not in {_key(m.ref) for m in right}:
+    keys = {_key(m.ref) for m in right}
+    rng = ctx.doc.sentence_range(right[0].sent)
+    lo = ctx.doc.tokens[rng.start].start
+    speaker = next(  # "ha ricordato il sindaco Giorgio Mingozzi, citando i gemellaggi con X": the mayor's town
+        (ref for at, ref in reversed(ctx.speakers) if lo <= at < right[0].start and _key(ref) not in keys), None
+    )
+    for cue in ctx.doc.cues_in("offices", right[0].sent) if speaker is None else ():
+        if cue.last < right[0].first and (ref := ctx.surnames.get(ctx.doc.tokens[cue.last].text)) is not None:
+            speaker = ref if _key(ref) not in keys else None  # "il sindaco Mingozzi", named in full before
+    if speaker is not None:
+        return PlaceMention(
+            right[0].first, right[0].first, right[0].sent, right[0].start, right[0].start, speaker.name, speaker
+        )
+    if ctx.home is not None and _key(ctx.home) not in keys:
         return _home_mention(ctx, right[0])
     return None
 
@@ -730,8 +743,10 @@ def _relative_clause_end(ctx: Context, last: int, stop: int) -> int:
             words = rel.split()
             if [t.lower for t in doc.tokens[i : i + len(words)]] == words:
                 end = i + len(words)
-                while end < stop and doc.tokens[end].text not in {";", ".", ":"} and (
-                    doc.cue_at("relation_types", end) is None
+                while (
+                    end < stop
+                    and doc.tokens[end].text not in {";", ".", ":"}
+                    and (doc.cue_at("relation_types", end) is None)
                 ):
                     end += 1
                 said = any(
