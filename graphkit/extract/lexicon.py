@@ -49,6 +49,7 @@ class Lexicon:
     relatives: tuple[str, ...]
     auxiliaries: frozenset[str]
     place_nouns: frozenset[str]
+    area_words: frozenset[str]
     status_cues: dict[str, str]
     since_words: tuple[str, ...]
     date_words: tuple[str, ...]
@@ -149,6 +150,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         relatives=phrases(markers.get("relatives")),
         auxiliaries=frozenset(phrases(markers.get("auxiliaries"))),
         place_nouns=frozenset(phrases(markers.get("place_nouns"))),
+        area_words=frozenset(phrases(markers.get("area_words"))),
         status_cues=mapping("status_cues"),
         since_words=phrases(dates.get("since_words")),
         date_words=phrases(dates.get("date_words")),

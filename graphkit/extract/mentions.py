@@ -135,7 +135,34 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
     found: list[PlaceMention] = []
     for first, last in spans:
         found.extend(_places_in_span(doc, lex, resolver, first, last, near, known))
-    return found
+    return [_as_area(doc, lex, resolver, m) for m in found]
+
+
+def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMention) -> PlaceMention:
+    """``m`` widened to the area its name is part of ("Qingpu District", "the Province of Belluno", "la
+    Provincia di Belluno": capitalised area words), resolved as an area (the graph's, else a name of
+    its own); ``m`` as it is otherwise."""
+    if m.is_country:
+        return m
+    first, last = m.first, m.last
+    if last < len(doc.tokens) and doc.tokens[last].is_title and doc.tokens[last].lower in lex.area_words:
+        last += 1  # "Qingpu District"
+    elif (
+        first >= 2
+        and doc.tokens[first - 1].lower in {"of", "di", "del", "della"}
+        and doc.tokens[first - 2].is_title
+        and doc.tokens[first - 2].lower in lex.area_words
+    ):
+        first -= 2  # "Province of Belluno"
+    if (first, last) == (m.first, m.last):
+        return m
+    name = doc.span_text(first, last)
+    ref = resolver.resolve(name, kinds=(ADMIN,), use_gazetteer=False, language=lex.language)
+    if not ref.resolved:
+        core = resolver.resolve(m.name, kinds=(ADMIN,), use_gazetteer=False, language=lex.language)
+        ref = replace(core, name=name) if core.resolved else PlaceRef(name, kind=ADMIN)
+    t0, t1 = doc.tokens[first], doc.tokens[last - 1]
+    return PlaceMention(first, last, t0.sent, t0.start, t1.end, name, ref, prefixed=m.prefixed)
 
 
 def place_slot(doc: Annotated, lex: Lexicon, i: int) -> bool:

@@ -506,6 +506,9 @@ def _qualifier(ctx: Context, m: PlaceMention, parties: list[PlaceMention]) -> bo
         return True
     if ctx.doc.tokens[m.first - 1].text != ",":
         return False
+    after = m.last + 1
+    if ctx.doc.tokens[m.last].text == "," and after < len(ctx.doc.tokens) and ctx.doc.cue_at("countries", after):
+        return True  # "Denver, Colorado, USA": a state between the town and its country
     return m.ref.kind not in (MUNICIPALITY, COUNTRY) and not m.ref.candidates or m.ref.kind == ADMIN
 
 
@@ -575,8 +578,8 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
 
 def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) -> PlaceMention | None:
     names = {m.name for m in right}
-    for m in reversed(left):
-        if m.name not in names and not _locative(ctx, m):
+    for m in reversed(left):  # (not a partner of an earlier clause: "marks 35 years with X, signs ... with Y")
+        if m.name not in names and not _locative(ctx, m) and not _after_with(ctx, m):
             return m
     keys = {_key(m.ref) for m in right}
     rng = ctx.doc.sentence_range(right[0].sent)
@@ -594,6 +597,16 @@ def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) 
     if ctx.home is not None and _key(ctx.home) not in keys:
         return _home_mention(ctx, right[0])
     return None
+
+
+def _after_with(ctx: Context, m: PlaceMention) -> bool:
+    """ "with X", "con la città di X": ``m`` is named as someone's partner."""
+    i = m.first - 1
+    while i >= 0 and m.first - i <= 4 and (
+        ctx.doc.tokens[i].lower in ctx.lex.skip_words or ctx.doc.tokens[i].lower in ctx.lex.body_markers
+    ):
+        i -= 1
+    return i >= 0 and ctx.doc.tokens[i].lower in ctx.lex.with_markers and ctx.doc.tokens[i].lower not in {"e", "and"}
 
 
 def _key(ref: PlaceRef) -> str:
