@@ -418,9 +418,50 @@ def _body_ref(
     if cue.phrase in lex.foreign_offices and (town := _foreign_town(ctx, cue)) is not None:
         return town, None
     municipal = role in lex.municipal_roles or not lex.municipal_words.isdisjoint(cue.phrase.split())
+    if municipal and not unknown and (subject := _sentence_subject(ctx, cue)) is not None:
+        return subject, None  # "The city council of Zadar ... Mayor Ante Lukić said"
     if municipal and ctx.home is not None and not unknown:
         return ctx.home, None
     return None, None
+
+
+def _sentence_subject(ctx: Context, cue: Cue) -> PlaceRef | None:
+    """The town a paragraph is about when it is not the article's own: named as the actor (not "with
+    X", "in X", "the city of X" after a verb) before the office in its sentence, or among the first
+    words of the sentence before in the same paragraph ("The city council of Zadar on Tuesday approved
+    ... Mayor Ante Lukić said")."""
+    doc = ctx.doc
+    home = ctx.home.iri if ctx.home is not None else None
+    rng = doc.sentence_range(cue.sent)
+    spans = [(rng.start, cue.first)]
+    if cue.sent > 0:
+        prev = doc.sentence_range(cue.sent - 1)
+        quoted = doc.tokens[prev.start].text in {'"', "«", "“", "'", "‘"}
+        if "\n\n" not in doc.text[doc.tokens[prev.start].start : cue.start] and not quoted:
+            spans.insert(0, (prev.start, min(prev.start + 6, prev.stop)))
+    for lo, hi in reversed(spans):
+        for m in ctx.places:
+            if not lo <= m.first < hi or m.is_country or m.ref.kind != MUNICIPALITY or m.first in ctx.person_tokens:
+                continue
+            before = doc.tokens[m.first - 1].lower if m.first else ""
+            if before in ctx.lex.locative or before in ctx.lex.with_markers or _partner_named(ctx, m):
+                continue
+            return None if (m.ref.iri or m.name) == home else m.ref
+    return None
+
+
+def _partner_named(ctx: Context, m: PlaceMention) -> bool:
+    """ "con la città di X", "with the Brazilian city of X", "una delegazione della città di X": a
+    partner or a visitor, not the actor."""
+    doc, lex = ctx.doc, ctx.lex
+    i = m.first - 1
+    while i >= 0 and m.first - i <= 5:
+        if doc.tokens[i].text in {",", ";", "."}:
+            return False
+        if doc.tokens[i].lower in lex.with_markers or doc.tokens[i].lower in lex.visitor_markers:
+            return True
+        i -= 1
+    return False
 
 
 def _foreign_town(ctx: Context, cue: Cue) -> PlaceRef | None:

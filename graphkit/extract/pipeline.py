@@ -141,7 +141,7 @@ def _home(doc: Annotated, lex: Lexicon, places: list[PlaceMention]) -> PlaceRef 
             weight = 1 if m.sent else 2
         else:
             strong = m.prefixed or _council_after(doc, m) or _office_before(doc, m) or _subject_of_relation(doc, m)
-            weight = 1 + (2 if strong else 0) + (1 if m.sent == 0 else 0)
+            weight = 1 + (2 if strong else 0) + (1 if m.sent == 0 else 0) + (3 if _dateline(doc, m) else 0)
         score[key] += weight
         first_seen.setdefault(key, m.first)
         refs.setdefault(key, m.ref)
@@ -149,6 +149,12 @@ def _home(doc: Annotated, lex: Lexicon, places: list[PlaceMention]) -> PlaceRef 
         return None
     best = max(score, key=lambda iri: (score[iri], -first_seen[iri]))
     return refs[best]
+
+
+def _dateline(doc: Annotated, m: PlaceMention) -> bool:
+    """ "HOBART has formalised ...", "SPOKANE, Wash. –": a town in capitals opening a sentence, where a
+    news item says where it comes from."""
+    return m.first == doc.sentence_range(m.sent).start and m.name.isupper() and len(m.name) > 2
 
 
 def _partner_slot(doc: Annotated, lex: Lexicon, m: PlaceMention) -> bool:

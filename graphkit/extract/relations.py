@@ -602,8 +602,10 @@ def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) 
 def _after_with(ctx: Context, m: PlaceMention) -> bool:
     """ "with X", "con la città di X": ``m`` is named as someone's partner."""
     i = m.first - 1
-    while i >= 0 and m.first - i <= 4 and (
-        ctx.doc.tokens[i].lower in ctx.lex.skip_words or ctx.doc.tokens[i].lower in ctx.lex.body_markers
+    while (
+        i >= 0
+        and m.first - i <= 4
+        and (ctx.doc.tokens[i].lower in ctx.lex.skip_words or ctx.doc.tokens[i].lower in ctx.lex.body_markers)
     ):
         i -= 1
     return i >= 0 and ctx.doc.tokens[i].lower in ctx.lex.with_markers and ctx.doc.tokens[i].lower not in {"e", "and"}
