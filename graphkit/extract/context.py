@@ -35,6 +35,8 @@ class Context:
     home: PlaceRef | None
     reference_year: int
     person_tokens: set[int] = field(default_factory=set)
+    #: The article's publication year when given (``--published``): the year of "signed on Monday".
+    published_year: int | None = None
     #: Where an official of a town speaks or acts (the character where the office's evidence starts)
     #: and that town: "ha ricordato il sindaco Mingozzi, citando i gemellaggi con X" is Faenza's list.
     speakers: list[tuple[int, PlaceRef]] = field(default_factory=list)

@@ -54,6 +54,7 @@ class Lexicon:
     since_words: tuple[str, ...]
     date_words: tuple[str, ...]
     weekdays: frozenset[str]
+    relative_days: frozenset[str]
     months: dict[str, int]
     offices: dict[str, str]
     portfolios: dict[str, str]
@@ -155,6 +156,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         since_words=phrases(dates.get("since_words")),
         date_words=phrases(dates.get("date_words")),
         weekdays=frozenset(phrases(dates.get("weekdays"))),
+        relative_days=frozenset(phrases(dates.get("relative_days"))),
         months={norm_phrase(k): int(v) for k, v in table("months").items()},
         offices=mapping("offices"),
         portfolios=mapping("portfolios"),

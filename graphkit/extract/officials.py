@@ -134,6 +134,8 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
     stop = doc.sentence_range(cue.sent).stop
     portfolio, words, end = _portfolio(ctx, cue)
     body, end = _body_after(ctx, end, stop)
+    if body is not None and cue.value in lex.diplomatic_roles and doc.tokens[cue.last].lower in lex.host_markers:
+        body = None  # "Chile's ambassador to Australia": the host country, not the one represented
     if body is not None and not body.is_country:
         end = _skip_region(ctx, end, stop)  # "the Municipal President of Hermosillo, Sonora, X"
     body_first = body.first if body else None

@@ -16,6 +16,7 @@ approved; "firmato" → signed, or active when signed in an earlier year than th
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 
 from graphkit.extract.annotate import Cue
@@ -50,6 +51,7 @@ class _Draft:
     signed_dates: list[DateMention] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     type_span: tuple[int, int] | None = None
+    this_week: bool = False  # the clause dates it by a weekday or "yesterday": the publication's year
 
 
 @dataclass
@@ -705,6 +707,13 @@ def _collect(
     lo, hi = doc.tokens[first].start, doc.tokens[last - 1].end
     statuses = [c for c in doc.cues_in("status_cues", cue.sent) if first <= c.first < last]
     draft.statuses.extend(c.value for c in statuses)
+    days = ctx.lex.weekdays | ctx.lex.relative_days
+    words = [t.lower for t in doc.tokens[first:last]]
+    draft.this_week = (
+        draft.this_week
+        or any(w in days for w in words)
+        or any(f"{a} {b}" in days for a, b in itertools.pairwise(words))
+    )
     dates = ctx.dates_between(lo, hi)
     for d in dates:
         if d not in draft.dates:
@@ -919,7 +928,17 @@ def _type_evidence(ctx: Context, d: _Draft) -> Evidence | None:
 
 
 def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None]:
-    """(status, date, date of the renewed agreement) from the clause's cues and dates."""
+    """(status, date, date of the renewed agreement) from the clause's cues and dates; a signing or
+    renewal dated only by a weekday or "yesterday" falls in the year the article was published."""
+    status, date, renews = _status_of(ctx, d)
+    if date is None and status in {"signed", "renewed", "active"} and d.this_week and ctx.published_year:
+        if status == "active" and not (set(d.statuses) & {"signed", "renewed"}):
+            return status, date, renews
+        return ("signed" if status == "active" else status), str(ctx.published_year), renews
+    return status, date, renews
+
+
+def _status_of(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None]:
     statuses = set(d.statuses)
     since = [x for x in d.dates if x.since]
     dates = sorted(d.dates, key=lambda x: x.value)
