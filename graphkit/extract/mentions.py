@@ -214,12 +214,29 @@ def _places_in_span(
             ends_name = is_capitalised(doc, j - 1, lex) or doc.tokens[j - 1].glued or _hyphen_tail(doc, j - 1)
             if not ends_name or not (key in known or resolver.index.has_key(key)):
                 continue
-            out.append(mention(doc, lex, resolver, i, j, near=near, use_gazetteer=key in known))
+            longer = _gazetteer_longer(doc, lex, resolver, i, j, min(last, i + limit))
+            if longer is not None:  # "Nova Veneza" (a town the gazetteer knows), not the graph's "Nova"
+                j, key = longer, normalise_name(doc.span_text(i, longer))
+            out.append(mention(doc, lex, resolver, i, j, near=near, use_gazetteer=key in known or longer is not None))
             i = j
             break
         else:
             i += 1
     return out
+
+
+def _gazetteer_longer(
+    doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, j: int, last: int
+) -> int | None:
+    """The end of a longer name from ``first`` (up to ``last``) that the places gazetteer knows,
+    when the graph knows only the shorter one ending at ``j``; else None."""
+    gz = resolver.gazetteer()
+    if gz is None:
+        return None
+    for k in range(last, j, -1):
+        if whole_words(doc, first, k) and is_capitalised(doc, k - 1, lex) and gz.candidates(doc.span_text(first, k)):
+            return k
+    return None
 
 
 def mention(

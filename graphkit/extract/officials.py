@@ -471,8 +471,13 @@ def _foreign_town(ctx: Context, cue: Cue) -> PlaceRef | None:
     town other than the article's own named before the title."""
     home = ctx.home.iri if ctx.home is not None else None
     for m in reversed(ctx.places):
-        if m.first < cue.first and not m.is_country and m.ref.kind == MUNICIPALITY and (m.ref.iri or m.name) != home:
-            return m.ref
+        if m.first >= cue.first or m.is_country or m.ref.kind not in (MUNICIPALITY, None):
+            continue
+        if (m.ref.iri or m.name) == home:
+            continue
+        if any(t.lower in ctx.lex.area_words for t in ctx.doc.tokens[max(0, m.first - 3) : m.first]):
+            continue  # "nello stato brasiliano di Santa Catarina": a region
+        return m.ref
     return None
 
 
