@@ -463,3 +463,99 @@ def test_officials_named_before_and_after_their_office(extractor: Extractor) -> 
         "Anna Bianchi": ("deputy-mayor", "Todi"),
     }
     assert [(sorted(p.name for p in r.parties), r.status) for r in ex.relations] == [(["Arezzo", "Kyoto"], "signed")]
+
+
+# ---------- constructions found in fresh texts (eval-d*, eval-e*): each checked on a text of our own ----------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (  # "and with X in <region>": the list goes on past the region; the next clause keeps the subject
+            "en",
+            "Arezzo is twinned with Dover in Kent and with Lewes in Sussex, and has had a friendship city "
+            "agreement with Kyoto since 1999.",
+            {("Dover", "twinning", None), ("Lewes", "twinning", None), ("Kyoto", "friendship-city", "1999")},
+        ),
+        (  # "a sister city of X ... and of Y": both are the subject's partners
+            "en",
+            "Burlington has been a sister city of Arezzo, Italy, since 1987 and of Dover since 1990.",
+            {("Arezzo", "sister-city", "1987"), ("Dover", "sister-city", "1990")},
+        ),
+        (  # a town that begins a body's name ends the list
+            "en",
+            "Todi has been twinned with Vence since 1988, and the Todi Twinning Association organises exchanges.",
+            {("Vence", "twinning", "1988")},
+        ),
+        (  # adjectives between the place noun and "di"; "e nel 2011 ha siglato" starts a new clause
+            "it",
+            "Gubbio è gemellata dal 2005 con la cittadina termale tedesca di Wertheim e nel 2011 ha siglato un "
+            "patto di amicizia con la francese Vence.",
+            {("Wertheim", "twinning", "2005"), ("Vence", "pact-of-friendship", "2011")},
+        ),
+        (  # a list of partners of unstated type takes the type of the sentence before
+            "en",
+            "Springfield is proud of its sister cities. Springfield's current partners are Kyoto, Japan (1961); "
+            "Arezzo, Italy (1995) and Dover (2001).",
+            {("Kyoto", "sister-city", "1961"), ("Arezzo", "sister-city", "1995"), ("Dover", "sister-city", "2001")},
+        ),
+    ],
+)
+def test_partner_constructions(extractor: Extractor, lang: str, text: str, expected: set[tuple]) -> None:
+    ex = extractor.extract(text, language=lang, published="2024-05-01")
+    assert {(r.parties[1].name, r.type, r.date[:4] if r.date else None) for r in ex.relations} == expected
+    assert {r.parties[0].name for r in ex.relations} == {text.split()[0]}
+
+
+def test_a_list_after_a_colon_or_a_heading_one_partner_a_line(extractor: Extractor) -> None:
+    text = (
+        "Notiziario\n\nRicordiamo con chi Gubbio è gemellata:\n\n• Wertheim (Germania), dal 1986\n"
+        "• Vence (Francia), dal 1992\n\nOur sister cities\n\n1. Todi (since 1961). The agreement was renewed "
+        "in 2023.\n2. Narni (since 1990).\n"
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    got = {(r.parties[1].name, r.status, r.date) for r in ex.relations}
+    assert {("Wertheim", "active", "1986"), ("Vence", "active", "1992"), ("Narni", "active", "1990")} <= got
+    assert {r.parties[0].name for r in ex.relations} == {"Gubbio"}
+
+
+def test_denied_abandoned_and_portfolio_are_no_relations(extractor: Extractor) -> None:
+    text = (
+        "Gubbio e Vence\n\nNessun gemellaggio con Todi. Non si tratta di un gemellaggio con la città di Narni. "
+        "Sul gemellaggio con Sulmona, di cui si era parlato nel 2019: «Quel progetto è stato abbandonato». "
+        "Era presente il consigliere comunale delegato ai gemellaggi Mario Rossi. Gubbio è gemellata con Vence."
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    assert {frozenset(p.name for p in r.parties) for r in ex.relations} == {frozenset({"Gubbio", "Vence"})}
+    assert officials(ex)["Mario Rossi"][1] == "Gubbio"
+
+
+def test_officials_foreign_titles_portfolios_diplomats_and_represented_towns(extractor: Extractor) -> None:
+    text = (
+        "Gubbio e Wertheim\n\nIl Comune di Gubbio ricorda che il patto fu firmato nel 1984 dal Bürgermeister "
+        "Otto Feist di fronte al sindaco Mario Rossi. Il segretario comunale Luca Blu ha letto la delibera. "
+        "Vista la proposta dell'assessore alla cultura e al turismo, Anna Bianchi. Il Comune di "
+        "Todi, rappresentato dalla vicesindaca Sara Neri, era presente. Presenti l'Ambasciatore d'Italia in "
+        "Germania, Marco Verdi."
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    got = officials(ex)
+    assert got["Otto Feist"] == ("mayor", "Wertheim")  # a foreign title: the partner's mayor
+    assert got["Mario Rossi"] == ("mayor", "Gubbio")
+    assert got["Anna Bianchi"] == ("councillor", "Gubbio")
+    assert got["Sara Neri"] == ("deputy-mayor", "Todi")
+    assert got["Marco Verdi"] == ("ambassador", "Italia")
+    assert got["Luca Blu"] == ("official", "Gubbio")  # "comunale": the town's secretary
+
+
+def test_a_diplomat_to_a_host_country_and_a_region_between_commas(extractor: Extractor) -> None:
+    text = (
+        "Springfield and Toledo\n\nSpain's ambassador to the United States, Ana Ruiz, attended. The Mayor of "
+        "Toledo, Castilla, Luis Gomez, signed a letter of intent with Springfield yesterday."
+    )
+    ex = extractor.extract(text, language="en", published="2024-03-01")
+    assert officials(ex)["Ana Ruiz"] == ("ambassador", "Spain")
+    assert officials(ex)["Luis Gomez"] == ("mayor", "Toledo")
+    assert [(sorted(p.name for p in r.parties), r.type, r.date) for r in ex.relations] == [
+        (["Springfield", "Toledo"], "letter-of-intent", "2024")
+    ]
