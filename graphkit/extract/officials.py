@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from graphkit.extract.annotate import Cue
 from graphkit.extract.context import Context
-from graphkit.extract.mentions import PlaceMention, person_after, person_before
+from graphkit.extract.mentions import PlaceMention, name_spans, person_after, person_before
 from graphkit.extract.model import Office, Organisation, PlaceRef
 from graphkit.extract.places import COUNTRY, MUNICIPALITY
 
@@ -374,6 +374,9 @@ def _skip_region(ctx: Context, i: int, stop: int) -> int:
     last = m.last if m is not None else None
     if last is None and (country := doc.cue_at("countries", i + 1)) is not None:
         last = country.last
+    if last is None and doc.tokens[i + 1].is_title:  # a region the graph does not know ("Toledo, Castilla,")
+        span = next(((a, b) for a, b in name_spans(doc, doc.tokens[i + 1].sent, ctx.lex) if a == i + 1), None)
+        last = span[1] if span is not None and span[1] - span[0] <= 3 else None
     if last is None or last >= stop or doc.tokens[last].text != ",":
         return i
     return last if person_after(doc, _skip_titles(ctx, last + 1), ctx.lex) is not None else i
