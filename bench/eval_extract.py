@@ -24,7 +24,7 @@ Measures, summed over every article:
 * type right: of the key relations whose pair was found, the share with an extracted relation of that
   pair and type; status right likewise (a note on how good the status reading is); year right: of the
   key relations with a year in brackets (``active(1975)``, ``renewed(1996 start)``), the share whose
-  extracted relation of that pair and type has that year (a renewal's year is the renewed agreement's);
+  extracted relation of that pair and type has that year (a renewal's: the renewed agreement's or its own);
 * officials: (person, body) pairs, precision and recall.
 
     .venv/bin/python bench/eval_extract.py                 # every key, against the build in out/
@@ -154,7 +154,11 @@ def score(key: Key, result: dict, labels: dict[str, set[str]], verbose: bool = F
     got = []
     for r in result["relations"]:
         got.append(([_names(p, labels) for p in r["places"]], r["type"], r["status"], r))
-    got_years = [r["year"] for r in result["relations"]]
+    # a renewal has two years: the relation's start ("year") and the renewal's own date; a key may mean either
+    got_years = [
+        {r["year"], int(r["date"][:4])} if r.get("status") == "renewed" and r.get("date") else {r["year"]}
+        for r in result["relations"]
+    ]
     found_pairs: list[tuple[set[str], set[str]]] = []
     for names, _, _, _ in got:
         if len(names) == 2:
@@ -198,9 +202,10 @@ def score(key: Key, result: dict, labels: dict[str, set[str]], verbose: bool = F
         if (a, b, rtype) in key.years:
             s.dated += 1
             years = [
-                got_years[k]
+                y
                 for k, (names, t, _, _) in enumerate(got)
                 if same_pair(names, a, b) and t in rtype.split("/")
+                for y in sorted(got_years[k], key=lambda v: (v is None, v))
             ]
             if key.years[(a, b, rtype)] in years:
                 s.year_right += 1

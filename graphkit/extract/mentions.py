@@ -128,7 +128,7 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
             whole_words(doc, first, j) and resolver.index.has_key(normalise_name(doc.span_text(first, j)))
             for j in range(first + 1, last + 1)
         )
-        if not graph_name and place_slot(doc, lex, first):
+        if not graph_name and (place_slot(doc, lex, first) or _council_or_dateline(doc, first, last)):
             name = _slot_name(doc, lex, resolver, first, last)
             if name is not None:
                 known.add(normalise_name(doc.span_text(*name)))
@@ -163,6 +163,27 @@ def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMent
         ref = replace(core, name=name) if core.resolved else PlaceRef(name, kind=ADMIN)
     t0, t1 = doc.tokens[first], doc.tokens[last - 1]
     return PlaceMention(first, last, t0.sent, t0.start, t1.end, name, ref, prefixed=m.prefixed)
+
+
+#: Words after a town's name that make it the council's town ("Decorah City Council", "Frome council").
+_COUNCIL_AFTER = frozenset(
+    {"city council", "town council", "county council", "borough council", "council", "city hall"}
+)
+
+
+def _council_or_dateline(doc: Annotated, first: int, last: int) -> bool:
+    """ "The Decorah City Council", "Decorah council OKs ...", "DECORAH, Iowa —": the text says the
+    name is a town's (its council's, or the dateline's of a news item)."""
+    following = [t.lower for t in doc.tokens[last : last + 2]]
+    if following[:1] and (following[0] in _COUNCIL_AFTER or " ".join(following) in _COUNCIL_AFTER):
+        return True
+    t = doc.tokens[first]
+    return (
+        first == doc.sentence_range(t.sent).start
+        and t.text.isupper()
+        and len(t.text) > 2
+        and (last < len(doc.tokens) and doc.tokens[last].text in {",", "—", "–", "-"})
+    )
 
 
 def place_slot(doc: Annotated, lex: Lexicon, i: int) -> bool:

@@ -250,6 +250,9 @@ def _dropped(ctx: Context, cue: Cue) -> bool:
             return False
         if doc.tokens[i].lower in ctx.lex.dropped:
             return True
+    if cue.sent + 1 < len(doc.sentences):  # "... la firma di un gemellaggio tra le due città. Voci che ..."
+        nxt = doc.sentence_range(cue.sent + 1)
+        return any(doc.tokens[j].lower in ctx.lex.dropped for j in range(nxt.start, min(nxt.start + 2, nxt.stop)))
     return False
 
 
@@ -361,6 +364,10 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
         if c is not None:
             i = c.last
             continue
+        opener = None if parties or marker is not None else _phrase_at(ctx, i, lex.between_markers)
+        if opener is not None and opener > i + 1:  # "il gemellaggio che lega Torino e Colonia", "that links"
+            marker, i = "between", opener
+            continue
         if t.lower in lex.between_markers and marker is None and not parties:
             marker = "between"
         elif t.lower in lex.with_markers or t.lower in lex.and_markers:
@@ -397,6 +404,16 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             break
         i += 1
     return _Scan(marker, parties, last_useful, anaphora, genitive and len(parties) >= 2)
+
+
+def _phrase_at(ctx: Context, i: int, phrases: tuple[str, ...] | frozenset[str]) -> int | None:
+    """The token after the longest of ``phrases`` (several words) starting at token ``i``, or None."""
+    best = None
+    for phrase in phrases:
+        words = phrase.split()
+        if [t.lower for t in ctx.doc.tokens[i : i + len(words)]] == words and (best is None or i + len(words) > best):
+            best = i + len(words)
+    return best
 
 
 def _names_an_organisation(ctx: Context, m: PlaceMention) -> bool:
