@@ -47,6 +47,7 @@ class Lexicon:
     negations: frozenset[str]
     dropped: frozenset[str]
     relatives: tuple[str, ...]
+    list_openers: tuple[str, ...]
     auxiliaries: frozenset[str]
     place_nouns: frozenset[str]
     area_words: frozenset[str]
@@ -149,6 +150,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         negations=frozenset(phrases(markers.get("negations"))),
         dropped=frozenset(phrases(markers.get("dropped"))),
         relatives=phrases(markers.get("relatives")),
+        list_openers=phrases(markers.get("list_openers")),
         auxiliaries=frozenset(phrases(markers.get("auxiliaries"))),
         place_nouns=frozenset(phrases(markers.get("place_nouns"))),
         area_words=frozenset(phrases(markers.get("area_words"))),

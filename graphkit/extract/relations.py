@@ -382,6 +382,9 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             pass
         elif t.lower in lex.weekdays or t.lower in lex.months or (t.text.isdigit() and len(t.text) <= 2):
             pass  # a date without its year: "sottoscritto mercoledì 9 ottobre in municipio con X"
+        elif not parties and marker is not None and (start := _counted_list(ctx, i, stop)) is not None:
+            i = start  # "with 18 foreign cities, including Okayama (Japan, 1981), Tours ..."
+            continue
         elif t.lower in lex.auxiliaries and _status_follows(ctx, i):
             pass  # "The twinning with X was signed in 1967"
         elif t.lower in lex.body_markers and i > cue.last and _after_place_noun(ctx, i):
@@ -404,6 +407,20 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
             break
         i += 1
     return _Scan(marker, parties, last_useful, anaphora, genitive and len(parties) >= 2)
+
+
+def _counted_list(ctx: Context, i: int, stop: int) -> int | None:
+    """The token after "18 foreign cities, including" / "diverse città, tra cui" at ``i``: a count of
+    places in lower case, then a word that opens their list; None when the words are not that."""
+    doc = ctx.doc
+    for j in range(i, min(i + 6, stop)):
+        t = doc.tokens[j]
+        if t.lower in ctx.lex.place_nouns:
+            k = j + 1 + (j + 1 < stop and doc.tokens[j + 1].text == ",")
+            return _phrase_at(ctx, k, ctx.lex.list_openers)
+        if not (t.text.isdigit() or (t.text.isalpha() and t.text.islower())):
+            return None
+    return None
 
 
 def _phrase_at(ctx: Context, i: int, phrases: tuple[str, ...] | frozenset[str]) -> int | None:
