@@ -559,3 +559,24 @@ def test_a_diplomat_to_a_host_country_and_a_region_between_commas(extractor: Ext
     assert [(sorted(p.name for p in r.parties), r.type, r.date) for r in ex.relations] == [
         (["Springfield", "Toledo"], "letter-of-intent", "2024")
     ]
+
+
+def test_counted_lists_linking_phrases_and_a_council_s_town(extractor: Extractor) -> None:
+    text = (
+        "Burlington news\n\nThe Burlington City Council met on Monday. Burlington has sister city relations with "
+        "three foreign cities, including Arezzo (Italy, 1987), Dover (1990) and Lewes. The exhibition recalls "
+        "the twinning linking Todi and Vence since 1970."
+    )
+    ex = extractor.extract(text, language="en", published="2024-01-01")
+    assert {(frozenset(p.name for p in r.parties), r.date) for r in ex.relations} == {
+        (frozenset({"Burlington", "Arezzo"}), "1987"),
+        (frozenset({"Burlington", "Dover"}), "1990"),
+        (frozenset({"Burlington", "Lewes"}), None),
+        (frozenset({"Todi", "Vence"}), "1970"),
+    }
+    it = extractor.extract(
+        "Gubbio\n\nLa mostra ricorda il gemellaggio che lega Todi e Vence dal 1970.",
+        language="it",
+        published="2024-01-01",
+    )
+    assert [(sorted(p.name for p in r.parties), r.date) for r in it.relations] == [(["Todi", "Vence"], "1970")]
