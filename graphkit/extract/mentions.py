@@ -31,7 +31,8 @@ from graphkit.places.gazetteer import normalise_name
 
 _WORDY = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
 _PERSON_PARTICLES = frozenset(
-    {"de", "di", "da", "del", "della", "van", "von", "der", "den", "le", "la", "dos", "das", "du", "bin", "al"}
+    {"de", "di", "da", "del", "della", "dalla", "dal", "dei", "degli", "van", "von", "der", "den", "ter", "ten",
+     "le", "la", "lo", "dos", "das", "du", "bin", "al", "af", "av"}
 )
 _MAX_NAME = 6
 

@@ -136,6 +136,9 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
     body, end = _body_after(ctx, end, stop)
     if body is not None and cue.value in lex.diplomatic_roles and doc.tokens[cue.last].lower in lex.host_markers:
         body = None  # "Chile's ambassador to Australia": the host country, not the one represented
+    if body is not None and not body.is_country and (named := doc.cue_at("countries", body.first)) is not None:
+        if named.last == body.last:  # "della Repubblica Federale di Germania": a country by its long name
+            body, end = None, cue.last
     if body is not None and not body.is_country:
         end = _skip_region(ctx, end, stop)  # "the Municipal President of Hermosillo, Sonora, X"
     body_first = body.first if body else None
@@ -206,7 +209,12 @@ def _skip_diplomatic_country(ctx: Context, cue: Cue, body: PlaceMention | None, 
     """After "l'ambasciatore del Giappone", "l'ambasciatrice cinese", "the consul of Germany": skip
     the country adjective and the host ("in Italia", "to Italy", "a Perugia") before the name."""
     doc = ctx.doc
-    adjective = doc.cue_at("countries", end) if body is None else None
+    j = end  # "il console generale della Repubblica Federale di Germania": past the article
+    while body is None and j < stop and j - end < 2 and (
+        doc.tokens[j].lower in ctx.lex.body_markers or doc.tokens[j].lower in _DETERMINERS
+    ):
+        j += 1
+    adjective = doc.cue_at("countries", j) if body is None else None
     if adjective is not None and adjective.sent == cue.sent:
         end = adjective.last
     elif body is None or not body.is_country:
