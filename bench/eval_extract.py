@@ -253,7 +253,7 @@ def place_labels(resolver: object) -> dict[str, set[str]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("names", nargs="*", help="keys to run (stems such as a1); default every key")
+    ap.add_argument("names", nargs="*", help="keys to run (eval-a1 or a1); default every key")
     ap.add_argument("--out", default="out", help="build output directory whose graph resolves places (default out)")
     ap.add_argument("--dir", default=str(ARTICLES), help="folder of articles and keys")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and extra")
@@ -264,8 +264,11 @@ def main() -> None:
     labels = place_labels(resolver)
     extractor = Extractor(resolver)
     keys = [parse_key(p) for p in sorted(Path(args.dir).glob("*.key"))]
-    if args.names:
-        keys = [k for k in keys if k.name in args.names]
+    if args.names:  # "a1" or "eval-a1"
+        wanted = {n.removesuffix(".key") for n in args.names}
+        keys = [k for k in keys if k.name in wanted or k.name.removeprefix("eval-") in wanted]
+        if not keys:
+            raise SystemExit(f"no key named {', '.join(sorted(wanted))} in {args.dir}")
     total = Score()
     for key in keys:
         text = key.text.read_text(encoding="utf-8")
