@@ -31,8 +31,33 @@ from graphkit.places.gazetteer import normalise_name
 
 _WORDY = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
 _PERSON_PARTICLES = frozenset(
-    {"de", "di", "da", "del", "della", "dalla", "dal", "dei", "degli", "van", "von", "der", "den", "ter", "ten",
-     "le", "la", "lo", "dos", "das", "du", "bin", "al", "af", "av"}
+    {
+        "de",
+        "di",
+        "da",
+        "del",
+        "della",
+        "dalla",
+        "dal",
+        "dei",
+        "degli",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "le",
+        "la",
+        "lo",
+        "dos",
+        "das",
+        "du",
+        "bin",
+        "al",
+        "af",
+        "av",
+    }
 )
 _MAX_NAME = 6
 
@@ -129,8 +154,10 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
             whole_words(doc, first, j) and resolver.index.has_key(normalise_name(doc.span_text(first, j)))
             for j in range(first + 1, last + 1)
         )
-        if not graph_name and (place_slot(doc, lex, first) or _council_or_dateline(doc, first, last)):
-            name = _slot_name(doc, lex, resolver, first, last)
+        slot = place_slot(doc, lex, first)
+        if not graph_name and (slot or _council_or_dateline(doc, first, last)):
+            # (a council's or a dateline's name counts only when the gazetteer knows it: not "WHEREAS,")
+            name = _slot_name(doc, lex, resolver, first, last, known_only=not slot)
             if name is not None:
                 known.add(normalise_name(doc.span_text(*name)))
     found: list[PlaceMention] = []
@@ -202,15 +229,18 @@ def place_slot(doc: Annotated, lex: Lexicon, i: int) -> bool:
     return office is not None and office.last == j
 
 
-def _slot_name(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int) -> tuple[int, int] | None:
-    """The longest start of a name span that the gazetteer knows (or a short span it does not)."""
+def _slot_name(
+    doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int, known_only: bool = False
+) -> tuple[int, int] | None:
+    """The longest start of a name span that the gazetteer knows (or, unless ``known_only``, a short
+    span it does not)."""
     gz = resolver.gazetteer()
     for j in range(min(last, first + _MAX_NAME), first, -1):
         if not whole_words(doc, first, j) or not (is_capitalised(doc, j - 1, lex) or _hyphen_tail(doc, j - 1)):
             continue  # ("Saint-Jean-de-Monts" ends in "de-Monts")
         if gz is not None and gz.candidates(doc.span_text(first, j)):
             return first, j
-    if last - first <= 4 and doc.tokens[first].lower not in lex.not_names:
+    if not known_only and last - first <= 4 and doc.tokens[first].lower not in lex.not_names:
         return first, last
     return None
 
@@ -438,8 +468,8 @@ def person_before(doc: Annotated, i: int, lex: Lexicon) -> tuple[str, int, int] 
 
 def _person_word(doc: Annotated, j: int, lex: Lexicon) -> bool:
     t = doc.tokens[j]
-    if not is_capitalised(doc, j, lex) or t.lower in lex.not_names:
-        return False
+    if not is_capitalised(doc, j, lex) or t.lower in lex.not_names or (t.text.isupper() and len(t.text) > 2):
+        return False  # (a word in capitals is a heading's: "APPROVED AS TO FORM")
     return not any(doc.covering(k, j) for k in ("offices", "relation_types", "organisations", "countries", "meetings"))
 
 

@@ -210,8 +210,11 @@ def _skip_diplomatic_country(ctx: Context, cue: Cue, body: PlaceMention | None, 
     the country adjective and the host ("in Italia", "to Italy", "a Perugia") before the name."""
     doc = ctx.doc
     j = end  # "il console generale della Repubblica Federale di Germania": past the article
-    while body is None and j < stop and j - end < 2 and (
-        doc.tokens[j].lower in ctx.lex.body_markers or doc.tokens[j].lower in _DETERMINERS
+    while (
+        body is None
+        and j < stop
+        and j - end < 2
+        and (doc.tokens[j].lower in ctx.lex.body_markers or doc.tokens[j].lower in _DETERMINERS)
     ):
         j += 1
     adjective = doc.cue_at("countries", j) if body is None else None
