@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphkit.places.gazetteer import normalise_name
+
 #: How a place name was resolved: from the graph's labels, from the gazetteer, or not at all.
 VIA_GRAPH = "graph"
 VIA_GAZETTEER = "gazetteer"
@@ -60,6 +62,11 @@ class PlaceRef:
     @property
     def resolved(self) -> bool:
         return self.iri is not None
+
+    @property
+    def key(self) -> str:
+        """What makes two references the same place: the IRI, else the normalised name."""
+        return self.iri or normalise_name(self.name)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "iri": self.iri, "resolved": self.resolved, "country": self.country}

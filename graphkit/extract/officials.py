@@ -60,15 +60,6 @@ def office_mentions(ctx: Context) -> list[Office]:
         out.append(office)
         if found.explicit:
             named.setdefault((office.person, office.role), office)
-    surnames = {(o.person.rsplit(" ", 1)[-1], o.role): o for o in named.values() if " " in o.person}
-    out = [
-        o
-        if (o.person, o.role) in named or " " in o.person
-        else replace(o, person=surnames[o.person, o.role].person)
-        if (o.person, o.role) in surnames
-        else o
-        for o in out
-    ]  # "il sindaco Mingozzi": Giorgio Mingozzi again
     return [
         replace(o, body=named[(o.person, o.role)].body, organisation=named[(o.person, o.role)].organisation)
         if (o.person, o.role) in named
@@ -460,7 +451,7 @@ def _sentence_subject(ctx: Context, cue: Cue) -> PlaceRef | None:
             if not lo <= m.first < hi or m.is_country or m.ref.kind != MUNICIPALITY or m.first in ctx.person_tokens:
                 continue
             before = doc.tokens[m.first - 1].lower if m.first else ""
-            if before in ctx.lex.locative or before in ctx.lex.with_markers or _partner_named(ctx, m):
+            if before in ctx.lex.locative or _partner_named(ctx, m):
                 continue
             return None if (m.ref.iri or m.name) == home else m.ref
     return None

@@ -98,7 +98,7 @@ def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: s
     home = _home(doc, lex, places)
     if home is not None and (full := _full_name(places, home)) is not None:
         # "Newcastle" in an article about "Newcastle upon Tyne": the short form is the town's
-        places = [with_ref(m, replace(full, name=m.name)) if _key(m.ref) == _key(home) else m for m in places]
+        places = [with_ref(m, replace(full, name=m.name)) if m.ref.key == home.key else m for m in places]
         home = full
     if home is not None and home.iri:
         places = [_again(doc, lex, resolver, m, home.iri) for m in places]
@@ -116,16 +116,12 @@ def _again(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMentio
     return with_ref(m, mention(doc, lex, resolver, m.first, m.last, near=near).ref)
 
 
-def _key(ref: PlaceRef) -> str:
-    return ref.iri or normalise_name(ref.name)
-
-
 def _full_name(places: list[PlaceMention], home: PlaceRef) -> PlaceRef | None:
     """The one town the article also names by a longer form of its own town's name ("Newcastle upon
     Tyne" for "Newcastle", "San Giovanni in Persiceto" for "San Giovanni"), else None."""
     short = normalise_name(home.name)
     longer = {
-        _key(m.ref): m.ref
+        m.ref.key: m.ref
         for m in places
         if m.ref.kind in (MUNICIPALITY, None) and normalise_name(m.name).startswith(short + " ")
     }

@@ -648,8 +648,7 @@ def _after_with(ctx: Context, m: PlaceMention) -> bool:
 
 
 def _key(ref: PlaceRef) -> str:
-    """What makes two references the same place: the IRI, else the name."""
-    return ref.iri or normalise_name(ref.name)
+    return ref.key
 
 
 def _home_mention(ctx: Context, at: PlaceMention) -> PlaceMention:
@@ -775,16 +774,14 @@ def _aside_end(ctx: Context, i: int, stop: int) -> int | None:
     which it has been linked since 1988, Lyon"): its comma, when it opens at ``i`` with a relative
     word and closes within 12 words without a relation phrase; else None."""
     doc = ctx.doc
-    for rel in ctx.lex.relatives:
-        words = rel.split()
-        if [t.lower for t in doc.tokens[i : i + len(words)]] != words:
-            continue
-        for j in range(i + len(words), min(i + 12, stop)):
-            if doc.cue_at("relation_types", j) is not None:
-                return None
-            if doc.tokens[j].text == ",":
-                return j
+    opened = _phrase_at(ctx, i, ctx.lex.relatives)
+    if opened is None:
         return None
+    for j in range(opened, min(i + 12, stop)):
+        if doc.cue_at("relation_types", j) is not None:
+            return None
+        if doc.tokens[j].text == ",":
+            return j
     return None
 
 
@@ -797,20 +794,15 @@ def _relative_clause_end(ctx: Context, last: int, stop: int) -> int:
     for i in range(last, min(last + 12, stop)):
         if doc.cue_at("relation_types", i) is not None:
             return last
-        for rel in ctx.lex.relatives:
-            words = rel.split()
-            if [t.lower for t in doc.tokens[i : i + len(words)]] == words:
-                end = i + len(words)
-                while (
-                    end < stop
-                    and doc.tokens[end].text not in {";", ".", ":"}
-                    and (doc.cue_at("relation_types", end) is None)
-                ):
-                    end += 1
-                said = any(
-                    c.value == "signed" and i <= c.first < end for c in doc.cues_in("status_cues", doc.tokens[i].sent)
-                ) or any(doc.cue_at("since_words", j) is not None for j in range(i, end))
-                return end if said else last
+        end = _phrase_at(ctx, i, ctx.lex.relatives)
+        if end is None:
+            continue
+        while end < stop and doc.tokens[end].text not in {";", ".", ":"} and doc.cue_at("relation_types", end) is None:
+            end += 1
+        said = any(
+            c.value == "signed" and i <= c.first < end for c in doc.cues_in("status_cues", doc.tokens[i].sent)
+        ) or any(doc.cue_at("since_words", j) is not None for j in range(i, end))
+        return end if said else last
     return last
 
 
