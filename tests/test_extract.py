@@ -580,3 +580,45 @@ def test_counted_lists_linking_phrases_and_a_council_s_town(extractor: Extractor
         published="2024-01-01",
     )
     assert [(sorted(p.name for p in r.parties), r.date) for r in it.relations] == [(["Todi", "Vence"], "1970")]
+
+
+def test_officials_titled_qualified_bracketed_and_of_a_town_unit(extractor: Extractor) -> None:
+    text = (
+        "Springfield news\n\nThe Springfield City Council hosted the visit. The Mayor of Hove, Cllr Brian "
+        "Ashworth, thanked the hosts. The Ambassador of "
+        "Japan to the United States, Ken Sato, attended. Kyoto's deputy mayor for urban services, Aiko Mori, "
+        "spoke.\n\nIn attendance: Gina Wilcox (Town Clerk). Chen Hao, Director of the Municipal Foreign Affairs "
+        "Office, attended."
+    )
+    got = officials(extractor.extract(text, language="en", published="2024-01-01"))
+    assert got["Brian Ashworth"] == ("mayor", "Hove")  # a gazetteer town in one run of capitals
+    assert got["Ken Sato"] == ("ambassador", "Japan")  # not the host country after "to the"
+    assert got["Aiko Mori"] == ("deputy-mayor", "Kyoto")  # a portfolio the lexicon lacks
+    assert got["Gina Wilcox"] == ("official", "Springfield")  # "Name (Office)"
+    assert got["Chen Hao"] == ("director", "Springfield")  # the town's own office
+
+
+def test_foreign_title_qualified_office_and_free_portfolio_in_italian(extractor: Extractor) -> None:
+    text = (
+        "Gubbio e Wertheim\n\nIl patto è stato firmato a Gubbio dal sindaco Mario Rossi e dal Bürgermeister di "
+        "Hove Hannes Wieser. Il consiglio comunale di Todi voterà a marzo; il sindaco della città umbra, "
+        "Luca Blu, ha mandato un messaggio.\n\nIl capogruppo di minoranza in consiglio comunale, Davide Zeni, "
+        "ha chiesto il testo. Ha parlato l'assessora alle pari opportunità Anna Neri."
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    got = officials(ex)
+    assert got["Hannes Wieser"] == ("mayor", "Hove")
+    assert got["Mario Rossi"] == ("mayor", "Gubbio")  # the foreign title's town is not the article's
+    assert got["Luca Blu"] == ("mayor", "Todi")  # "della città umbra": the town named just before
+    assert got["Davide Zeni"] == ("council-member", "Gubbio")
+    assert got["Anna Neri"] == ("councillor", "Gubbio")
+    assert next(o for o in ex.offices if o.person == "Anna Neri").portfolio_words == "alle pari opportunità"
+
+
+def test_a_province_after_a_town_says_where_it_is(extractor: Extractor) -> None:
+    text = (
+        "Spello e Vence\n\nSi è svolta nella sede municipale di Spello, in provincia di Arezzo, la firma del "
+        "gemellaggio tra la città umbra e il Comune di Vence."
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    assert [sorted(p.name for p in r.parties) for r in ex.relations] == [["Spello", "Vence"]]

@@ -149,7 +149,7 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
     Mayor of X"), from the gazetteer or kept as names, wherever the text names them again."""
     spans = [span for sent in range(len(doc.sentences)) for span in name_spans(doc, sent, lex)]
     known: set[str] = set()
-    for first, last in spans:
+    for first, last in _slot_starts(doc, lex, spans):
         graph_name = any(  # whole words only: "Saint-Jean" (a graph name) is not "Saint-Jean-de-Monts"
             whole_words(doc, first, j) and resolver.index.has_key(normalise_name(doc.span_text(first, j)))
             for j in range(first + 1, last + 1)
@@ -164,6 +164,12 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
     for first, last in spans:
         found.extend(_places_in_span(doc, lex, resolver, first, last, near, known))
     return [_as_area(doc, lex, resolver, m) for m in found]
+
+
+def _slot_starts(doc: Annotated, lex: Lexicon, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each span, and its tails that start where the text says a town is named: "Bürgermeister di
+    Hermagor Hannes Wieser", "The Mayor of Newcastle-under-Lyme" are single runs of capitals."""
+    return [(i, last) for first, last in spans for i in range(first, last) if i == first or place_slot(doc, lex, i)]
 
 
 def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMention) -> PlaceMention:
@@ -442,9 +448,10 @@ def person_after(doc: Annotated, i: int, lex: Lexicon, stop: int | None = None) 
 
 
 def person_before(doc: Annotated, i: int, lex: Lexicon) -> tuple[str, int, int] | None:
-    """A person's name ending just before token ``i`` ("Valter Stoppini, sindaco di Assisi")."""
+    """A person's name ending just before token ``i`` ("Valter Stoppini, sindaco di Assisi", "Jane
+    Doe (Town Clerk)")."""
     j = i
-    if j - 1 >= 0 and doc.tokens[j - 1].text == ",":
+    if j - 1 >= 0 and doc.tokens[j - 1].text in {",", "("}:
         j -= 1
     start = j
     sent = doc.tokens[i].sent if i < len(doc.tokens) else -1

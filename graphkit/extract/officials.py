@@ -140,6 +140,9 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
         person = person_before(doc, _back(ctx, cue.first), lex)
         if person is not None:
             span_start = person[1]
+        elif (qualified := _qualified(ctx, cue, end, stop)) is not None:
+            person, referred = qualified  # "il sindaco della città istriana, Damir Kovačić"
+            body = body if body is not None else referred
         else:
             return []
     if body is None and person[1] > cue.first:  # "Mayor Jane Doe of Springfield"
@@ -183,6 +186,26 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
     return out
 
 
+def _qualified(ctx: Context, cue: Cue, i: int, stop: int) -> tuple[tuple[str, int, int], PlaceMention | None] | None:
+    """The person after an office's lower-case qualifier and a comma ("il sindaco della città istriana,
+    Damir Kovačić", "il capogruppo di minoranza in consiglio comunale, Davide Zeni", "the mayor of
+    the partner city, Jane Doe"), and the town a place noun in it refers to (the town named last
+    before the office, in its sentence or the one before)."""
+    doc = ctx.doc
+    j = i
+    while j < stop and j - i < 7 and doc.tokens[j].text.replace("'", "").isalpha() and doc.tokens[j].text.islower():
+        j += 1
+    if j == i or j >= stop or doc.tokens[j].text != ",":
+        return None
+    person = person_after(doc, _skip_titles(ctx, j + 1), ctx.lex)
+    if person is None:
+        return None
+    if not any(t.lower in ctx.lex.place_nouns for t in doc.tokens[i:j]):
+        return person, None
+    before = [m for m in ctx.places if m.last <= cue.first and not m.is_country and m.first not in ctx.person_tokens]
+    return person, (before[-1] if before and cue.sent - before[-1].sent <= 1 else None)
+
+
 def _town_just_named(ctx: Context, cue: Cue) -> PlaceMention | None:
     """The body of "the town's mayor", "its mayor", "il suo sindaco": the town named last before."""
     doc = ctx.doc
@@ -214,10 +237,13 @@ def _skip_diplomatic_country(ctx: Context, cue: Cue, body: PlaceMention | None, 
     elif body is None or not body.is_country:
         return end
     if end + 1 < stop and doc.tokens[end].lower in ctx.lex.host_markers:
-        host = ctx.place_starting(end + 1)
+        at = end + 1
+        while at + 1 < stop and doc.tokens[at].lower in _ARTICLES:
+            at += 1  # "to the United Kingdom"
+        host = ctx.place_starting(at)
         if host is not None:
             return host.last
-        country = doc.cue_at("countries", end + 1)
+        country = doc.cue_at("countries", at)
         if country is not None:
             return country.last
     return end
@@ -328,7 +354,8 @@ def _portfolio(ctx: Context, cue: Cue) -> tuple[str | None, str | None, int]:
     first = cue.last
     found = _one_portfolio(ctx, cue, first)
     if found is None:
-        return None, None, first
+        end = _free_portfolio(ctx, cue, first)
+        return None, (doc.span_text(first, end) if end > first else None), end
     value, end = found
     while end + 1 < len(doc.tokens) and doc.tokens[end].lower in ctx.lex.and_markers:
         more = _one_portfolio(ctx, cue, end + 1)  # "alla cultura e al turismo": the first names the sector
@@ -348,6 +375,25 @@ def _one_portfolio(ctx: Context, cue: Cue, i: int) -> tuple[str, int] | None:
             if c is not None and c.sent == cue.sent:
                 return c.value, c.last
     return None
+
+
+def _free_portfolio(ctx: Context, cue: Cue, i: int) -> int:
+    """The end of a portfolio the lexicon does not list ("deputy mayor for urban services, Carmen
+    Lasheras", "l'assessora alle pari opportunità Anna Neri"): a marker and at most five lower-case
+    words right before a comma and a name, or a name; ``i`` when there is none."""
+    doc = ctx.doc
+    stop = doc.sentence_range(cue.sent).stop
+    for k in (1, 2, 3):
+        if " ".join(t.lower for t in doc.tokens[i : i + k]) in ctx.lex.portfolio_markers:
+            break
+    else:
+        return i
+    j = i + k
+    while j < stop and j - i - k < 5 and doc.tokens[j].text.isalpha() and doc.tokens[j].text.islower():
+        j += 1
+    if j == i + k or j >= stop or ctx.place_starting(j) is not None:
+        return i
+    return j if person_after(doc, _skip_titles(ctx, _skip_comma(ctx, j)), ctx.lex) is not None else i
 
 
 def _body_after(ctx: Context, i: int, stop: int) -> tuple[PlaceMention | None, int]:
@@ -425,11 +471,25 @@ def _body_ref(
     if cue.phrase in lex.foreign_offices and (town := _foreign_town(ctx, cue)) is not None:
         return town, None
     municipal = role in lex.municipal_roles or not lex.municipal_words.isdisjoint(cue.phrase.split())
+    municipal = municipal or _municipal_unit(ctx, cue)
     if municipal and not unknown and (subject := _sentence_subject(ctx, cue)) is not None:
         return subject, None  # "The city council of Zadar ... Mayor Ante Lukić said"
     if municipal and ctx.home is not None and not unknown:
         return ctx.home, None
     return None, None
+
+
+def _municipal_unit(ctx: Context, cue: Cue) -> bool:
+    """ "Director of the Municipal Foreign Affairs Office", "direttore dell'ufficio relazioni
+    internazionali comunale": an office in a town's own administration (up to the next comma)."""
+    doc = ctx.doc
+    stop = doc.sentence_range(cue.sent).stop
+    for j in range(cue.last, min(stop, cue.last + 7)):
+        if doc.tokens[j].text in {",", ";", "(", ")"}:
+            return False
+        if doc.tokens[j].lower in ctx.lex.municipal_words:
+            return True
+    return False
 
 
 def _sentence_subject(ctx: Context, cue: Cue) -> PlaceRef | None:

@@ -157,7 +157,7 @@ def _home(doc: Annotated, lex: Lexicon, places: list[PlaceMention]) -> PlaceRef 
         elif m.first > 0 and doc.tokens[m.first - 1].lower in lex.locative:  # "a Roma": where, not who
             weight = 1 if m.sent else 2
         else:
-            strong = m.prefixed or _council_after(doc, m) or _office_before(doc, m) or _subject_of_relation(doc, m)
+            strong = m.prefixed or _council_after(doc, m) or _office_before(doc, lex, m) or _subject_of_relation(doc, m)
             weight = 1 + (2 if strong else 0) + (1 if m.sent == 0 else 0) + (3 if _dateline(doc, m) else 0)
         score[key] += weight
         first_seen.setdefault(key, m.first)
@@ -207,9 +207,12 @@ def _council_after(doc: Annotated, m: PlaceMention) -> bool:
     return following in {"city council", "town council", "county council", "borough council", "city hall"}
 
 
-def _office_before(doc: Annotated, m: PlaceMention) -> bool:
-    """ "il sindaco di Assisi", "Mayor of Springfield", "Springfield Mayor": the town an office serves."""
+def _office_before(doc: Annotated, lex: Lexicon, m: PlaceMention) -> bool:
+    """ "il sindaco di Assisi", "Mayor of Springfield", "Springfield Mayor": the town an office serves
+    (not a title in another country's language: "il Bürgermeister di Hermagor" is the partner's)."""
     before = doc.covering("offices", m.first - 2) or doc.covering("offices", m.first - 1)
+    if before is not None and before.phrase in lex.foreign_offices:
+        return False
     if before is not None or doc.cue_at("offices", m.last) is not None:
         return True
     # "Mayor Jane Doe of Springfield": an office, a name, then "of"

@@ -674,9 +674,19 @@ def _region_of(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
     """ "the Municipal President of Hermosillo, Sonora, Alejandro Ruiz": ``b`` between commas after
     ``a`` and before a person's name says where ``a`` is."""
     doc = ctx.doc
-    if [t.text for t in doc.tokens[a.last : b.first]] != [","] or b.last + 1 >= len(doc.tokens):
+    gap = [t.lower for t in doc.tokens[a.last : b.first]]
+    if _in_area_of(ctx, gap):
+        return True
+    if gap != [","] or b.last + 1 >= len(doc.tokens):
         return False
     return doc.tokens[b.last].text == "," and (b.last + 1) in ctx.person_tokens
+
+
+def _in_area_of(ctx: Context, gap: list[str]) -> bool:
+    """The words between two names say the second is the first's area: "Colonia Caroya, in provincia
+    di Córdoba", "Kōya (prefettura di Wakayama)", "Hermosillo, in the state of Sonora"."""
+    words = [w for w in gap if w not in {",", "(", "the"} and w not in ctx.lex.locative]
+    return len(words) == 2 and words[0] in ctx.lex.area_words and words[1] in {"di", "of", "del", "dello", "della"}
 
 
 def _one_of_possessive(ctx: Context, cue: Cue, left: list[PlaceMention]) -> list[PlaceMention] | None:
