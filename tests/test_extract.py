@@ -622,3 +622,33 @@ def test_a_province_after_a_town_says_where_it_is(extractor: Extractor) -> None:
     )
     ex = extractor.extract(text, language="it", published="2024-01-01")
     assert [sorted(p.name for p in r.parties) for r in ex.relations] == [["Spello", "Vence"]]
+
+
+def test_headings_in_capitals_roll_calls_and_a_us_state_after_a_town(extractor: Extractor) -> None:
+    text = (
+        "COMMON COUNCIL OF THE CITY OF BURLINGTON, VERMONT\n\nA RESOLUTION RENEWING THE SISTER CITY "
+        "RELATIONSHIP WITH THE CITY OF AREZZO, ITALY\n\nWHEREAS, the City of Burlington, Vermont, and the City "
+        "of Arezzo, Italy, established a sister city relationship in 1987; and\n\nAldermen present: Greg Malone, "
+        "Teresa Novak and Keisha Dunbar.\nAlso present: City Administrator Michael Dreyer."
+    )
+    ex = extractor.extract(text, language="en", published="2024-01-01")
+    assert {frozenset(p.name.title() for p in r.parties) for r in ex.relations} == {frozenset({"Burlington", "Arezzo"})}
+    got = officials(ex)
+    assert {k: v[0] for k, v in got.items()} == {
+        "Greg Malone": "council-member",
+        "Teresa Novak": "council-member",
+        "Keisha Dunbar": "council-member",
+        "Michael Dreyer": "official",
+    }
+    assert {v[1].title() for v in got.values() if v[1]} == {"Burlington"}
+
+
+def test_attendance_table_rows_and_the_prefecture_of_a_partner(extractor: Extractor) -> None:
+    text = (
+        "Gubbio\n\nElena Vitali – Vicesindaco – presente\nLuca Vecchi – Assessore ai lavori pubblici – assente\n\n"
+        "È stato firmato il patto di amicizia tra il Comune di Gubbio e la cittadina giapponese di Nara, nella "
+        "prefettura di Kyoto."
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    assert [sorted(p.name for p in r.parties) for r in ex.relations] == [["Gubbio", "Nara"]]
+    assert officials(ex) == {"Elena Vitali": ("deputy-mayor", "Gubbio"), "Luca Vecchi": ("councillor", "Gubbio")}

@@ -81,8 +81,12 @@ class PlaceMention:
 
 
 def is_capitalised(doc: Annotated, i: int, lex: Lexicon) -> bool:
+    """Whether token ``i`` may be part of a name: capitalised, not a month; in a heading in capitals,
+    not a word that is lower case in running text ("THE CITY OF RICHMOND": only "RICHMOND")."""
     t = doc.tokens[i]
-    return t.is_title and bool(_WORDY.match(t.text)) and t.lower not in lex.months
+    if not (t.is_title and _WORDY.match(t.text)) or t.lower in lex.months:
+        return False
+    return not (t.text.isupper() and (t.lower in lex.function_words or t.lower in lex.place_nouns))
 
 
 def name_spans(doc: Annotated, sent: int, lex: Lexicon) -> list[tuple[int, int]]:
@@ -96,6 +100,8 @@ def name_spans(doc: Annotated, sent: int, lex: Lexicon) -> list[tuple[int, int]]
             continue
         j = i + 1
         while j < rng.stop:
+            if "\n" in doc.text[doc.tokens[j - 1].end : doc.tokens[j].start]:
+                break  # a heading's line ends the name ("COMUNE DI X" over "Provincia di Y")
             if is_capitalised(doc, j, lex) or _hyphen_tail(doc, j) or doc.tokens[j].glued:
                 j += 1
                 continue
@@ -179,7 +185,12 @@ def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMent
     if m.is_country:
         return m
     first, last = m.first, m.last
-    if last < len(doc.tokens) and doc.tokens[last].is_title and doc.tokens[last].lower in lex.area_words:
+    if (
+        last < len(doc.tokens)
+        and doc.tokens[last].is_title
+        and doc.tokens[last].lower in lex.area_words
+        and "\n" not in doc.text[doc.tokens[last - 1].end : doc.tokens[last].start]
+    ):
         last += 1  # "Qingpu District"
     elif (
         first >= 2
@@ -449,9 +460,9 @@ def person_after(doc: Annotated, i: int, lex: Lexicon, stop: int | None = None) 
 
 def person_before(doc: Annotated, i: int, lex: Lexicon) -> tuple[str, int, int] | None:
     """A person's name ending just before token ``i`` ("Valter Stoppini, sindaco di Assisi", "Jane
-    Doe (Town Clerk)")."""
+    Doe (Town Clerk)", "Elena Vitali – Vicesindaco – presente")."""
     j = i
-    if j - 1 >= 0 and doc.tokens[j - 1].text in {",", "("}:
+    if j - 1 >= 0 and doc.tokens[j - 1].text in {",", "(", "\u2013", "\u2014", "-"} and not doc.tokens[j - 1].glued:
         j -= 1
     start = j
     sent = doc.tokens[i].sent if i < len(doc.tokens) else -1

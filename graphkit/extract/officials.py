@@ -134,6 +134,8 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
         end = _skip_region(ctx, end, stop)  # "the Municipal President of Hermosillo, Sonora, X"
     body_first = body.first if body else None
     end = _skip_diplomatic_country(ctx, cue, body, end, stop)
+    if cue.phrase in lex.plural_offices:
+        end = _roll_call(ctx, end, stop)  # "Aldermen present: Greg Malone, Teresa Novak"
     person = person_after(doc, _skip_titles(ctx, _skip_comma(ctx, end)), lex)
     span_start = _with_determiner(ctx, cue.first)
     if person is None:
@@ -184,6 +186,16 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
         office = Office("o0", who[0], cue.phrase, role, evidence, ref, org, portfolio, words)
         out.append(_Reading(office, explicit, (who[1], who[2])))
     return out
+
+
+def _roll_call(ctx: Context, i: int, stop: int) -> int:
+    """The token after the colon of a roll call after a plural office ("Aldermen present:",
+    "Consiglieri presenti:", "Councillors:"), whose names follow; ``i`` when there is none."""
+    doc = ctx.doc
+    j = i
+    while j < stop and j - i < 2 and doc.tokens[j].text.isalpha() and doc.tokens[j].text.islower():
+        j += 1
+    return j + 1 if j + 1 < stop and doc.tokens[j].text == ":" else i
 
 
 def _qualified(ctx: Context, cue: Cue, i: int, stop: int) -> tuple[tuple[str, int, int], PlaceMention | None] | None:

