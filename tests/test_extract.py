@@ -652,3 +652,39 @@ def test_attendance_table_rows_and_the_prefecture_of_a_partner(extractor: Extrac
     ex = extractor.extract(text, language="it", published="2024-01-01")
     assert [sorted(p.name for p in r.parties) for r in ex.relations] == [["Gubbio", "Nara"]]
     assert officials(ex) == {"Elena Vitali": ("deputy-mayor", "Gubbio"), "Luca Vecchi": ("councillor", "Gubbio")}
+
+
+def test_signature_lines_hyphenated_names_hosts_and_bracketed_regions(extractor: Extractor) -> None:
+    text = (
+        "Springfield news\n\nThe Springfield City Council approved the agreement. The Honorary Consul of Japan "
+        "in Minnesota, Ken Sato, attended, with Lee Soo-jin, Cultural Attaché at the Embassy of Japan in Rome.\n\n"
+        "APPROVED by me, Thomas Eller, Mayor of the City of Springfield, this 18th day of March, 2025.\n"
+        "ATTEST: Karen S. Whitaker, City Clerk"
+    )
+    got = officials(extractor.extract(text, language="en", published="2025-03-18"))
+    assert got["Ken Sato"] == ("consul", "Japan")  # past a host the graph lacks
+    assert got["Lee Soo-jin"] == ("diplomat", "Japan")
+    assert got["Thomas Eller"] == ("mayor", "Springfield")  # "the City of": no town called "City"
+    assert got["Karen S. Whitaker"] == ("official", "Springfield")
+    it = extractor.extract(
+        "Gubbio\n\nIl Maire della città di Angers (Maine-et-Loire), Paul Roux, ha scritto al sindaco. Presenti il "
+        "consigliere comunale di Todi Anthony Russo e il prefetto di Orvieto, Lucia Grimaldi.",
+        language="it",
+        published="2024-01-01",
+    )
+    got = officials(it)
+    assert got["Paul Roux"] == ("mayor", "Angers")
+    assert got["Anthony Russo"] == ("council-member", "Todi")  # "Russo": a surname, not "Russian"
+    assert got["Lucia Grimaldi"] == ("prefect", "Orvieto")
+
+
+def test_an_initial_or_a_title_before_a_name_ends_no_sentence() -> None:
+    from graphkit.text.sentences import split_sentences
+
+    text = "ATTEST: Karen S. Whitaker, City Clerk. Sen. Karen Olsen read it. Il dott. Mario Rossi. In the U.S. Then."
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "ATTEST: Karen S. Whitaker, City Clerk.",
+        "Sen. Karen Olsen read it.",
+        "Il dott. Mario Rossi.",
+        "In the U.S. Then.",
+    ]

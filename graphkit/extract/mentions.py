@@ -175,7 +175,12 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
 def _slot_starts(doc: Annotated, lex: Lexicon, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Each span, and its tails that start where the text says a town is named: "Bürgermeister di
     Hermagor Hannes Wieser", "The Mayor of Newcastle-under-Lyme" are single runs of capitals."""
-    return [(i, last) for first, last in spans for i in range(first, last) if i == first or place_slot(doc, lex, i)]
+    return [
+        (i, last)
+        for first, last in spans
+        for i in range(first, last)
+        if i == first or (is_capitalised(doc, i, lex) and place_slot(doc, lex, i))
+    ]
 
 
 def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMention) -> PlaceMention:
@@ -277,7 +282,9 @@ def _places_in_span(
     while i < last:
         for j in range(min(last, i + limit), i, -1):
             words = doc.span_text(i, j)
-            if j - i == 1 and doc.tokens[i].lower in lex.not_names or not whole_words(doc, i, j):
+            if j - i == 1 and (doc.tokens[i].lower in lex.not_names or doc.tokens[i].lower in lex.place_nouns):
+                continue  # ("the City of Richmond": "City" alone is no town)
+            if not whole_words(doc, i, j):
                 continue
             key = normalise_name(words)
             ends_name = is_capitalised(doc, j - 1, lex) or doc.tokens[j - 1].glued or _hyphen_tail(doc, j - 1)
@@ -444,7 +451,7 @@ def person_after(doc: Annotated, i: int, lex: Lexicon, stop: int | None = None) 
         t = doc.tokens[j]
         if t.glued and words:  # "Piedmont" "-" "Smith", "Dong" "-" "han"
             j += 1
-        elif _person_word(doc, j, lex):
+        elif _person_word(doc, j, lex) or (words and _surname_like_country(doc, j, lex)):
             words += 1
             j += 1
         elif t.lower in _PERSON_PARTICLES and words and j + 1 < stop and _person_word(doc, j + 1, lex):
@@ -472,16 +479,32 @@ def person_before(doc: Annotated, i: int, lex: Lexicon) -> tuple[str, int, int] 
         and (
             _person_word(doc, start - 1, lex)
             or doc.tokens[start - 1].lower in _PERSON_PARTICLES
+            or (start < j and re.fullmatch(r"[A-Z]\.", doc.tokens[start - 1].text) is not None)
             or (start < j and doc.tokens[start].glued)
+            or doc.tokens[start - 1].glued  # "Lee Soo-jin": the hyphen and the lower-case rest
         )
     ):
         start -= 1
-    while start < j and doc.tokens[start].lower in _PERSON_PARTICLES:
-        start += 1
+    while start < j and (
+        doc.tokens[start].lower in _PERSON_PARTICLES or doc.tokens[start].lower.rstrip(".") in lex.titles
+    ):
+        start += 1  # (a particle, or a title: "Dr. Katrin Lehmann, Consul General")
     if j - start < 2:
         return None
     found = person_after(doc, start, lex, stop=j)
     return found if found and found[2] == j else None
+
+
+def _surname_like_country(doc: Annotated, j: int, lex: Lexicon) -> bool:
+    """ "Anthony Russo", "Maria Tedesco": after a first name, a capitalised word that the lexicon knows
+    only as a country's adjective ("russo", "tedesco") is a surname."""
+    cue = doc.covering("countries", j)
+    return (
+        cue is not None
+        and cue.first == cue.last - 1
+        and is_capitalised(doc, j, lex)
+        and not any(doc.covering(k, j) for k in ("offices", "relation_types", "organisations", "meetings"))
+    )
 
 
 def _person_word(doc: Annotated, j: int, lex: Lexicon) -> bool:

@@ -205,15 +205,18 @@ def _qualified(ctx: Context, cue: Cue, i: int, stop: int) -> tuple[tuple[str, in
     before the office, in its sentence or the one before)."""
     doc = ctx.doc
     j = i
-    while j < stop and j - i < 7 and doc.tokens[j].text.replace("'", "").isalpha() and doc.tokens[j].text.islower():
+    while j < stop and j - i < 7 and doc.tokens[j].text.replace("'", "").isalpha():
+        if not doc.tokens[j].text.islower() and doc.tokens[j].lower not in ctx.lex.place_nouns:
+            break  # ("del Comune": a place noun, capitalised or not)
         j += 1
     if j == i or j >= stop or doc.tokens[j].text != ",":
         return None
     person = person_after(doc, _skip_titles(ctx, j + 1), ctx.lex)
     if person is None:
         return None
-    if not any(t.lower in ctx.lex.place_nouns for t in doc.tokens[i:j]):
-        return person, None
+    nouns = [t for t in doc.tokens[i:j] if t.lower in ctx.lex.place_nouns]
+    if not nouns or any(t.is_title for t in nouns):
+        return person, None  # ("del Comune", "of the City": the article's own town)
     before = [m for m in ctx.places if m.last <= cue.first and not m.is_country and m.first not in ctx.person_tokens]
     return person, (before[-1] if before and cue.sent - before[-1].sent <= 1 else None)
 
@@ -258,6 +261,9 @@ def _skip_diplomatic_country(ctx: Context, cue: Cue, body: PlaceMention | None, 
         country = doc.cue_at("countries", at)
         if country is not None:
             return country.last
+        span = next(((a, b) for a, b in name_spans(doc, cue.sent, ctx.lex) if a == at), None)
+        if span is not None and span[1] - span[0] <= 3 and span[1] < stop and doc.tokens[span[1]].text == ",":
+            return span[1]  # "the Honorary Consul of Ukraine in Minnesota, X": a host the graph lacks
     return end
 
 
@@ -426,8 +432,15 @@ def _body_after(ctx: Context, i: int, stop: int) -> tuple[PlaceMention | None, i
 
 def _skip_region(ctx: Context, i: int, stop: int) -> int:
     """The token after ", Sonora" or ", Japan" right after a body when a name follows ("of Hermosillo,
-    Sonora, Alejandro Ruiz"): a place between commas that says where the body is; else ``i``."""
+    Sonora, Alejandro Ruiz", "di Beaumont (Puy-de-Dôme), Philippe Roussel"): a place between commas
+    or in brackets that says where the body is; else ``i``."""
     doc = ctx.doc
+    if i < stop and doc.tokens[i].text == "(":  # "il Maire della città di Beaumont (Puy-de-Dôme), X"
+        close = next((k for k in range(i + 1, min(stop, i + 8)) if doc.tokens[k].text == ")"), None)
+        if close is not None and close + 1 < stop and doc.tokens[close + 1].text == ",":
+            if person_after(doc, _skip_titles(ctx, close + 2), ctx.lex) is not None:
+                return close + 1
+        return i
     if i + 2 >= stop or doc.tokens[i].text != ",":
         return i
     m = ctx.place_starting(i + 1)
@@ -495,6 +508,9 @@ def _municipal_unit(ctx: Context, cue: Cue) -> bool:
     """ "Director of the Municipal Foreign Affairs Office", "direttore dell'ufficio relazioni
     internazionali comunale": an office in a town's own administration (up to the next comma)."""
     doc = ctx.doc
+    before = [t.lower for t in doc.tokens[max(0, cue.first - 2) : cue.first]]
+    if len(before) == 2 and before[1] in {"'s", "’s"} and before[0] in ctx.lex.municipal_words:
+        return True  # "the council's Head of International Relations"
     stop = doc.sentence_range(cue.sent).stop
     for j in range(cue.last, min(stop, cue.last + 7)):
         if doc.tokens[j].text in {",", ";", "(", ")"}:

@@ -681,8 +681,8 @@ def _region_of(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
     ``a`` and before a person's name says where ``a`` is."""
     doc = ctx.doc
     gap = [t.lower for t in doc.tokens[a.last : b.first]]
-    if _in_area_of(ctx, gap):
-        return True
+    if _in_area_of(ctx, gap) or gap == ["("]:
+        return True  # "Bagnacavallo (Province of Ravenna)"
     if gap != [","] or b.last + 1 >= len(doc.tokens):
         return False
     if normalise_name(b.name) in us_state_names() and a.ref.country in (None, "US"):

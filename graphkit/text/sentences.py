@@ -20,7 +20,15 @@ from dataclasses import dataclass
 
 from graphkit.errors import InputError
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ\"“«])")
+#: A sentence ends at ".", "!" or "?", white space and a capital; not after an initial ("Karen S.
+#: Whitaker") or a title before a name ("Sen. Karen Olsen", "dott. Mario Rossi").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\b[A-Z]\.)"
+    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\bSen\.)(?<!\bRep\.)(?<!\bGov\.)"
+    r"(?<!\bAld\.)(?<!\bHon\.)(?<!\bRev\.)(?<!\bProf\.)(?<!\bprof\.)(?<!\bdott\.)(?<!\bDott\.)(?<!\bavv\.)"
+    r"(?<!\bsig\.)(?<!\bSig\.)(?<!\bing\.)(?<!\bCllr\.)"
+    r"\s+(?=[A-ZÀ-ÖØ-Þ\"“«])"
+)
 
 
 @dataclass(frozen=True)
