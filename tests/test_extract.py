@@ -688,3 +688,27 @@ def test_an_initial_or_a_title_before_a_name_ends_no_sentence() -> None:
         "Il dott. Mario Rossi.",
         "In the U.S. Then.",
     ]
+
+
+def test_a_longer_namesake_later_in_the_text_and_heading_words_in_capitals(extractor: Extractor) -> None:
+    text = (
+        "COMITATO GEMELLAGGI GUBBIO\n\nGubbio ha firmato un patto di amicizia con Wertheim. Rossella Blu, "
+        "presidente del Comitato, ha ringraziato le famiglie.\n\nPRESENT: Cllrs Alan Briggs, Sarah Dyke and "
+        "Ruth Pemberton."
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    assert [sorted(p.name for p in r.parties) for r in ex.relations] == [["Gubbio", "Wertheim"]]
+    assert all(o.body is None or o.body.name != "Comitato" for o in ex.offices)
+    en = extractor.extract(
+        "Toledo news\n\nThe Toledo City Council met on Monday. Toledo and Todi have been sister cities since 1990. "
+        "Cllrs Alan Briggs, Sarah Dyke and Ruth Pemberton attended. Toledo del Mar has no sister city.",
+        language="en",
+        published="2024-01-01",
+    )
+    assert {o.person: o.role for o in en.offices} == {
+        "Alan Briggs": "council-member",
+        "Sarah Dyke": "council-member",
+        "Ruth Pemberton": "council-member",
+    }
+    assert [sorted(p.name for p in r.parties) for r in en.relations] == [["Todi", "Toledo"]]
+    assert en.relations[0].parties[0].name == "Toledo"  # not "Toledo del Mar", named later

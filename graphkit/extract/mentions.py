@@ -262,7 +262,13 @@ def _slot_name(
             continue  # ("Saint-Jean-de-Monts" ends in "de-Monts")
         if gz is not None and gz.candidates(doc.span_text(first, j)):
             return first, j
-    if not known_only and last - first <= 4 and doc.tokens[first].lower not in lex.not_names:
+    if (
+        not known_only
+        and last - first <= 4
+        and doc.tokens[first].lower not in lex.not_names
+        and doc.covering("organisations", first) is None  # "il presidente del Comitato": no town
+        and not all(t.text.isupper() for t in doc.tokens[first:last])  # nor a heading's word in capitals
+    ):
         return first, last
     return None
 

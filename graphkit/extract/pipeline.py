@@ -118,14 +118,21 @@ def _again(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMentio
 
 def _full_name(places: list[PlaceMention], home: PlaceRef) -> PlaceRef | None:
     """The one town the article also names by a longer form of its own town's name ("Newcastle upon
-    Tyne" for "Newcastle", "San Giovanni in Persiceto" for "San Giovanni"), else None."""
+    Tyne" for "Newcastle", "San Giovanni in Persiceto" for "San Giovanni") in its first lines (where
+    an article names its town in full), else None: "Santa Cruz de Tenerife" named later in an article
+    about Santa Cruz is another town."""
     short = normalise_name(home.name)
-    longer = {
-        m.ref.key: m.ref
-        for m in places
-        if m.ref.kind in (MUNICIPALITY, None) and normalise_name(m.name).startswith(short + " ")
-    }
-    return next(iter(longer.values())) if len(longer) == 1 else None
+    longer = [
+        m for m in places if m.ref.kind in (MUNICIPALITY, None) and normalise_name(m.name).startswith(short + " ")
+    ]
+    refs = {m.ref.key: m.ref for m in longer}
+    if len(refs) != 1 or min(m.sent for m in longer) > _OPENING_SENTENCES:
+        return None
+    return next(iter(refs.values()))
+
+
+#: The title and the first sentences, where an article names its own town in full.
+_OPENING_SENTENCES = 3
 
 
 def _same_name_same_place(places: list[PlaceMention]) -> list[PlaceMention]:

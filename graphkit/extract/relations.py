@@ -582,6 +582,8 @@ def _unknown_name(ctx: Context, i: int, stop: int) -> PlaceMention | None:
     if last - first == 1 and doc.tokens[first].lower in lex.not_names:
         return None
     found = mention(doc, lex, ctx.resolver, first, last, near=ctx.home.iri if ctx.home else None, use_gazetteer=True)
+    if not found.ref.resolved and not found.ref.candidates and all(t.text.isupper() for t in doc.tokens[first:last]):
+        return None  # a heading's word in capitals nobody can place ("COMITATO", "CARTA") is no town
     return None if found.is_country else found
 
 
