@@ -712,3 +712,12 @@ def test_a_longer_namesake_later_in_the_text_and_heading_words_in_capitals(extra
     }
     assert [sorted(p.name for p in r.parties) for r in en.relations] == [["Todi", "Toledo"]]
     assert en.relations[0].parties[0].name == "Toledo"  # not "Toledo del Mar", named later
+
+
+def test_a_surname_after_a_title_is_no_town(extractor: Extractor) -> None:
+    text = (
+        "Springfield news\n\nThe Springfield City Council met on Monday. Mayor-President Arezzo will ask the "
+        "council to approve a sister city agreement with Todi."
+    )
+    ex = extractor.extract(text, language="en", published="2024-01-01")
+    assert [sorted(p.name for p in r.parties) for r in ex.relations] == [["Springfield", "Todi"]]

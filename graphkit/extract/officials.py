@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from graphkit.extract.annotate import Cue
+from graphkit.extract.annotate import Annotated, Cue
 from graphkit.extract.context import Context
+from graphkit.extract.lexicon import Lexicon
 from graphkit.extract.mentions import PlaceMention, name_spans, person_after, person_before
 from graphkit.extract.model import Office, Organisation, PlaceRef
 from graphkit.extract.places import COUNTRY, MUNICIPALITY
@@ -93,7 +94,28 @@ def person_tokens(ctx: Context) -> set[int]:
             ):
                 if person:
                     tokens.update(range(person[1], person[2]))
+    tokens.update(surnames_after_titles(ctx.doc, ctx.lex))
     return tokens
+
+
+def surnames_after_titles(doc: Annotated, lex: Lexicon) -> set[int]:
+    """ "Mayor-President Broussard", "Ms Tanabe", "Cllr Briggs": one capitalised word right after an
+    office or a title (and no further name word) is a person's surname, whatever town has the name."""
+    out: set[int] = set()
+    for i, t in enumerate(doc.tokens[:-1]):
+        after_title = t.lower.rstrip(".") in lex.titles and t.is_title
+        cue = doc.cue_at("offices", i)
+        if not after_title and cue is None:
+            continue
+        j = cue.last if cue is not None else i + 1
+        if j < len(doc.tokens) and doc.tokens[j].text == ".":
+            j += 1
+        if j + 1 > len(doc.tokens) or not doc.tokens[j].is_title or doc.tokens[j].sent != t.sent:
+            continue
+        following = doc.tokens[j + 1] if j + 1 < len(doc.tokens) else None
+        if following is None or not (following.is_title or following.glued):
+            out.add(j)
+    return out
 
 
 @dataclass(frozen=True)

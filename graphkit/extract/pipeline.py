@@ -29,7 +29,7 @@ from graphkit.extract.lexicon import Lexicon, available_languages, guess_languag
 from graphkit.extract.meetings import extract_meetings
 from graphkit.extract.mentions import PlaceMention, find_places, mention, with_ref
 from graphkit.extract.model import Designation, Extraction, PlaceRef, Source
-from graphkit.extract.officials import distinct_offices, office_mentions, person_tokens
+from graphkit.extract.officials import distinct_offices, office_mentions, person_tokens, surnames_after_titles
 from graphkit.extract.places import COUNTRY, MUNICIPALITY, PlaceResolver
 from graphkit.extract.relations import extract_relations
 from graphkit.places.gazetteer import normalise_name
@@ -94,7 +94,8 @@ def extract_text(text: str, resolver: PlaceResolver, **options: str | None) -> E
 
 
 def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: str | None) -> Context:
-    places = find_places(doc, lex, resolver)
+    surnames = surnames_after_titles(doc, lex)  # "Mayor-President Broussard": a person, not the town
+    places = [m for m in find_places(doc, lex, resolver) if not (m.last - m.first == 1 and m.first in surnames)]
     home = _home(doc, lex, places)
     if home is not None and (full := _full_name(places, home)) is not None:
         # "Newcastle" in an article about "Newcastle upon Tyne": the short form is the town's
