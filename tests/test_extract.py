@@ -721,3 +721,20 @@ def test_a_surname_after_a_title_is_no_town(extractor: Extractor) -> None:
     )
     ex = extractor.extract(text, language="en", published="2024-01-01")
     assert [sorted(p.name for p in r.parties) for r in ex.relations] == [["Springfield", "Todi"]]
+
+
+def test_roll_call_gloss_long_country_name_and_prose_bullets(extractor: Extractor) -> None:
+    text = (
+        "COMUNE DI GUBBIO\n\nPresenti (3): Daniela Neri (Sindaca), Paolo Blu e Anna Verdi.\n"
+        "Assenti giustificati (1): Mario Rosa.\n\nFirmeranno il sindaco (Bürgermeister) di Wertheim, Otto Feist, "
+        "e il console onorario della Repubblica Federale di Germania a Todi, avv. Carla Bruni.\n\n"
+        "Il patto prevede:\n• Durata di cinque anni;\n• Scambi annuali tra le scuole."
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    got = officials(ex)
+    assert got["Daniela Neri"] == ("mayor", "GUBBIO")
+    for member in ("Paolo Blu", "Anna Verdi", "Mario Rosa"):
+        assert got[member] == ("council-member", "GUBBIO")
+    assert got["Otto Feist"] == ("mayor", "Wertheim")
+    assert got["Carla Bruni"] == ("consul", "Germania")
+    assert all("Durata" not in (p.name for p in r.parties) for r in ex.relations)

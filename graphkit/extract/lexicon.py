@@ -72,6 +72,8 @@ class Lexicon:
     municipal_words: frozenset[str]
     foreign_offices: frozenset[str]
     represented_by: tuple[str, ...]
+    roll_calls: tuple[str, ...]
+    roll_call_office: str
     meetings: dict[str, str]
     venue_cues: tuple[str, ...]
     promoter_cues: tuple[str, ...]
@@ -175,6 +177,8 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         municipal_words=frozenset(phrases(rules.get("municipal_words"))),
         foreign_offices=frozenset(phrases(rules.get("foreign_offices"))),
         represented_by=phrases(rules.get("represented_by")),
+        roll_calls=phrases(rules.get("roll_calls")),
+        roll_call_office=str(rules.get("roll_call_office", "council member")),
         meetings=mapping("meetings"),
         venue_cues=phrases(roles.get("venue")),
         promoter_cues=phrases(roles.get("promoter")),

@@ -138,7 +138,66 @@ def _readings(ctx: Context) -> list[_Reading]:
             for r in read:
                 titles.update(i for i in range(cue.last, r.person[0]) if ctx.doc.cue_at("offices", i))
             out.extend(read)
+    named = {r.person for r in out}
+    out.extend(r for r in _roll_calls(ctx) if not any(a <= r.person[0] < b for a, b in named))
     return out
+
+
+def _skip_gloss(ctx: Context, i: int, stop: int) -> int:
+    """The token after a one- or two-word gloss in brackets right after an office ("il sindaco
+    (burmistrz) di Bochnia", "the mayor (alcalde) of X"); ``i`` when there is none."""
+    doc = ctx.doc
+    if i < stop and doc.tokens[i].text == "(":
+        for k in (i + 2, i + 3):
+            if k < stop and doc.tokens[k].text == ")" and all(t.text.isalpha() for t in doc.tokens[i + 1 : k]):
+                return k + 1
+    return i
+
+
+def _roll_calls(ctx: Context) -> list[_Reading]:
+    """The members a council record's roll call lists ("Presenti (13): Daniela Bernardis (Sindaca),
+    Paolo Zuliani, ...", "Present: Cllr A, B and C"): a roll-call word opening a line, an optional
+    count, a colon, then names; each a council member of the article's town (one with an office of
+    its own, "(Sindaca)", is read from that office)."""
+    doc, lex = ctx.doc, ctx.lex
+    out: list[_Reading] = []
+    for sent in range(len(doc.sentences)):
+        rng = doc.sentence_range(sent)
+        if rng.start > 0 and "\n" not in doc.text[doc.tokens[rng.start - 1].end : doc.tokens[rng.start].start]:
+            continue  # (a roll call opens its line)
+        i = _phrase_end(ctx, rng.start, lex.roll_calls)
+        if i is None:
+            continue
+        if i + 2 < rng.stop and doc.tokens[i].text == "(" and doc.tokens[i + 2].text in {")", "):"}:
+            i += 2 if doc.tokens[i + 2].text == "):" else 3  # "Presenti (13):" (spaCy may glue "):")
+        if i >= rng.stop or doc.tokens[i].text not in {":", "):"}:
+            continue
+        i += 1
+        while i < rng.stop:
+            person = person_after(doc, _skip_titles(ctx, i), lex, rng.stop)
+            if person is None:
+                break
+            evidence = ctx.evidence(doc.tokens[person[1]].start, doc.tokens[person[2] - 1].end)
+            office = Office("o0", person[0], lex.roll_call_office, "council-member", evidence, ctx.home, None)
+            out.append(_Reading(office, ctx.home is not None, (person[1], person[2])))
+            i = person[2]
+            if i < rng.stop and doc.tokens[i].text == "(":  # "(Sindaca)": past the bracket
+                i = next((k + 1 for k in range(i, rng.stop) if doc.tokens[k].text == ")"), rng.stop)
+            if i < rng.stop and doc.tokens[i].lower in lex.and_markers:
+                i += 1
+            else:
+                break
+    return out
+
+
+def _phrase_end(ctx: Context, i: int, phrases: tuple[str, ...]) -> int | None:
+    """The token after the longest of ``phrases`` starting at token ``i``, or None."""
+    best = None
+    for phrase in phrases:
+        words = phrase.split()
+        if [t.lower for t in ctx.doc.tokens[i : i + len(words)]] == words and (best is None or i + len(words) > best):
+            best = i + len(words)
+    return best
 
 
 def _office(ctx: Context, cue: Cue) -> list[_Reading]:
@@ -146,12 +205,14 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
     doc, lex = ctx.doc, ctx.lex
     stop = doc.sentence_range(cue.sent).stop
     portfolio, words, end = _portfolio(ctx, cue)
+    end = _skip_gloss(ctx, end, stop)  # "il sindaco (burmistrz) di Bochnia"
     body, end = _body_after(ctx, end, stop)
     if body is not None and cue.value in lex.diplomatic_roles and doc.tokens[cue.last].lower in lex.host_markers:
         body = None  # "Chile's ambassador to Australia": the host country, not the one represented
-    if body is not None and not body.is_country and (named := doc.cue_at("countries", body.first)) is not None:
-        if named.last == body.last:  # "della Repubblica Federale di Germania": a country by its long name
-            body, end = None, cue.last
+    if body is not None and not body.is_country:
+        named = [doc.cue_at("countries", k) for k in range(body.first, body.last)]
+        if any(c is not None and c.last == body.last for c in named):
+            body, end = None, cue.last  # "della Repubblica (Federale) di Germania": a country by its long name
     if body is not None and not body.is_country:
         end = _skip_region(ctx, end, stop)  # "the Municipal President of Hermosillo, Sonora, X"
     body_first = body.first if body else None
@@ -227,9 +288,12 @@ def _qualified(ctx: Context, cue: Cue, i: int, stop: int) -> tuple[tuple[str, in
     before the office, in its sentence or the one before)."""
     doc = ctx.doc
     j = i
+    noun_seen = False
     while j < stop and j - i < 7 and doc.tokens[j].text.replace("'", "").isalpha():
-        if not doc.tokens[j].text.islower() and doc.tokens[j].lower not in ctx.lex.place_nouns:
-            break  # ("del Comune": a place noun, capitalised or not)
+        t = doc.tokens[j]
+        if not t.text.islower() and t.lower not in ctx.lex.place_nouns and not (noun_seen and t.is_title):
+            break  # ("del Comune": a place noun, capitalised or not; "della cittadina dell'Alta Garonna")
+        noun_seen = noun_seen or t.lower in ctx.lex.place_nouns
         j += 1
     if j == i or j >= stop or doc.tokens[j].text != ",":
         return None
@@ -269,6 +333,8 @@ def _skip_diplomatic_country(ctx: Context, cue: Cue, body: PlaceMention | None, 
     ):
         j += 1
     adjective = doc.cue_at("countries", j) if body is None else None
+    if body is None and adjective is None:
+        adjective = _country_by_long_name(ctx, j, stop)  # "della Repubblica di Polonia"
     if adjective is not None and adjective.sent == cue.sent:
         end = adjective.last
     elif body is None or not body.is_country:
@@ -287,6 +353,21 @@ def _skip_diplomatic_country(ctx: Context, cue: Cue, body: PlaceMention | None, 
         if span is not None and span[1] - span[0] <= 3 and span[1] < stop and doc.tokens[span[1]].text == ",":
             return span[1]  # "the Honorary Consul of Ukraine in Minnesota, X": a host the graph lacks
     return end
+
+
+def _country_by_long_name(ctx: Context, j: int, stop: int) -> Cue | None:
+    """The country named at the end of a state's long name starting at token ``j`` ("Repubblica di
+    Polonia", "Republic of Korea", "Hellenic Republic"): capitalised words and connectors, then the
+    country, within five tokens; None otherwise."""
+    doc = ctx.doc
+    for k in range(j, min(stop, j + 5)):
+        country = doc.cue_at("countries", k)
+        if country is not None:
+            return country if k > j else None
+        t = doc.tokens[k]
+        if not (t.is_title or t.lower in ctx.lex.body_markers or t.lower in _DETERMINERS):
+            return None
+    return None
 
 
 def _skip_titles(ctx: Context, i: int) -> int:
@@ -622,7 +703,12 @@ def _country_near(ctx: Context, cue: Cue) -> PlaceRef | None:
     for c in ctx.doc.cues_in("countries", cue.sent):
         if abs(c.first - cue.last) <= 2 or abs(cue.first - c.last) <= 1:
             return _country_ref(ctx, c.value, c.phrase)
-    return None
+    stop = ctx.doc.sentence_range(cue.sent).stop
+    j = cue.last
+    while j < stop and j - cue.last < 2 and ctx.doc.tokens[j].lower in _DETERMINERS | set(ctx.lex.body_markers):
+        j += 1
+    long_name = _country_by_long_name(ctx, j, stop)  # "il console della Repubblica di Polonia"
+    return _country_ref(ctx, long_name.value, long_name.phrase) if long_name is not None else None
 
 
 def _country_ref(ctx: Context, code: str, phrase: str | None) -> PlaceRef:

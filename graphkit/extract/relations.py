@@ -192,10 +192,24 @@ def _list_items(ctx: Context, sent: int) -> list[tuple[PlaceMention, list[int]]]
         town = next((m for m in ctx.places if m.first == first and not m.is_country), None)
         if town is None and is_capitalised(doc, first, ctx.lex):
             town = _unknown_name(ctx, first, r.stop)
-        if town is None:
-            break
+        if town is None or not _ends_item_name(ctx, town.last, r.stop):
+            break  # ("• Duration of five years": a line of prose, not a partner)
         items.append((town, [s]))
     return items
+
+
+def _ends_item_name(ctx: Context, i: int, stop: int) -> bool:
+    """Whether a list line's town ends at token ``i``: the line ends, or a bracket, a comma, a dash, a
+    year or a date follows ("Szentendre (Ungheria), dal 1992", "Limerick, Ireland", "Kyoto – 1985")."""
+    if i >= stop:
+        return True
+    t = ctx.doc.tokens[i]
+    return (
+        not (t.text.isalpha() and t.text.islower())
+        or t.lower in ctx.lex.since_words
+        or t.lower in ctx.lex.locative  # "Seesen in Germany (1985)"
+        or t.lower in {"since", "dal", "dall'", "from"}
+    )
 
 
 def _item_cue(ctx: Context, item: PlaceMention) -> Cue:
