@@ -738,3 +738,23 @@ def test_roll_call_gloss_long_country_name_and_prose_bullets(extractor: Extracto
     assert got["Otto Feist"] == ("mayor", "Wertheim")
     assert got["Carla Bruni"] == ("consul", "Germania")
     assert all("Durata" not in (p.name for p in r.parties) for r in ex.relations)
+
+
+def test_committee_heads_signatures_and_memo_headers(extractor: Extractor) -> None:
+    text = (
+        "Gubbio\n\nIl patto con Wertheim è stato rinnovato. Ha parlato la presidente del comité de jumelage "
+        "di Angers, Sylvie Roux. Il presidente del Comitato Gemellaggi, Romano Ferri, ha ringraziato.\n\n"
+        "Il presidente del Comitato Gemellaggi Todi\nAnna Bianchi\n"
+    )
+    got = officials(extractor.extract(text, language="it", published="2024-01-01"))
+    assert got["Sylvie Roux"] == ("president", "Angers")  # the town the qualifier names
+    assert got["Romano Ferri"] == ("president", "Gubbio")  # the town's twinning committee
+    assert got["Anna Bianchi"] == ("president", "Todi")  # office line, then the name line
+    memo = extractor.extract(
+        "Springfield news\n\nRe: Memorandum of Understanding with the City of Kyoto\n\nThe council has no "
+        "twinning with Burlington, Vermont.",
+        language="en",
+        published="2024-01-01",
+    )
+    assert all("Re" not in (p.name for p in r.parties) for r in memo.relations)
+    assert all("Vermont" not in (p.name for p in r.parties) for r in memo.relations)

@@ -228,6 +228,9 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
         elif (qualified := _qualified(ctx, cue, end, stop)) is not None:
             person, referred = qualified  # "il sindaco della città istriana, Damir Kovačić"
             body = body if body is not None else referred
+        elif (signed := _name_on_next_line(ctx, cue, end, stop)) is not None:
+            person, referred = signed  # "Il Sindaco\nMario Rossi" under a letter
+            body = body if body is not None else referred
         else:
             return []
     if body is None and person[1] > cue.first:  # "Mayor Jane Doe of Springfield"
@@ -291,20 +294,49 @@ def _qualified(ctx: Context, cue: Cue, i: int, stop: int) -> tuple[tuple[str, in
     noun_seen = False
     while j < stop and j - i < 7 and doc.tokens[j].text.replace("'", "").isalpha():
         t = doc.tokens[j]
-        if not t.text.islower() and t.lower not in ctx.lex.place_nouns and not (noun_seen and t.is_title):
+        starts_body = doc.covering("organisations", j) is not None and t.is_title  # "del Comitato Gemellaggi"
+        if (
+            not t.text.islower()
+            and t.lower not in ctx.lex.place_nouns
+            and not (noun_seen and t.is_title)
+            and not starts_body
+        ):
             break  # ("del Comune": a place noun, capitalised or not; "della cittadina dell'Alta Garonna")
-        noun_seen = noun_seen or t.lower in ctx.lex.place_nouns
+        noun_seen = noun_seen or t.lower in ctx.lex.place_nouns or doc.covering("organisations", j) is not None
         j += 1
     if j == i or j >= stop or doc.tokens[j].text != ",":
         return None
     person = person_after(doc, _skip_titles(ctx, j + 1), ctx.lex)
     if person is None:
         return None
+    named = [m for m in ctx.places if i <= m.first and m.last <= j and not m.is_country]
+    if named:
+        return person, named[-1]  # "la presidente del comité de jumelage di Mamers, Sylvie Garnier"
     nouns = [t for t in doc.tokens[i:j] if t.lower in ctx.lex.place_nouns]
     if not nouns or any(t.is_title for t in nouns):
         return person, None  # ("del Comune", "of the City": the article's own town)
     before = [m for m in ctx.places if m.last <= cue.first and not m.is_country and m.first not in ctx.person_tokens]
     return person, (before[-1] if before and cue.sent - before[-1].sent <= 1 else None)
+
+
+def _name_on_next_line(
+    ctx: Context, cue: Cue, i: int, stop: int
+) -> tuple[tuple[str, int, int], PlaceMention | None] | None:
+    """A signature: the office alone on its line ("La presidente del Comitato Gemellaggi Spilimbergo",
+    "Il Sindaco") and the person's name alone on the next; the town the office line names, if any."""
+    doc = ctx.doc
+    if cue.sent + 1 >= len(doc.sentences) or any(t.text in {".", ",", ";", ":"} for t in doc.tokens[i:stop]):
+        return None
+    if any(t.text.isalpha() and t.text.islower() and t.lower not in _DETERMINERS for t in doc.tokens[i:stop]):
+        return None  # (prose goes on after the office)
+    nxt = doc.sentence_range(cue.sent + 1)
+    if "\n" not in doc.text[doc.tokens[stop - 1].end : doc.tokens[nxt.start].start]:
+        return None
+    person = person_after(doc, _skip_titles(ctx, nxt.start), ctx.lex, nxt.stop)
+    if person is None or person[2] < nxt.stop - (doc.tokens[nxt.stop - 1].text == "."):
+        return None
+    named = [m for m in ctx.places if i <= m.first and m.last <= stop and not m.is_country]
+    return person, (named[-1] if named else None)
 
 
 def _town_just_named(ctx: Context, cue: Cue) -> PlaceMention | None:

@@ -560,8 +560,8 @@ def _qualifier(ctx: Context, m: PlaceMention, parties: list[PlaceMention]) -> bo
         return True
     if ctx.doc.tokens[m.first - 1].text != ",":
         return False
-    if normalise_name(m.name) in us_state_names() and parties[-1].ref.country in (None, "US"):
-        return True  # "the City of Richmond, Indiana, and the City of Zushi"
+    if normalise_name(m.name) in us_state_names():
+        return True  # "the City of Richmond, Indiana, and the City of Zushi", "Hereford, Texas"
     after = m.last + 1
     if ctx.doc.tokens[m.last].text == "," and after < len(ctx.doc.tokens) and ctx.doc.cue_at("countries", after):
         return True  # "Denver, Colorado, USA": a state between the town and its country
