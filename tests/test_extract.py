@@ -758,3 +758,16 @@ def test_committee_heads_signatures_and_memo_headers(extractor: Extractor) -> No
     )
     assert all("Re" not in (p.name for p in r.parties) for r in memo.relations)
     assert all("Vermont" not in (p.name for p in r.parties) for r in memo.relations)
+
+
+def test_partners_listed_among_the_subject_s_own(extractor: Extractor) -> None:
+    ex = extractor.extract(
+        "Springfield news\n\nBurlington already counts Arezzo, Dover and Lewes among its 30 sister cities.",
+        language="en",
+        published="2024-01-01",
+    )
+    assert {frozenset(p.name for p in r.parties) for r in ex.relations} == {
+        frozenset({"Burlington", "Arezzo"}),
+        frozenset({"Burlington", "Dover"}),
+        frozenset({"Burlington", "Lewes"}),
+    }

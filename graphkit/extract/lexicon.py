@@ -48,6 +48,7 @@ class Lexicon:
     dropped: frozenset[str]
     relatives: tuple[str, ...]
     list_openers: tuple[str, ...]
+    among_own: tuple[str, ...]
     auxiliaries: frozenset[str]
     place_nouns: frozenset[str]
     area_words: frozenset[str]
@@ -153,6 +154,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         dropped=frozenset(phrases(markers.get("dropped"))),
         relatives=phrases(markers.get("relatives")),
         list_openers=phrases(markers.get("list_openers")),
+        among_own=phrases(markers.get("among_own")),
         auxiliaries=frozenset(phrases(markers.get("auxiliaries"))),
         place_nouns=frozenset(phrases(markers.get("place_nouns"))),
         area_words=frozenset(phrases(markers.get("area_words"))),

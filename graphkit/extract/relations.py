@@ -624,6 +624,8 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
     owner = _one_of_possessive(ctx, cue, left)
     if owner is not None:
         return owner
+    if len(left) >= 2 and _among_own(ctx, cue):  # "Chicago counts Warsaw, Kyiv and Paris among its sister cities"
+        return left
     if len(left) >= 2 and (_coordinated(ctx, left[-2], left[-1]) or _joined_actors(ctx, left[-2], left[-1])):
         return [left[-2], left[-1]]
     towns = [m for m in left if m.ref.kind == MUNICIPALITY]  # "Łódź and Chengdu, the capital of China's Sichuan
@@ -699,6 +701,8 @@ def _region_of(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
     gap = [t.lower for t in doc.tokens[a.last : b.first]]
     if _in_area_of(ctx, gap) or gap == ["("]:
         return True  # "Bagnacavallo (Province of Ravenna)"
+    if len(gap) == 1 and gap[0] in ctx.lex.locative and b.ref.kind == ADMIN:
+        return True  # "Yamato-Takada in Nara Prefecture"
     if gap != [","] or b.last + 1 >= len(doc.tokens):
         return False
     if normalise_name(b.name) in us_state_names() and a.ref.country in (None, "US"):
@@ -711,6 +715,22 @@ def _in_area_of(ctx: Context, gap: list[str]) -> bool:
     di Córdoba", "Kōya (prefettura di Wakayama)", "Hermosillo, in the state of Sonora"."""
     words = [w for w in gap if w not in {",", "(", "the"} and w not in ctx.lex.locative]
     return len(words) == 2 and words[0] in ctx.lex.area_words and words[1] in {"di", "of", "del", "dello", "della"}
+
+
+def _among_own(ctx: Context, cue: Cue) -> bool:
+    """ "among its (30) sister cities", "tra le sue città gemelle": the phrase before the relation words,
+    with at most a number or two lower-case words between."""
+    doc = ctx.doc
+    i = cue.first
+    for _ in range(3):
+        for phrase in ctx.lex.among_own:
+            words = phrase.split()
+            if [t.lower for t in doc.tokens[max(0, i - len(words)) : i]] == words:
+                return True
+        if i == 0 or not (doc.tokens[i - 1].text.isdigit() or doc.tokens[i - 1].text.islower()):
+            return False
+        i -= 1
+    return False
 
 
 def _one_of_possessive(ctx: Context, cue: Cue, left: list[PlaceMention]) -> list[PlaceMention] | None:
