@@ -771,3 +771,13 @@ def test_partners_listed_among_the_subject_s_own(extractor: Extractor) -> None:
         frozenset({"Burlington", "Dover"}),
         frozenset({"Burlington", "Lewes"}),
     }
+
+
+def test_the_second_of_a_coordinated_pair_is_not_the_article_s_town(extractor: Extractor) -> None:
+    text = (
+        "Gubbio, mozione in consiglio: «Wertheim diventi città amica»\n\nGUBBIO – Gubbio e Wertheim potrebbero "
+        "presto diventare città amiche. Tanti lavoratori vengono da Wertheim.\n\nLo ha confermato il presidente "
+        "del consiglio comunale, Luca Blu."
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    assert officials(ex)["Luca Blu"] == ("council-president", "Gubbio")

@@ -200,7 +200,10 @@ def _partner_slot(doc: Annotated, lex: Lexicon, m: PlaceMention) -> bool:
 
 def _subject_of_relation(doc: Annotated, m: PlaceMention) -> bool:
     """ "Fano è gemellata con", "Ann Arbor has sister city relationships with": the town whose ties
-    the text lists."""
+    the text lists (not the second of a pair: "Mazara del Vallo e Mahdia potrebbero diventare città
+    amiche" says nothing of whose article it is)."""
+    if m.first > 0 and doc.tokens[m.first - 1].lower in {"e", "ed", "and", "&"}:
+        return False
     for k in range(m.last, min(m.last + 4, len(doc.tokens))):
         if doc.tokens[k].sent != m.sent or doc.tokens[k].text in {",", ";", ":"}:
             return False
