@@ -781,3 +781,27 @@ def test_the_second_of_a_coordinated_pair_is_not_the_article_s_town(extractor: E
     )
     ex = extractor.extract(text, language="it", published="2024-01-01")
     assert officials(ex)["Luca Blu"] == ("council-president", "Gubbio")
+
+
+def test_abbreviated_offices_month_names_possessive_countries_and_consulates(extractor: Extractor) -> None:
+    text = (
+        "Springfield news\n\nThe Springfield City Council met on Monday. The resolution, sponsored by Ald. Jan "
+        "Michalski, passed. Michigan State Sen. Robert Kowalczyk presented a tribute, and Dr. Teresa Moroni, "
+        "Italy's honorary consul in Detroit, read a message. General Manager Fiona Leckie spoke.\n\nThe "
+        "agreement was signed at the Japanese consulate in Chicago. Consul General Ken Sato hosted it. Il "
+        "console onorario di Germania a Bari, Lucia De Marzo, ha letto un messaggio."
+    )
+    got = officials(extractor.extract(text, language="en", published="2024-01-01"))
+    assert got["Jan Michalski"] == ("council-member", "Springfield")  # "Jan": a month's word, a name here
+    assert got["Robert Kowalczyk"] == ("legislator", "Michigan")
+    assert got["Teresa Moroni"] == ("consul", "Italy")
+    assert got["Fiona Leckie"][0] == "official"
+    assert got["Ken Sato"] == ("consul", "Japan")  # the consulate's country
+    it = officials(
+        extractor.extract(
+            "Gubbio\n\nIl console onorario di Germania a Todi, Lucia De Marzo, ha letto un messaggio.",
+            language="it",
+            published="2024-01-01",
+        )
+    )
+    assert it["Lucia De Marzo"] == ("consul", "Germania")

@@ -125,6 +125,16 @@ class Annotated:
         return self.text[self.tokens[first].start : self.tokens[last - 1].end]
 
 
+def _as_in_text(phrase: str) -> str:
+    """A lexicon phrase as a text would have it for the tokenizer: before a word ("all'" + "x"), and an
+    abbreviation capitalised before a word ("State Sen. x": spaCy keeps "Sen." whole only so)."""
+    if phrase.endswith("'"):
+        return phrase + "x"
+    if phrase.endswith("."):
+        return phrase.title() + " x"
+    return phrase
+
+
 class CueMatcher:
     """spaCy's blank pipeline for the lexicon's language, with one PhraseMatcher label per table."""
 
@@ -142,13 +152,14 @@ class CueMatcher:
             self._values[kind] = {k: str(v) for k, v in values.items()}
             phrases = sorted(values)
             tokenizer: Any = self.nlp.tokenizer
-            docs = list(tokenizer.pipe(p + "x" if p.endswith("'") else p for p in phrases))
+            docs = list(tokenizer.pipe(_as_in_text(p) for p in phrases))
             self.matcher.add(kind, [self._trim(d, p) for d, p in zip(docs, phrases, strict=True)])
 
     @staticmethod
     def _trim(doc: Any, phrase: str) -> Any:
-        """A phrase ending in an apostrophe ("all'") was tokenized before a word, as in a text: drop the word."""
-        if phrase.endswith("'") and len(doc) > 1 and doc[-1].text == "x":
+        """A phrase ending in an apostrophe ("all'") or a full stop ("state sen.") was tokenized before a
+        word, as in a text ("Sen." stays one token there): drop the word."""
+        if phrase.endswith(("'", ".")) and len(doc) > 1 and doc[-1].text == "x":
             return doc[: len(doc) - 1].as_doc()
         return doc
 

@@ -457,7 +457,19 @@ def person_after(doc: Annotated, i: int, lex: Lexicon, stop: int | None = None) 
         t = doc.tokens[j]
         if t.glued and words:  # "Piedmont" "-" "Smith", "Dong" "-" "han"
             j += 1
-        elif _person_word(doc, j, lex) or (words and _surname_like_country(doc, j, lex)):
+        elif (
+            _person_word(doc, j, lex)
+            or (words and _surname_like_country(doc, j, lex))
+            or (words and t.is_title and t.lower in lex.months and doc.tokens[j - 1].lower in _PERSON_PARTICLES)
+            or (
+                not words
+                and t.is_title
+                and t.lower in lex.months
+                and j + 1 < stop
+                and _person_word(doc, j + 1, lex)
+                and not (j > 0 and doc.tokens[j - 1].text.isdigit())
+            )
+        ):  # ("Lucia De Marzo", "Jan Michalski", "April Jones": a month's word in a name)
             words += 1
             j += 1
         elif t.lower in _PERSON_PARTICLES and words and j + 1 < stop and _person_word(doc, j + 1, lex):

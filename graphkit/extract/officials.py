@@ -17,7 +17,8 @@ from graphkit.extract.context import Context
 from graphkit.extract.lexicon import Lexicon
 from graphkit.extract.mentions import PlaceMention, name_spans, person_after, person_before
 from graphkit.extract.model import Office, Organisation, PlaceRef
-from graphkit.extract.places import COUNTRY, MUNICIPALITY
+from graphkit.extract.places import ADMIN, COUNTRY, MUNICIPALITY
+from graphkit.places.gazetteer import normalise_name, us_state_names
 
 _ARTICLES = frozenset({"il", "lo", "la", "l'", "the", "a", "an"})
 _DETERMINERS = frozenset(
@@ -219,10 +220,12 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
     end = _skip_diplomatic_country(ctx, cue, body, end, stop)
     if cue.phrase in lex.plural_offices:
         end = _roll_call(ctx, end, stop)  # "Aldermen present: Greg Malone, Teresa Novak"
+    if end < stop and doc.tokens[end].text == "." and len(doc.tokens[end - 1].text) <= 4:
+        end += 1  # "State Sen. Robert Kowalczyk", "Ald. Jan Michalski"
     person = person_after(doc, _skip_titles(ctx, _skip_comma(ctx, end)), lex)
     span_start = _with_determiner(ctx, cue.first)
     if person is None:
-        person = person_before(doc, _back(ctx, cue.first), lex)
+        person = person_before(doc, _back(ctx, _past_possessive(ctx, cue.first)), lex)
         if person is not None:
             span_start = person[1]
         elif (qualified := _qualified(ctx, cue, end, stop)) is not None:
@@ -239,6 +242,8 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
             body = after
     if body is None:  # "Springfield Mayor Jane Doe", "the Japanese ambassador"
         body = _body_before(ctx, cue.first)
+    if body is None and cue.value == "legislator":  # "Michigan State Sen. Robert Kowalczyk"
+        body = _state_before(ctx, cue.first)
     if body is None:  # "il Comune di Deruta, rappresentato dalla vicesindaca X"
         body = _represented(ctx, cue)
     if body is None:  # "the town's mayor": the town just named
@@ -561,6 +566,9 @@ def _body_after(ctx: Context, i: int, stop: int) -> tuple[PlaceMention | None, i
         if low in lex.body_markers or doc.covering("body_prefixes", j) is not None or low in _DETERMINERS:
             j += 1
             continue
+        if low in lex.area_words and j > i:  # "il vicegovernatore della prefettura di Fukui"
+            j += 1
+            continue
         break
     return None, i
 
@@ -611,6 +619,19 @@ def _body_before(ctx: Context, i: int) -> PlaceMention | None:
     for m in ctx.places:
         if m.last == i or (m.last == i - 1 and ctx.doc.tokens[i - 1].lower in {"'s", "the"}):
             return m
+    return None
+
+
+def _state_before(ctx: Context, i: int) -> PlaceMention | None:
+    """A US state named right before token ``i`` (one or two words: "Michigan", "New York")."""
+    doc = ctx.doc
+    for k in (2, 1):
+        if i - k < 0 or not all(t.is_title for t in doc.tokens[i - k : i]):
+            continue
+        name = doc.span_text(i - k, i)
+        if normalise_name(name) in us_state_names():
+            t0, t1 = doc.tokens[i - k], doc.tokens[i - 1]
+            return PlaceMention(i - k, i, t0.sent, t0.start, t1.end, name, PlaceRef(name, country="US", kind=ADMIN))
     return None
 
 
@@ -715,10 +736,10 @@ def _embassy_country(ctx: Context) -> PlaceRef | None:
     codes = set()
     for sent in range(len(ctx.doc.sentences)):
         for org in ctx.doc.cues_in("organisations", sent):
-            if org.value != "embassy" and "consol" not in org.phrase:
+            if org.value != "embassy" and "consol" not in org.phrase and "consul" not in org.phrase:
                 continue
             for c in ctx.doc.cues_in("countries", sent):
-                if org.last <= c.first <= org.last + 2:
+                if org.last <= c.first <= org.last + 2 or c.last == org.first:  # (or "the Mexican consulate")
                     codes.add(c.value)
                     break
             else:
@@ -755,6 +776,19 @@ def _skip_comma(ctx: Context, i: int) -> int:
     while i < len(ctx.doc.tokens) and ctx.doc.tokens[i].text in {",", "(", "\u2013", "-", ":"}:
         i += 1
     return i
+
+
+def _past_possessive(ctx: Context, i: int) -> int:
+    """The token where "Italy's" or "Springfield's" starts when it stands right before token ``i``
+    ("Dr. Teresa Moroni, Italy's honorary consul in Detroit"); ``i`` otherwise."""
+    doc = ctx.doc
+    if i < 2 or doc.tokens[i - 1].lower not in {"'s", "’s"}:
+        return i
+    country = doc.covering("countries", i - 2)
+    if country is not None:
+        return country.first
+    place = next((m for m in ctx.places if m.last == i - 1), None)
+    return place.first if place is not None else i
 
 
 def _back(ctx: Context, i: int) -> int:
