@@ -805,3 +805,14 @@ def test_abbreviated_offices_month_names_possessive_countries_and_consulates(ext
         )
     )
     assert it["Lucia De Marzo"] == ("consul", "Germania")
+
+
+def test_a_town_of_the_article_s_language_is_more_likely_its_own(extractor: Extractor) -> None:
+    text = (
+        "Gubbio e Wertheim, firmato il gemellaggio\n\nDa sabato Gubbio e Wertheim sono città gemelle. La "
+        "delegazione di Wertheim ha visitato il centro. Wertheim ospiterà la prossima festa. Wertheim conta "
+        "ventimila abitanti. Wertheim ha un castello. Wertheim è sul Meno.\n\nIl sindaco Mario Rossi ha "
+        "ringraziato."
+    )
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    assert officials(ex)["Mario Rossi"] == ("mayor", "Gubbio")  # Wertheim is named more, but in Germany

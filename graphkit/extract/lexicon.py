@@ -74,6 +74,7 @@ class Lexicon:
     foreign_offices: frozenset[str]
     represented_by: tuple[str, ...]
     roll_calls: tuple[str, ...]
+    home_countries: frozenset[str]
     roll_call_office: str
     meetings: dict[str, str]
     venue_cues: tuple[str, ...]
@@ -180,6 +181,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         foreign_offices=frozenset(phrases(rules.get("foreign_offices"))),
         represented_by=phrases(rules.get("represented_by")),
         roll_calls=phrases(rules.get("roll_calls")),
+        home_countries=frozenset(str(c).upper() for c in raw.get("home_countries", ())),
         roll_call_office=str(rules.get("roll_call_office", "council member")),
         meetings=mapping("meetings"),
         venue_cues=phrases(roles.get("venue")),

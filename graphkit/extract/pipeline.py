@@ -172,8 +172,16 @@ def _home(doc: Annotated, lex: Lexicon, places: list[PlaceMention]) -> PlaceRef 
         refs.setdefault(key, m.ref)
     if not score:
         return None
+    for key, ref in refs.items():  # a town of the countries that write the article's language, once
+        if ref.country and ref.country in lex.home_countries:
+            score[key] += HOME_COUNTRY_BONUS
     best = max(score, key=lambda iri: (score[iri], -first_seen[iri]))
     return refs[best]
+
+
+#: What being in a country that writes the article's language weighs for a town to be the article's
+#: own ("Castelfranco Veneto e Villefranche-sur-Saône" in an Italian comune's news: Castelfranco).
+HOME_COUNTRY_BONUS = 3
 
 
 def _dateline(doc: Annotated, m: PlaceMention) -> bool:

@@ -296,8 +296,10 @@ class PlaceResolver:
                 cands = partners
         if len(cands) == 1:
             return self.ref(name, cands[0], language)
-        if cands:
-            return PlaceRef(name, None, country=country, candidates=len(cands))
+        if cands:  # several: the country they all lie in, if one ("Springfield": two in the US)
+            shared = {p.country for p in cands}
+            common = country or (shared.pop() if len(shared) == 1 else None)
+            return PlaceRef(name, None, country=common, candidates=len(cands))
         gz = self.gazetteer() if use_gazetteer else None
         if gz is None:
             return PlaceRef(name, None, country=country)
