@@ -816,3 +816,16 @@ def test_a_town_of_the_article_s_language_is_more_likely_its_own(extractor: Extr
     )
     ex = extractor.extract(text, language="it", published="2024-01-01")
     assert officials(ex)["Mario Rossi"] == ("mayor", "Gubbio")  # Wertheim is named more, but in Germany
+
+
+def test_visiting_side_by_country_adjective_and_a_delegation_led_in_the_next_sentence(extractor: Extractor) -> None:
+    text = (
+        "Gubbio\n\nLa carta unisce Gubbio e Nara, in Giappone. La sindaca di Gubbio, Anna Neri, e il sindaco della "
+        "città giapponese, Ken Sato, hanno firmato. Per la parte giapponese ha parlato anche la vicesindaca Aiko "
+        "Mori.\n\nDa Wertheim è arrivata sabato una delegazione. A guidare il gruppo il sindaco Otto Feist."
+    )
+    got = officials(extractor.extract(text, language="it", published="2024-01-01"))
+    assert got["Anna Neri"] == ("mayor", "Gubbio")
+    assert got["Ken Sato"] == ("mayor", "Nara")
+    assert got["Aiko Mori"] == ("deputy-mayor", "Nara")
+    assert got["Otto Feist"] == ("mayor", "Wertheim")

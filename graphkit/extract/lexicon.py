@@ -75,6 +75,7 @@ class Lexicon:
     represented_by: tuple[str, ...]
     roll_calls: tuple[str, ...]
     home_countries: frozenset[str]
+    side_words: frozenset[str]
     roll_call_office: str
     meetings: dict[str, str]
     venue_cues: tuple[str, ...]
@@ -182,6 +183,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         represented_by=phrases(rules.get("represented_by")),
         roll_calls=phrases(rules.get("roll_calls")),
         home_countries=frozenset(str(c).upper() for c in raw.get("home_countries", ())),
+        side_words=frozenset(phrases(rules.get("side_words"))),
         roll_call_office=str(rules.get("roll_call_office", "council member")),
         meetings=mapping("meetings"),
         venue_cues=phrases(roles.get("venue")),

@@ -321,6 +321,10 @@ def _qualified(ctx: Context, cue: Cue, i: int, stop: int) -> tuple[tuple[str, in
     if not nouns or any(t.is_title for t in nouns):
         return person, None  # ("del Comune", "of the City": the article's own town)
     before = [m for m in ctx.places if m.last <= cue.first and not m.is_country and m.first not in ctx.person_tokens]
+    codes = {c.value for c in doc.cues_in("countries", cue.sent) if i <= c.first < j}
+    if codes:  # "il sindaco della città giapponese, X": the town of that country named last
+        of_country = [m for m in ctx.places if not m.is_country and m.ref.country in codes and m.first < cue.first]
+        return person, (of_country[-1] if of_country else None)
     return person, (before[-1] if before and cue.sent - before[-1].sent <= 1 else None)
 
 
@@ -464,10 +468,21 @@ def _acting_for(ctx: Context, cue: Cue) -> PlaceMention | str | None:
         if m is not None and not m.is_country and i > first and doc.tokens[i - 1].lower in lex.acting_for:
             return m
         i -= 1
+    side = _side(ctx, cue)
+    if side:  # "Per la parte francese ha preso la parola la vicesindaca X"
+        return _town_of_country(ctx, side)
     led = _led_by(ctx, cue)
     if led is None:
         return None
     i = led - 1
+    if not any(doc.tokens[k].lower in lex.visitor_markers for k in range(max(first, led - 10), led)) and cue.sent:
+        # "Da Kőszeg è arrivata una delegazione. A guidare il gruppo il sindaco X": the visitors' town is
+        # the one the sentence before names (not the article's own)
+        before = doc.sentence_range(cue.sent - 1)
+        home = ctx.home.key if ctx.home is not None else None
+        towns = [m for m in ctx.places if m.sent == cue.sent - 1 and not m.is_country and m.ref.key != home]
+        visiting = any(doc.tokens[k].lower in lex.visitor_markers for k in range(before.start, before.stop))
+        return towns[-1] if visiting and len({m.ref.key for m in towns}) == 1 else None
     while i >= first and led - i <= 10:
         if doc.tokens[i].lower in lex.visitor_markers:
             between = [m for m in ctx.places if i < m.first < led and m.sent == cue.sent]
@@ -481,13 +496,26 @@ def _acting_for(ctx: Context, cue: Cue) -> PlaceMention | str | None:
     return None
 
 
+def _side(ctx: Context, cue: Cue) -> set[str]:
+    """The country of "per la parte francese", "for the Japanese side" opening the office's clause."""
+    doc = ctx.doc
+    first = doc.sentence_range(cue.sent).start
+    for c in doc.cues_in("countries", cue.sent):
+        if not first <= c.first < cue.first or cue.first - c.last > 6:
+            continue
+        words = [t.lower for t in doc.tokens[max(first, c.first - 3) : c.last + 1]]
+        if any(w in ctx.lex.side_words for w in words):
+            return {c.value}
+    return set()
+
+
 def _led_by(ctx: Context, cue: Cue) -> int | None:
     """The token where "guidata dal", "led by" starts, right before the office (after an article)."""
     doc = ctx.doc
     i = cue.first
     while i > 0 and doc.tokens[i - 1].lower in _ARTICLES:
         i -= 1
-    for k in (1, 2, 3):
+    for k in (1, 2, 3, 4, 5):
         if i - k >= 0 and " ".join(t.lower for t in doc.tokens[i - k : i]) in ctx.lex.led_by:
             return i - k
     return None
