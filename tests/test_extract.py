@@ -829,3 +829,9 @@ def test_visiting_side_by_country_adjective_and_a_delegation_led_in_the_next_sen
     assert got["Ken Sato"] == ("mayor", "Nara")
     assert got["Aiko Mori"] == ("deputy-mayor", "Nara")
     assert got["Otto Feist"] == ("mayor", "Wertheim")
+
+
+def test_a_town_named_by_a_foreign_word_for_municipality(extractor: Extractor) -> None:
+    text = "Gubbio\n\nÈ stato firmato il protocollo d'intesa tra il Comune di Gubbio e il Município di Jessup."
+    ex = extractor.extract(text, language="it", published="2024-01-01")
+    assert [sorted(p.name for p in r.parties) for r in ex.relations] == [["Gubbio", "Jessup"]]
