@@ -835,3 +835,30 @@ def test_a_town_named_by_a_foreign_word_for_municipality(extractor: Extractor) -
     text = "Gubbio\n\nÈ stato firmato il protocollo d'intesa tra il Comune di Gubbio e il Município di Jessup."
     ex = extractor.extract(text, language="it", published="2024-01-01")
     assert [sorted(p.name for p in r.parties) for r in ex.relations] == [["Gubbio", "Jessup"]]
+
+
+def test_delibera_portfolios_in_capitals_secretaries_and_hosts_greeting_visitors(extractor: Extractor) -> None:
+    text = (
+        "COMUNE DI GUBBIO\n\nVISTA la proposta dell'Assessore alle Politiche europee e ai Gemellaggi, avv. Giorgia "
+        "Rossetti;\nPartecipa il Segretario Generale, dott.ssa Lucia Cavalli.\n\nA guidare la delegazione c'era la "
+        "sindaca di Wertheim, Ulrike Brandau, accolta in municipio dal sindaco Fabio Gozzoli."
+    )
+    got = officials(extractor.extract(text, language="it", published="2024-01-01"))
+    assert got["Giorgia Rossetti"] == ("councillor", "GUBBIO")
+    assert got["Lucia Cavalli"] == ("official", "GUBBIO")
+    assert got["Ulrike Brandau"] == ("mayor", "Wertheim")
+    assert got["Fabio Gozzoli"] == ("mayor", "GUBBIO")  # the host, not the visitors' town named before
+
+
+def test_possessive_with_apostrophe_council_staff_and_association_chairs(extractor: Extractor) -> None:
+    text = (
+        "Burlington news\n\nThe Burlington City Council met. Angers' deputy mayor for European and international "
+        "relations, Céline Garreau, signed the charter.\n\nBurlington City Council general manager Greg Mahony "
+        "spoke.\n\nAssembly Member Rachel Amundsen agreed. Peter Dunmore, chairman of the Burlington Twinning "
+        "Association, thanked the hosts."
+    )
+    got = officials(extractor.extract(text, language="en", published="2024-01-01"))
+    assert got["Céline Garreau"] == ("deputy-mayor", "Angers")
+    assert got["Greg Mahony"] == ("official", "Burlington")
+    assert got["Rachel Amundsen"] == ("council-member", "Burlington")
+    assert got["Peter Dunmore"] == ("president", "Burlington")

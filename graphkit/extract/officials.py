@@ -577,9 +577,20 @@ def _free_portfolio(ctx: Context, cue: Cue, i: int) -> int:
     j = i + k
     while j < stop and j - i - k < 5 and doc.tokens[j].text.isalpha() and doc.tokens[j].text.islower():
         j += 1
-    if j == i + k or j >= stop or ctx.place_starting(j) is not None:
+    if j > i + k and j < stop and ctx.place_starting(j) is None:
+        if person_after(doc, _skip_titles(ctx, _skip_comma(ctx, j)), ctx.lex) is not None:
+            return j
+    # "dell'Assessore alle Politiche europee e ai Gemellaggi, avv. Giorgia Rossetti" (a delibera's
+    # capitals), "deputy mayor for European and international relations, Céline Garreau": up to a comma
+    j = i + k
+    while j < stop and j - i - k < 9 and doc.tokens[j].text != ",":
+        t = doc.tokens[j]
+        if not (t.text.replace("'", "").isalpha()) or doc.cue_at("offices", j) is not None:
+            return i
+        j += 1
+    if j == i + k or j >= stop:
         return i
-    return j if person_after(doc, _skip_titles(ctx, _skip_comma(ctx, j)), ctx.lex) is not None else i
+    return j if person_after(doc, _skip_titles(ctx, j + 1), ctx.lex) is not None else i
 
 
 def _body_after(ctx: Context, i: int, stop: int) -> tuple[PlaceMention | None, int]:
@@ -644,10 +655,20 @@ def _represented(ctx: Context, cue: Cue) -> PlaceMention | None:
 
 
 def _body_before(ctx: Context, i: int) -> PlaceMention | None:
+    """ "Springfield Mayor", "Kyoto's deputy mayor", "Nantes' deputy mayor", "Griffith City Council
+    general manager": the town named right before an office."""
+    doc = ctx.doc
     for m in ctx.places:
-        if m.last == i or (m.last == i - 1 and ctx.doc.tokens[i - 1].lower in {"'s", "the"}):
+        between = [t.lower for t in doc.tokens[m.last : i]]
+        if m.last == i or (len(between) == 1 and between[0] in {"'s", "the", "'", "’s", "’"}):
+            return m
+        if 0 < len(between) <= 3 and " ".join(between) in _COUNCIL_WORDS:
             return m
     return None
+
+
+#: Words between a town and an office of its council: "Griffith City Council general manager".
+_COUNCIL_WORDS = frozenset({"city council", "town council", "council", "county council", "borough council", "city"})
 
 
 def _state_before(ctx: Context, i: int) -> PlaceMention | None:
@@ -725,6 +746,8 @@ def _sentence_subject(ctx: Context, cue: Cue) -> PlaceRef | None:
             before = doc.tokens[m.first - 1].lower if m.first else ""
             if before in ctx.lex.locative or _partner_named(ctx, m):
                 continue
+            if m.first >= 2 and doc.covering("offices", m.first - 2) is not None and before in ctx.lex.body_markers:
+                continue  # "la sindaca di Witzenhausen, X, accolta dal sindaco Y": X's town, not Y's
             return None if (m.ref.iri or m.name) == home else m.ref
     return None
 
