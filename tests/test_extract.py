@@ -862,3 +862,18 @@ def test_possessive_with_apostrophe_council_staff_and_association_chairs(extract
     assert got["Greg Mahony"] == ("official", "Burlington")
     assert got["Rachel Amundsen"] == ("council-member", "Burlington")
     assert got["Peter Dunmore"] == ("president", "Burlington")
+
+
+def test_a_denied_report_is_no_relation(extractor: Extractor) -> None:
+    it = extractor.extract(
+        "Gubbio\n\nIl Comune di Gubbio ha smentito la notizia, circolata su alcuni media locali, di un imminente "
+        "gemellaggio con Todi.",
+        language="it",
+        published="2024-01-01",
+    )
+    en = extractor.extract(
+        "Burlington\n\nThe City of Burlington denied reports on social media of a sister city agreement with Arezzo.",
+        language="en",
+        published="2024-01-01",
+    )
+    assert it.relations == () and en.relations == ()

@@ -45,6 +45,7 @@ class Lexicon:
     locative: frozenset[str]
     visitor_markers: frozenset[str]
     negations: frozenset[str]
+    denials: frozenset[str]
     dropped: frozenset[str]
     relatives: tuple[str, ...]
     list_openers: tuple[str, ...]
@@ -153,6 +154,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         locative=frozenset(phrases(markers.get("locative"))),
         visitor_markers=frozenset(phrases(markers.get("visitors"))),
         negations=frozenset(phrases(markers.get("negations"))),
+        denials=frozenset(phrases(markers.get("denials"))),
         dropped=frozenset(phrases(markers.get("dropped"))),
         relatives=phrases(markers.get("relatives")),
         list_openers=phrases(markers.get("list_openers")),

@@ -237,6 +237,9 @@ def _refer_back(ctx: Context, pending: list[_Draft], drafts: list[_Draft], sent:
 def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
     """ "non è gemellata con", "is not twinned with", or a question the text answers "No"."""
     doc, lex = ctx.doc, ctx.lex
+    opening = [t.lower for t in doc.tokens[doc.sentence_range(cue.sent).start : cue.first]]
+    if any(w in lex.denials for w in opening):  # "Il Comune di X ha smentito la notizia ... di un gemellaggio con Y"
+        return True
     before = [t.lower for t in doc.tokens[max(doc.sentence_range(cue.sent).start, cue.first - 5) : cue.first]]
     for k, w in enumerate(before):  # "non è gemellata", "Non si tratta di un gemellaggio" (not "non solo")
         if w in lex.negations and not (k + 1 < len(before) and before[k + 1] in _ONLY) and "," not in before[k:]:
