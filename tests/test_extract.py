@@ -877,3 +877,16 @@ def test_a_denied_report_is_no_relation(extractor: Extractor) -> None:
         published="2024-01-01",
     )
     assert it.relations == () and en.relations == ()
+
+
+def test_a_wire_round_up_reads_each_story_from_its_dateline(extractor: Extractor) -> None:
+    text = (
+        "Twinning round-up\n\nTODI, Italy – Todi and Vence signed a pact of friendship on Tuesday.\n\n"
+        'ANGERS, France – The Japanese city of Nara, famous for its deer and its "great Buddha", signed a '
+        "memorandum of understanding on Monday."
+    )
+    ex = extractor.extract(text, language="en", published="2024-05-10")
+    assert {frozenset(p.name.title() for p in r.parties) for r in ex.relations} == {
+        frozenset({"Todi", "Vence"}),
+        frozenset({"Angers", "Nara"}),
+    }

@@ -634,7 +634,8 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
     towns = [m for m in left if m.ref.kind == MUNICIPALITY]  # "Łódź and Chengdu, the capital of China's Sichuan
     if len(towns) >= 2 and towns[-1] is not left[-1] and _coordinated(ctx, towns[-2], towns[-1]):  # province"
         return [towns[-2], towns[-1]]
-    if left and ctx.home is not None and _key(left[-1].ref) != _key(ctx.home) and not _locative(ctx, left[-1]):
+    home = _home_for(ctx, cue.sent)
+    if left and home is not None and _key(left[-1].ref) != _key(home) and not _locative(ctx, left[-1]):
         return [_home_mention(ctx, left[-1]), left[-1]]
     return []
 
@@ -657,7 +658,8 @@ def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) 
         return PlaceMention(
             right[0].first, right[0].first, right[0].sent, right[0].start, right[0].start, speaker.name, speaker
         )
-    if ctx.home is not None and _key(ctx.home) not in keys:
+    home = _home_for(ctx, right[0].sent)
+    if home is not None and _key(home) not in keys:
         return _home_mention(ctx, right[0])
     return None
 
@@ -679,9 +681,33 @@ def _key(ref: PlaceRef) -> str:
 
 
 def _home_mention(ctx: Context, at: PlaceMention) -> PlaceMention:
-    """The article's own town as an implied party (its evidence is the partner's sentence)."""
-    assert ctx.home is not None
-    return PlaceMention(at.first, at.first, at.sent, at.start, at.start, ctx.home.name, ctx.home)
+    """The article's own town (or its story's, :func:`_home_for`) as an implied party (its evidence is
+    the partner's sentence)."""
+    home = _home_for(ctx, at.sent)
+    assert home is not None
+    return PlaceMention(at.first, at.first, at.sent, at.start, at.start, home.name, home)
+
+
+def _home_for(ctx: Context, sent: int) -> PlaceRef | None:
+    """The town a story of the article is from: the dateline ("CUENCA, Spain –") of the last paragraph
+    at or before sentence ``sent`` that opens with one (a wire round-up of several stories), else the
+    article's own town."""
+    doc = ctx.doc
+    for s in range(sent, -1, -1):
+        first = doc.sentence_range(s).start
+        if s and "\n" not in doc.text[doc.tokens[first - 1].end : doc.tokens[first].start]:
+            continue  # (not a paragraph's first sentence)
+        m = ctx.place_starting(first)
+        if (
+            m is not None
+            and not m.is_country
+            and m.name.isupper()
+            and len(m.name) > 2
+            and m.last < len(doc.tokens)
+            and doc.tokens[m.last].text in {",", "\u2013", "\u2014", "-", "."}
+        ):
+            return m.ref
+    return ctx.home
 
 
 def _locative(ctx: Context, m: PlaceMention) -> bool:
