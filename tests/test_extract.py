@@ -890,3 +890,18 @@ def test_a_wire_round_up_reads_each_story_from_its_dateline(extractor: Extractor
         frozenset({"Todi", "Vence"}),
         frozenset({"Angers", "Nara"}),
     }
+
+
+def test_a_name_with_in_that_the_gazetteer_knows_stays_whole(extractor: Extractor) -> None:
+    greve = GazetteerPlace(3176357, "Greve in Chianti", "IT", 43.58, 11.32, 14000, "16")
+    gz = FakeGazetteer(FakeGazetteer.places + (greve,))
+    local = Extractor(PlaceResolver(extractor.resolver.index, gz))
+    ex = local.extract(
+        "Springfield news\n\nThe Springfield City Council approved a pact of friendship with Greve in Chianti, "
+        "Tuscany. Springfield is twinned with Todi in Italy.",
+        language="en",
+        published="2024-01-01",
+    )
+    names = {frozenset(p.name for p in r.parties) for r in ex.relations}
+    assert frozenset({"Springfield", "Greve in Chianti"}) in names
+    assert frozenset({"Springfield", "Todi"}) in names  # "Todi in Italy" is not one name

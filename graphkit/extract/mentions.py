@@ -153,7 +153,9 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
     """Every place of the graph named in the text (the longest label wins), resolved; and the names
     the graph lacks where the text says they are towns ("il Comune di X", "il sindaco di X", "the
     Mayor of X"), from the gazetteer or kept as names, wherever the text names them again."""
-    spans = [span for sent in range(len(doc.sentences)) for span in name_spans(doc, sent, lex)]
+    spans = with_in_names(
+        doc, resolver, [span for sent in range(len(doc.sentences)) for span in name_spans(doc, sent, lex)]
+    )
     known: set[str] = set()
     for first, last in _slot_starts(doc, lex, spans):
         graph_name = any(  # whole words only: "Saint-Jean" (a graph name) is not "Saint-Jean-de-Monts"
@@ -170,6 +172,27 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
     for first, last in spans:
         found.extend(_places_in_span(doc, lex, resolver, first, last, near, known))
     return [_as_area(doc, lex, resolver, m) for m in found]
+
+
+def with_in_names(doc: Annotated, resolver: PlaceResolver, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Two runs of capitals joined by "in" into one name where the graph or the gazetteer knows it
+    ("Greve in Chianti", "San Giovanni in Persiceto"; not "Aalborg in Denmark")."""
+    out: list[tuple[int, int]] = []
+    gz = resolver.gazetteer()
+    for span in spans:
+        if out and out[-1][1] + 1 == span[0] and doc.tokens[out[-1][1]].lower == "in":
+            first = out[-1][0]
+            for k in range(first, out[-1][1]):  # the name may start inside the run ("con Greve in Chianti")
+                name = normalise_name(doc.span_text(k, span[1]))
+                if resolver.index.has_key(name) or (gz is not None and gz.candidates(doc.span_text(k, span[1]))):
+                    out[-1:] = [(first, k)] if k > first else []
+                    out.append((k, span[1]))
+                    break
+            else:
+                out.append(span)
+            continue
+        out.append(span)
+    return out
 
 
 def _slot_starts(doc: Annotated, lex: Lexicon, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -23,7 +23,7 @@ from graphkit.extract.annotate import Cue
 from graphkit.extract.context import Context
 from graphkit.extract.dates import DateMention
 from graphkit.extract.lexicon import Lexicon
-from graphkit.extract.mentions import PlaceMention, is_capitalised, mention, name_spans
+from graphkit.extract.mentions import PlaceMention, is_capitalised, mention, name_spans, with_in_names
 from graphkit.extract.model import Evidence, PlaceRef, Relation
 from graphkit.extract.places import ADMIN, COUNTRY, MUNICIPALITY
 from graphkit.places.gazetteer import normalise_name, us_state_names
@@ -589,7 +589,8 @@ def _unknown_name(ctx: Context, i: int, stop: int) -> PlaceMention | None:
     """A capitalised name the graph does not have, in a party slot: resolved by the gazetteer or kept
     as an unresolved name."""
     doc, lex = ctx.doc, ctx.lex
-    span = next(((a, b) for a, b in name_spans(doc, doc.tokens[i].sent, lex) if a == i), None)
+    spans = with_in_names(doc, ctx.resolver, name_spans(doc, doc.tokens[i].sent, lex))
+    span = next(((a, b) for a, b in spans if a == i), None)
     if span is None:
         return None
     first, last = span
