@@ -905,3 +905,21 @@ def test_a_name_with_in_that_the_gazetteer_knows_stays_whole(extractor: Extracto
     names = {frozenset(p.name for p in r.parties) for r in ex.relations}
     assert frozenset({"Springfield", "Greve in Chianti"}) in names
     assert frozenset({"Springfield", "Todi"}) in names  # "Todi in Italy" is not one name
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "status"),
+    [
+        (
+            "it",
+            "Il consiglio comunale di Gubbio ha approvato la mozione che sospende il gemellaggio con Wertheim.",
+            "suspended",
+        ),
+        ("it", "Il gemellaggio tra Gubbio e Wertheim si è formalmente concluso nel 2015.", "terminated"),
+        ("en", "The council RESOLVED that the twinning between Burlington and Arezzo be formally ended.", "terminated"),
+        ("en", "Burlington suspends its sister city ties with Arezzo.", "suspended"),
+    ],
+)
+def test_suspended_and_ended_relations(extractor: Extractor, lang: str, text: str, status: str) -> None:
+    ex = extractor.extract("News\n\n" + text, language=lang, published="2024-01-01")
+    assert [r.status for r in ex.relations] == [status]

@@ -815,9 +815,13 @@ def _collect(
     doc = ctx.doc
     first, last = clause
     stop = doc.sentence_range(cue.sent).stop
-    for _ in range(3 if extend else 0):  # a few words more, not into the next clause ("e nel 2011 ha siglato")
+    more = 3 if extend else 0  # a few words more, not into the next clause ("e nel 2011 ha siglato")
+    while more > 0:
         if last >= stop or (doc.tokens[last].lower in _AND_WORDS(ctx.lex) and _starts_clause(ctx, last + 1)):
             break
+        word = doc.tokens[last].lower
+        if not (word in ctx.lex.auxiliaries or word.endswith(("mente", "ly")) or word in {"si", "been"}):
+            more -= 1  # ("si è formalmente concluso", "has been formally ended": the verb counts, not its helpers)
         last += 1
     if extend and typed:
         last = _relative_clause_end(ctx, last, stop)
