@@ -918,6 +918,8 @@ def test_a_name_with_in_that_the_gazetteer_knows_stays_whole(extractor: Extracto
         ("it", "Il gemellaggio tra Gubbio e Wertheim si è formalmente concluso nel 2015.", "terminated"),
         ("en", "The council RESOLVED that the twinning between Burlington and Arezzo be formally ended.", "terminated"),
         ("en", "Burlington suspends its sister city ties with Arezzo.", "suspended"),
+        ("it", "Gubbio e Wertheim potrebbero presto diventare città amiche.", "proposed"),
+        ("en", "Burlington councillors agreed to open formal talks on a twinning with Arezzo.", "proposed"),
     ],
 )
 def test_suspended_and_ended_relations(extractor: Extractor, lang: str, text: str, status: str) -> None:
