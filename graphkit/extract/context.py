@@ -9,7 +9,7 @@ Evidence(sentence=2, start=8, end=24, quote='Una frase breve.', sentence_sha256=
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from graphkit.extract.annotate import Annotated
@@ -42,6 +42,18 @@ class Context:
     speakers: list[tuple[int, PlaceRef]] = field(default_factory=list)
     #: The people of those offices by surname, with their town ("il sindaco Mingozzi" after "Giorgio Mingozzi").
     surnames: dict[str, PlaceRef] = field(default_factory=dict)
+
+    def phrase_at(self, i: int, phrases: Iterable[str]) -> int | None:
+        """The token after the longest of ``phrases`` (one or several words, lower case) starting at
+        token ``i``, or None: at "Assenti giustificati (4): ...", ``phrase_at(i, ("assenti", "assenti
+        giustificati"))`` is the token of "(" (the longer phrase wins)."""
+        best = None
+        for phrase in phrases:
+            words = phrase.split()
+            found = [t.lower for t in self.doc.tokens[i : i + len(words)]] == words
+            if found and (best is None or i + len(words) > best):
+                best = i + len(words)
+        return best
 
     def place_starting(self, i: int) -> PlaceMention | None:
         for m in self.places:

@@ -166,7 +166,7 @@ def _roll_calls(ctx: Context) -> list[_Reading]:
         rng = doc.sentence_range(sent)
         if rng.start > 0 and "\n" not in doc.text[doc.tokens[rng.start - 1].end : doc.tokens[rng.start].start]:
             continue  # (a roll call opens its line)
-        i = _phrase_end(ctx, rng.start, lex.roll_calls)
+        i = ctx.phrase_at(rng.start, lex.roll_calls)
         if i is None:
             continue
         if i + 2 < rng.stop and doc.tokens[i].text == "(" and doc.tokens[i + 2].text in {")", "):"}:
@@ -189,16 +189,6 @@ def _roll_calls(ctx: Context) -> list[_Reading]:
             else:
                 break
     return out
-
-
-def _phrase_end(ctx: Context, i: int, phrases: tuple[str, ...]) -> int | None:
-    """The token after the longest of ``phrases`` starting at token ``i``, or None."""
-    best = None
-    for phrase in phrases:
-        words = phrase.split()
-        if [t.lower for t in ctx.doc.tokens[i : i + len(words)]] == words and (best is None or i + len(words) > best):
-            best = i + len(words)
-    return best
 
 
 def _office(ctx: Context, cue: Cue) -> list[_Reading]:

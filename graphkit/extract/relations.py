@@ -381,7 +381,7 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
         if c is not None:
             i = c.last
             continue
-        opener = None if parties or marker is not None else _phrase_at(ctx, i, lex.between_markers)
+        opener = None if parties or marker is not None else ctx.phrase_at(i, lex.between_markers)
         if opener is not None and opener > i + 1:  # "il gemellaggio che lega Torino e Colonia", "that links"
             marker, i = "between", opener
             continue
@@ -434,20 +434,10 @@ def _counted_list(ctx: Context, i: int, stop: int) -> int | None:
         t = doc.tokens[j]
         if t.lower in ctx.lex.place_nouns:
             k = j + 1 + (j + 1 < stop and doc.tokens[j + 1].text == ",")
-            return _phrase_at(ctx, k, ctx.lex.list_openers)
+            return ctx.phrase_at(k, ctx.lex.list_openers)
         if not (t.text.isdigit() or (t.text.isalpha() and t.text.islower())):
             return None
     return None
-
-
-def _phrase_at(ctx: Context, i: int, phrases: tuple[str, ...] | frozenset[str]) -> int | None:
-    """The token after the longest of ``phrases`` (several words) starting at token ``i``, or None."""
-    best = None
-    for phrase in phrases:
-        words = phrase.split()
-        if [t.lower for t in ctx.doc.tokens[i : i + len(words)]] == words and (best is None or i + len(words) > best):
-            best = i + len(words)
-    return best
 
 
 def _names_an_organisation(ctx: Context, m: PlaceMention) -> bool:
@@ -862,7 +852,7 @@ def _aside_end(ctx: Context, i: int, stop: int) -> int | None:
     which it has been linked since 1988, Lyon"): its comma, when it opens at ``i`` with a relative
     word and closes within 12 words without a relation phrase; else None."""
     doc = ctx.doc
-    opened = _phrase_at(ctx, i, ctx.lex.relatives)
+    opened = ctx.phrase_at(i, ctx.lex.relatives)
     if opened is None:
         return None
     for j in range(opened, min(i + 12, stop)):
@@ -882,7 +872,7 @@ def _relative_clause_end(ctx: Context, last: int, stop: int) -> int:
     for i in range(last, min(last + 12, stop)):
         if doc.cue_at("relation_types", i) is not None:
             return last
-        end = _phrase_at(ctx, i, ctx.lex.relatives)
+        end = ctx.phrase_at(i, ctx.lex.relatives)
         if end is None:
             continue
         while end < stop and doc.tokens[end].text not in {";", ".", ":"} and doc.cue_at("relation_types", end) is None:
