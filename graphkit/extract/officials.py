@@ -95,7 +95,6 @@ def person_tokens(ctx: Context) -> set[int]:
             ):
                 if person:
                     tokens.update(range(person[1], person[2]))
-    tokens.update(surnames_after_titles(ctx.doc, ctx.lex))
     return tokens
 
 
@@ -209,7 +208,7 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
     body_first = body.first if body else None
     end = _skip_diplomatic_country(ctx, cue, body, end, stop)
     if cue.phrase in lex.plural_offices:
-        end = _roll_call(ctx, end, stop)  # "Aldermen present: Greg Malone, Teresa Novak"
+        end = _past_roll_call_colon(ctx, end, stop)  # "Aldermen present: Greg Malone, Teresa Novak"
     if end < stop and doc.tokens[end].text == "." and len(doc.tokens[end - 1].text) <= 4:
         end += 1  # "State Sen. Robert Kowalczyk", "Ald. Jan Michalski"
     person = person_after(doc, _skip_titles(ctx, _skip_comma(ctx, end)), lex)
@@ -269,7 +268,7 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
     return out
 
 
-def _roll_call(ctx: Context, i: int, stop: int) -> int:
+def _past_roll_call_colon(ctx: Context, i: int, stop: int) -> int:
     """The token after the colon of a roll call after a plural office ("Aldermen present:",
     "Consiglieri presenti:", "Councillors:"), whose names follow; ``i`` when there is none."""
     doc = ctx.doc
@@ -289,15 +288,10 @@ def _qualified(ctx: Context, cue: Cue, i: int, stop: int) -> tuple[tuple[str, in
     noun_seen = False
     while j < stop and j - i < 7 and doc.tokens[j].text.replace("'", "").isalpha():
         t = doc.tokens[j]
-        starts_body = doc.covering("organisations", j) is not None and t.is_title  # "del Comitato Gemellaggi"
-        if (
-            not t.text.islower()
-            and t.lower not in ctx.lex.place_nouns
-            and not (noun_seen and t.is_title)
-            and not starts_body
-        ):
-            break  # ("del Comune": a place noun, capitalised or not; "della cittadina dell'Alta Garonna")
-        noun_seen = noun_seen or t.lower in ctx.lex.place_nouns or doc.covering("organisations", j) is not None
+        body_word = t.lower in ctx.lex.place_nouns or doc.covering("organisations", j) is not None
+        if not t.text.islower() and not body_word and not (noun_seen and t.is_title):
+            break  # ("del Comune", "del Comitato Gemellaggi", then "della cittadina dell'Alta Garonna")
+        noun_seen = noun_seen or body_word
         j += 1
     if j == i or j >= stop or doc.tokens[j].text != ",":
         return None
@@ -355,14 +349,7 @@ def _skip_diplomatic_country(ctx: Context, cue: Cue, body: PlaceMention | None, 
     """After "l'ambasciatore del Giappone", "l'ambasciatrice cinese", "the consul of Germany": skip
     the country adjective and the host ("in Italia", "to Italy", "a Perugia") before the name."""
     doc = ctx.doc
-    j = end  # "il console generale della Repubblica Federale di Germania": past the article
-    while (
-        body is None
-        and j < stop
-        and j - end < 2
-        and (doc.tokens[j].lower in ctx.lex.body_markers or doc.tokens[j].lower in _DETERMINERS)
-    ):
-        j += 1
+    j = _past_connectors(ctx, end, stop) if body is None else end  # "della Repubblica Federale di Germania"
     adjective = doc.cue_at("countries", j) if body is None else None
     if body is None and adjective is None:
         adjective = _country_by_long_name(ctx, j, stop)  # "della Repubblica di Polonia"
@@ -384,6 +371,18 @@ def _skip_diplomatic_country(ctx: Context, cue: Cue, body: PlaceMention | None, 
         if span is not None and span[1] - span[0] <= 3 and span[1] < stop and doc.tokens[span[1]].text == ",":
             return span[1]  # "the Honorary Consul of Ukraine in Minnesota, X": a host the graph lacks
     return end
+
+
+def _past_connectors(ctx: Context, i: int, stop: int) -> int:
+    """The token after at most two articles or body markers from ``i`` ("della", "of the")."""
+    j = i
+    while (
+        j < stop
+        and j - i < 2
+        and (ctx.doc.tokens[j].lower in ctx.lex.body_markers or ctx.doc.tokens[j].lower in _DETERMINERS)
+    ):
+        j += 1
+    return j
 
 
 def _country_by_long_name(ctx: Context, j: int, stop: int) -> Cue | None:
@@ -543,14 +542,9 @@ def _portfolio(ctx: Context, cue: Cue) -> tuple[str | None, str | None, int]:
 
 def _one_portfolio(ctx: Context, cue: Cue, i: int) -> tuple[str, int] | None:
     """ "al turismo", "for tourism" at token ``i``: the sector and the token after it."""
-    doc = ctx.doc
-    for k in (1, 2, 3):
-        marker = " ".join(t.lower for t in doc.tokens[i : i + k])
-        if marker in ctx.lex.portfolio_markers and i + k < len(doc.tokens):
-            c = doc.cue_at("portfolios", i + k)
-            if c is not None and c.sent == cue.sent:
-                return c.value, c.last
-    return None
+    after = ctx.phrase_at(i, ctx.lex.portfolio_markers)
+    c = ctx.doc.cue_at("portfolios", after) if after is not None and after < len(ctx.doc.tokens) else None
+    return (c.value, c.last) if c is not None and c.sent == cue.sent else None
 
 
 def _free_portfolio(ctx: Context, cue: Cue, i: int) -> int:
@@ -559,26 +553,24 @@ def _free_portfolio(ctx: Context, cue: Cue, i: int) -> int:
     words right before a comma and a name, or a name; ``i`` when there is none."""
     doc = ctx.doc
     stop = doc.sentence_range(cue.sent).stop
-    for k in (1, 2, 3):
-        if " ".join(t.lower for t in doc.tokens[i : i + k]) in ctx.lex.portfolio_markers:
-            break
-    else:
+    words = ctx.phrase_at(i, ctx.lex.portfolio_markers)
+    if words is None:
         return i
-    j = i + k
-    while j < stop and j - i - k < 5 and doc.tokens[j].text.isalpha() and doc.tokens[j].text.islower():
+    j = words
+    while j < stop and j - words < 5 and doc.tokens[j].text.isalpha() and doc.tokens[j].text.islower():
         j += 1
-    if j > i + k and j < stop and ctx.place_starting(j) is None:
+    if j > words and j < stop and ctx.place_starting(j) is None:
         if person_after(doc, _skip_titles(ctx, _skip_comma(ctx, j)), ctx.lex) is not None:
             return j
     # "dell'Assessore alle Politiche europee e ai Gemellaggi, avv. Giorgia Rossetti" (a delibera's
     # capitals), "deputy mayor for European and international relations, Céline Garreau": up to a comma
-    j = i + k
-    while j < stop and j - i - k < 9 and doc.tokens[j].text != ",":
+    j = words
+    while j < stop and j - words < 9 and doc.tokens[j].text != ",":
         t = doc.tokens[j]
         if not (t.text.replace("'", "").isalpha()) or doc.cue_at("offices", j) is not None:
             return i
         j += 1
-    if j == i + k or j >= stop:
+    if j == words or j >= stop:
         return i
     return j if person_after(doc, _skip_titles(ctx, j + 1), ctx.lex) is not None else i
 
@@ -650,7 +642,7 @@ def _body_before(ctx: Context, i: int) -> PlaceMention | None:
     doc = ctx.doc
     for m in ctx.places:
         between = [t.lower for t in doc.tokens[m.last : i]]
-        if m.last == i or (len(between) == 1 and between[0] in {"'s", "the", "'", "’s", "’"}):
+        if m.last == i or (len(between) == 1 and between[0] in {"'s", "the", "'"}):
             return m
         if 0 < len(between) <= 3 and " ".join(between) in _COUNCIL_WORDS:
             return m
@@ -704,7 +696,7 @@ def _municipal_unit(ctx: Context, cue: Cue) -> bool:
     internazionali comunale": an office in a town's own administration (up to the next comma)."""
     doc = ctx.doc
     before = [t.lower for t in doc.tokens[max(0, cue.first - 2) : cue.first]]
-    if len(before) == 2 and before[1] in {"'s", "’s"} and before[0] in ctx.lex.municipal_words:
+    if len(before) == 2 and before[1] == "'s" and before[0] in ctx.lex.municipal_words:
         return True  # "the council's Head of International Relations"
     stop = doc.sentence_range(cue.sent).stop
     for j in range(cue.last, min(stop, cue.last + 7)):
@@ -798,10 +790,9 @@ def _country_near(ctx: Context, cue: Cue) -> PlaceRef | None:
         if abs(c.first - cue.last) <= 2 or abs(cue.first - c.last) <= 1:
             return _country_ref(ctx, c.value, c.phrase)
     stop = ctx.doc.sentence_range(cue.sent).stop
-    j = cue.last
-    while j < stop and j - cue.last < 2 and ctx.doc.tokens[j].lower in _DETERMINERS | set(ctx.lex.body_markers):
-        j += 1
-    long_name = _country_by_long_name(ctx, j, stop)  # "il console della Repubblica di Polonia"
+    long_name = _country_by_long_name(
+        ctx, _past_connectors(ctx, cue.last, stop), stop
+    )  # "il console della Repubblica di Polonia"
     return _country_ref(ctx, long_name.value, long_name.phrase) if long_name is not None else None
 
 
@@ -823,7 +814,7 @@ def _past_possessive(ctx: Context, i: int) -> int:
     """The token where "Italy's" or "Springfield's" starts when it stands right before token ``i``
     ("Dr. Teresa Moroni, Italy's honorary consul in Detroit"); ``i`` otherwise."""
     doc = ctx.doc
-    if i < 2 or doc.tokens[i - 1].lower not in {"'s", "’s"}:
+    if i < 2 or doc.tokens[i - 1].lower != "'s":  # (token lower forms have one kind of apostrophe)
         return i
     country = doc.covering("countries", i - 2)
     if country is not None:

@@ -107,7 +107,7 @@ def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: s
     dates = find_dates(doc.text, lex)
     ctx = Context(doc, lex, resolver, places, dates, home, _reference_year(published, dates))
     ctx.published_year = int(published[:4]) if published else None
-    ctx.person_tokens = person_tokens(ctx)
+    ctx.person_tokens = person_tokens(ctx) | surnames
     return ctx
 
 

@@ -20,14 +20,11 @@ from dataclasses import dataclass
 
 from graphkit.errors import InputError
 
-#: A sentence ends at ".", "!" or "?", white space and a capital; not after an initial ("Karen S.
-#: Whitaker") or a title before a name ("Sen. Karen Olsen", "dott. Mario Rossi").
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?<!\b[A-Z]\.)"
-    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\bSen\.)(?<!\bRep\.)(?<!\bGov\.)"
-    r"(?<!\bAld\.)(?<!\bHon\.)(?<!\bRev\.)(?<!\bProf\.)(?<!\bprof\.)(?<!\bdott\.)(?<!\bDott\.)(?<!\bavv\.)"
-    r"(?<!\bsig\.)(?<!\bSig\.)(?<!\bing\.)(?<!\bCllr\.)"
-    r"\s+(?=[A-ZÀ-ÖØ-Þ\"“«])"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ\"“«])")
+#: Abbreviations before a name whose full stop ends no sentence ("Sen. Karen Olsen", "dott. Mario Rossi").
+_TITLES = frozenset(
+    {"mr", "ms", "mrs", "dr", "st", "sen", "rep", "gov", "ald", "hon", "rev", "prof"}
+    | {"dott", "avv", "sig", "ing", "cllr"}
 )
 
 
@@ -66,10 +63,22 @@ def split_sentences(text: str) -> list[Sentence]:
         body = para.group()
         begin = 0
         for brk in _SENTENCE_END.finditer(body):
+            if _before_a_name(body[: brk.start()]):
+                continue
             _append(sentences, offset + begin, offset + brk.start(), text)
             begin = brk.end()
         _append(sentences, offset + begin, offset + len(body), text)
     return sentences
+
+
+def _before_a_name(before: str) -> bool:
+    """Whether the full stop ending ``before`` closes an initial ("Karen S.", "the U.S.") or a title
+    ("Sen.", "dott."), not a sentence."""
+    if not before.endswith("."):
+        return False
+    word = before.rsplit(None, 1)[-1][:-1]
+    last = word.rsplit(".", 1)[-1]
+    return (len(last) == 1 and last.isupper()) or (last.lower() in _TITLES and last == word)
 
 
 def _append(sentences: list[Sentence], start: int, end: int, text: str) -> None:
