@@ -130,6 +130,22 @@ def test_a_unesco_site_is_not_a_place(world) -> None:
     assert "Villaggi storici di Shirakawa" in rejects and "not-a-place" in rejects
 
 
+def test_wikidata_items_that_are_not_towns_are_not_municipalities(world) -> None:
+    """The crawl's German labels of a UNESCO site and of a language are not places (their P190
+    statements are rejects); a French canton is an area; Temple (Texas) and Tempio Pausania stay towns."""
+    store = world[0]
+    for qid in ("Q877626", "Q34119"):  # Historische Dörfer von Shirakawa-gō und Gokayama; Tuwinische Sprache
+        assert _records(store, "SELECT ?c WHERE { ?p a ?c }", p=place_iri(qid=qid)) == []
+    with (world[3] / "rejects.csv").open(encoding="utf-8") as f:
+        rejects = {(r["item"], r["reason"]) for r in csv.DictReader(f)}
+    assert ("Tuwinische Sprache (?, Q34119)", "not-a-place") in rejects
+    assert ("('Q877626', 'Q51812')", "relation-dropped") in rejects
+    classes = {r["c"] for r in _records(store, "SELECT ?c WHERE { ?p a ?c }", p=place_iri(qid="Q1398456"))}
+    assert str(GK.AdministrativeArea) in classes and str(GK.Municipality) not in classes  # Kanton Villé
+    kept = {p.main_label() for p in _municipalities(world) if p.iso in ("US", "IT")}
+    assert {"Temple", "Tempio Pausania"} <= kept
+
+
 def test_population_and_geonames_id_with_provenance(world) -> None:
     store = world[0]
     rows = _records(

@@ -315,36 +315,73 @@ def different_places(gazetteer: Gazetteer, a: Place, b: Place) -> tuple[Gazettee
     return ga, gb
 
 
-#: Words that name something other than a town: a heritage site, a park, a school, a church.
+#: Words that name something other than a town, in the sources' languages (Italian, English and
+#: the Wikidata crawl's German): a heritage site or old town, a park, a port, a school, a church or
+#: temple, a language, a party.
 _NOT_A_PLACE = re.compile(
-    r"\b(?:villaggi storici|villaggio storico|historic villages?|patrimonio|heritage site|world heritage|unesco|"
+    r"\b(?:villaggi storici|villaggio storico|historic villages?|historische[sn]? d[öo]rf(?:er)?|patrimonio|"
+    r"heritage site|world heritage|welterbe|unesco|altstadt von|centro storico di|hafen von|"
     r"parco nazionale|national park|nationalpark|universit[àa]|university|universität|scuola|school|museo|museum|"
-    r"cattedrale|cathedral|abbazia|abbey|santuario|sanctuary|monastero|monastery|kloster)\b",
+    r"cattedrale|cathedral|abbazia|abbey|santuario|sanctuary|monastero|monastery|kloster|temple|tempel|"
+    r"sprache|language|lingua|congress|kongress)\b",
     re.IGNORECASE,
 )
 
 
 def is_not_a_place(name: str) -> bool:
-    """True when a name says it is a site, park, school or church rather than a town.
+    """True when a name says it is a site, park, school, church, language or party rather than a town.
 
     >>> is_not_a_place("Villaggi storici di Shirakawa-gō e Gokayama"), is_not_a_place("Park City")
     (True, False)
+    >>> is_not_a_place("Tuwinische Sprache"), is_not_a_place("Altstadt von Florenz"), is_not_a_place("Altstadt")
+    (True, True, False)
     """
     return _NOT_A_PLACE.search(name) is not None
 
 
 def drop_non_places(places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger) -> None:
-    """Municipalities without a QID whose name says they are a site, park, school or church, and that
-    the gazetteer does not know as a town, are not places: removed (their relations are rejects)."""
+    """Municipalities whose name says they are a site, park, school, church, language or party, and
+    that the gazetteer does not know as a town (Temple, Texas; Tempio Pausania stay), are not places:
+    removed, with or without a QID (the Wikidata crawl's "Tuwinische Sprache"); their relations are
+    rejects (``relation-dropped``)."""
     for pid in sorted(places):
         p = places[pid]
-        if p.kind not in LOCATABLE or p.qid:
+        if p.kind not in LOCATABLE:
             continue
         names = place_names(p)
         if any(is_not_a_place(n) for n in names) and not candidates(gazetteer, names):
             del places[pid]
-            ledger.count("not-a-place-removed", f"{p.main_label()} ({p.iso})", "site, not a town")
-            ledger.reject("merge", "place", f"{p.main_label()} ({p.iso})", "not-a-place", "a site, not a town")
+            item = f"{p.main_label()} ({p.iso or '?'}{', ' + p.qid if p.qid else ''})"
+            ledger.count("not-a-place-removed", item, "not a town")
+            ledger.reject("merge", "place", item, "not-a-place", "its name says it is not a town (a site, a language)")
+
+
+#: Names of a body above the municipality: a French canton or intercommunal community, an Indian
+#: reservation ("Kanton Villé", "Communauté urbaine d'Arras", "Blackfeet Indian Reservation").
+_AREA_NAME = re.compile(
+    r"^(?:kanton|canton of)\s|\bcommunaut[ée] (?:urbaine|de communes|d[’']agglom[ée]ration)\b|\bindian reservation\b",
+    re.IGNORECASE,
+)
+
+
+def areas_by_name(places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger) -> None:
+    """A municipality named as a canton, an intercommunal community or a reservation
+    (:data:`_AREA_NAME`), that no GeoNames populated place bears, is an administrative area.
+
+    >>> from graphkit.places.gazetteer import Gazetteer
+    >>> places = {i: Place(i, "", "municipality", n) for i, n in enumerate(["Kanton Villé", "Arras"])}
+    >>> for p in places.values(): p.add_label("de", p.key_name)
+    >>> areas_by_name(places, Gazetteer.from_records([]), Ledger())
+    >>> [p.kind for p in places.values()]
+    ['area', 'municipality']
+    """
+    for p in places.values():
+        if p.kind != "municipality":
+            continue
+        names = place_names(p)
+        if any(_AREA_NAME.search(n) for n in names) and not candidates(gazetteer, names):
+            ledger.count("area-by-name", f"{p.main_label()} ({p.iso or '?'})", "an area, not a municipality")
+            p.kind = "area"
 
 
 #: A prefecture, region or province the lists call by a city's name is that city when GeoNames has a

@@ -32,6 +32,7 @@ from graphkit.ingest.countries import CountryTable
 from graphkit.ingest.crosslang import merge_cross_language
 from graphkit.ingest.gazetteers import GazetteerEntry, attach_gazetteers, gazetteer_job
 from graphkit.ingest.geonames import (
+    areas_by_name,
     areas_named_like_divisions,
     cities_not_areas,
     drop_non_places,
@@ -157,6 +158,7 @@ def _build_world(
     cities_not_areas(places, gazetteer, ledger)
     areas_named_like_divisions(places, entries, gazetteer, ledger)
     drop_non_places(places, gazetteer, ledger)
+    areas_by_name(places, gazetteer, ledger)
     evidence = _evidence(places, uf, assertions, owner, statements, p_of_qid, table)
     locate_places(places, gazetteer, ledger, evidence)
     merge_same_place(places, uf, ledger, keep_qids=seed)

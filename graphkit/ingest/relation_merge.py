@@ -61,7 +61,11 @@ def merge_relations(
         add(asr.source, ra, rb, asr.where, asr)
     l3 = l3viathan.SOURCE_ID
     for s, d, line in statements:
-        add(l3, p_of_qid[s], p_of_qid[d], line, (s, d))
+        ps, pd = p_of_qid[s], p_of_qid[d]
+        if ps not in places or pd not in places:  # an item found not to be a place (a language, a site)
+            ledger.reject(l3, str(line), _row_text((s, d)), "relation-dropped", "a party is not a place")
+            continue
+        add(l3, ps, pd, line, (s, d))
     for source, n in repeats.items():
         if n > 6:
             ledger.count(f"duplicate-pair-merged-{source}", n=n - 6)

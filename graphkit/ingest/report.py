@@ -71,7 +71,10 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "same-name-nearby-merged": "an unmatched node with the name of a matched one a few km away merged into it",
     "same-name-across-border-merged": "same name a few km apart across a border (Kufstein AT/DE): one node",
     "geonames-two-places-not-merged": "Italian/English names GeoNames knows as two places (Bruxelles, Ixelles): apart",
-    "not-a-place-removed": "a heritage site, park or school named as a partner: not a place, relations rejected",
+    "not-a-place-removed": "a heritage site, park, school, language or party named as a partner (or a Wikidata"
+    " P190 item): not a place, relations rejected",
+    "area-by-name": "named as a canton, intercommunal community or reservation (Kanton Villé) that no GeoNames"
+    " place bears: an administrative area, not a municipality",
     "area-named-like-a-division": "named only like a dr5hn division (Derbyshire) that no GeoNames place bears:"
     " typed as that division, not a municipality",
     "city-that-is-also-an-area": "a prefecture/metropolis the lists name as a city (Tokyo): a municipality",
