@@ -47,7 +47,7 @@ print(json.dumps({"startup": t1 - t0, "first": time.perf_counter() - t1, "places
 
 def articles() -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "fixtures" / "articles").glob("*.txt"))]
-    seed = Path(os.environ.get("GRAPHKIT_SHARED", "/work/shared")) / "seed" / "assisi-japan-rome-meeting.it.txt"
+    seed = Path(os.environ.get("GRAPHKIT_SHARED", ROOT.parent / "shared")) / "seed" / "assisi-japan-rome-meeting.it.txt"
     if seed.is_file():
         texts.append(seed.read_text(encoding="utf-8"))
     return texts

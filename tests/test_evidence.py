@@ -202,7 +202,7 @@ def test_the_source_is_picked_by_file_name_title_or_given(tmp_path):
     assert verify_evidence(store, by_title).source == str(SOURCE)
     neither = tmp_path / "x.txt"
     neither.write_text("Another title\n" + ARTICLE, encoding="utf-8")
-    with pytest.raises(InputError, match="cites several texts and none is plainly x.txt: pass --source"):
+    with pytest.raises(InputError, match="cites several texts and none is plainly x.txt: name the source"):
         verify_evidence(store, neither)
     assert verify_evidence(store, neither, source="gkid:source/borgo-alto-article").ok is False  # title line added
     with pytest.raises(InputError, match="no text evidence cites"):

@@ -3,7 +3,6 @@ short texts written for these tests (tests/fixtures/articles/)."""
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +27,6 @@ SEED_EVIDENCE = Path(__file__).parent.parent / "data" / "seed" / "evidence.ttl"
 TEST = "https://w3id.org/graphkit/id/place/test/"
 
 
-def seed_article() -> Path | None:
-    base = Path(os.environ.get("GRAPHKIT_SHARED", "/work/shared"))
-    path = base / "seed" / "assisi-japan-rome-meeting.it.txt"
-    return path if path.is_file() else None
-
-
 @dataclass
 class FakeGazetteer:
     """The places gazetteer's interface, with a few places the test graph lacks."""
@@ -55,12 +48,10 @@ def extractor() -> Extractor:
 
 
 @pytest.fixture(scope="module")
-def seed() -> Extraction:
-    article = seed_article()
-    if article is None:
-        pytest.skip("the seed article is not here (set GRAPHKIT_SHARED to the folder holding seed/)")
+def seed(article_path: Path, article_text: str) -> Extraction:
+    """The seed article's extraction (skipped with conftest's one reason where the article is absent)."""
     index = PlaceIndex.from_store(open_graph(["data/seed/assisi-koya.ttl"]))
-    return Extractor(PlaceResolver(index, None)).extract(article.read_text(encoding="utf-8"), file=article.name)
+    return Extractor(PlaceResolver(index, None)).extract(article_text, file=article_path.name)
 
 
 def run(extractor: Extractor, name: str, **options: str) -> Extraction:
@@ -169,10 +160,8 @@ def test_seed_participations_and_designation(seed: Extraction) -> None:
     )
 
 
-def test_seed_quotes_are_the_text_at_their_offsets(seed: Extraction) -> None:
-    article = seed_article()
-    assert article is not None
-    text = article.read_text(encoding="utf-8")
+def test_seed_quotes_are_the_text_at_their_offsets(seed: Extraction, article_text: str) -> None:
+    text = article_text
     evidences = (
         [r.evidence for r in seed.relations] + [o.evidence for o in seed.offices] + [m.evidence for m in seed.meetings]
     )

@@ -168,6 +168,46 @@ def test_population_and_geonames_id_with_provenance(world) -> None:
     assert int(n) > 15_000  # 414 before
 
 
+def test_seed_places_gain_what_they_lack_and_keep_what_they_have(world) -> None:
+    """The seed's Assisi (curated without population or GeoNames id) gets GeoNames' id, Umbria and
+    population; Kōya keeps its one curated population (no second value)."""
+    store = world[0]
+    assisi = _records(
+        store,
+        "SELECT ?gid ?region ?pop WHERE { ?p gk:geonamesId ?gid ; gk:admin1Code ?region ; gk:population ?pop }",
+        p=place_iri(qid="Q20103"),
+    )
+    # GeoNames' Assisi (3182722) is the town, 3,732 inhabitants in cities500; Umbria is IT.18
+    assert [(r["gid"], r["region"], r["pop"]) for r in assisi] == [("3182722", "IT.18", 3732)]
+    koya = _records(store, "SELECT ?pop WHERE { ?p gk:population ?pop }", p=place_iri(qid="Q1346907"))
+    assert [r["pop"] for r in koya] == [2902]
+
+
+def test_export_places_is_the_table_analysts_load(world) -> None:
+    from graphkit.places.export import COLUMNS, export_places
+
+    text = export_places(world[0], "csv")
+    rows = list(csv.DictReader(text.splitlines()))
+    header = "iri,label,kind,country,lat,lon,population,qid,geonames_id,sources"
+    assert list(rows[0]) == list(COLUMNS) == header.split(",")
+    by_iri = {r["iri"]: r for r in rows}
+    naples = by_iri[str(place_iri(qid="Q2634"))]
+    assert (naples["kind"], naples["country"], naples["qid"], naples["geonames_id"]) == (
+        "municipality",
+        "IT",
+        "Q2634",
+        "3172394",
+    )
+    assert int(naples["population"]) > 900_000 and abs(float(naples["lat"]) - 40.85) < 0.1
+    assert "gkid:source/geonames" in naples["sources"].split(";")
+    assisi = by_iri[str(place_iri(qid="Q20103"))]
+    assert assisi["geonames_id"] == "3182722" and assisi["country"] == "IT"
+    municipalities = [r for r in rows if r["kind"] == "municipality"]
+    # every municipality of the world, and the seed's (Assisi, Kōya, Rome) the world does not name
+    assert 0 <= len(municipalities) - len(_municipalities(world)) <= 3
+    assert json.loads(export_places(world[0], "json"))[0] == rows[0]
+
+
 def test_relation_types_come_from_the_sources(world) -> None:
     store = world[0]
     counts = {

@@ -49,6 +49,8 @@ _SEED_PLACES = (
 )
 _EXISTING_PLACES = "SELECT DISTINCT ?place WHERE { " + place_class_values() + " ?place a ?class . }"
 _LOCATED_PLACES = "SELECT DISTINCT ?place WHERE { ?place wgs84:lat ?lat ; wgs84:long ?long }"
+_POPULATED_PLACES = "SELECT DISTINCT ?place WHERE { ?place gk:population ?n }"
+_PLACES_WITH_GEONAMES = "SELECT DISTINCT ?place WHERE { ?place gk:geonamesId ?id }"
 _EXISTING_RELATIONS = "SELECT ?relation ?party WHERE { ?relation a gk:MunicipalRelation ; gk:party ?party }"
 
 
@@ -58,6 +60,8 @@ def existing_in_store(store: EmbeddedStore) -> tuple[Existing, dict[str, dict[st
     r = store.select(_EXISTING_PLACES)
     existing.places = {str(row[0]) for row in r.rows}
     existing.located = {str(row[0]) for row in store.select(_LOCATED_PLACES).rows}
+    existing.populated = {str(row[0]) for row in store.select(_POPULATED_PLACES).rows}
+    existing.with_geonames = {str(row[0]) for row in store.select(_PLACES_WITH_GEONAMES).rows}
     r = store.select(_EXISTING_RELATIONS)
     parties: dict[str, set[str]] = {}
     for rel, party in r.rows:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from graphkit.errors import StoreError
 from graphkit.extract.model import VIA_GAZETTEER, VIA_GRAPH, PlaceRef
 from graphkit.places.gazetteer import GazetteerPlace, normalise_name
+from graphkit.relations.model import place_class_values
 
 if TYPE_CHECKING:
     from graphkit.store import Store
@@ -69,10 +70,10 @@ class IndexedPlace:
 # with OPTIONAL, COALESCE and UNION (the first run after a build reads every place's labels).
 _PLACE_TYPES = """
 SELECT ?place ?class WHERE {
-  VALUES ?class { gk:Municipality gk:AdministrativeArea gk:Region gk:Province gk:Prefecture gk:District gk:Country }
+  $PLACE_CLASSES
   ?place a ?class
 }
-"""
+""".replace("$PLACE_CLASSES", place_class_values())
 _LABELS = "SELECT ?place ?name WHERE { ?place rdfs:label ?name }"
 _ALT_LABELS = "SELECT ?place ?name WHERE { ?place skos:altLabel ?name }"
 _COUNTRY_OF = "SELECT ?place ?cc WHERE { ?place gk:country ?c . ?c gk:countryCode ?cc }"

@@ -63,6 +63,9 @@ class Existing:
     places: set[str] = field(default_factory=set)
     relations: dict[frozenset[str], str] = field(default_factory=dict)
     located: set[str] = field(default_factory=set)
+    #: places that have a population / a GeoNames id already (the seed's Kōya has its census figure)
+    populated: set[str] = field(default_factory=set)
+    with_geonames: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -264,7 +267,21 @@ class WorldWriter:
                 if xy:
                     lines.append(f"{node} {p_lat} {_decimal(xy[0])} .")
                     lines.append(f"{node} {p_long} {_decimal(xy[1])} .")
-            if iri not in known:
+            # a curated place keeps its own population and GeoNames id; what it lacks, the gazetteer gives
+            # (the seed's Assisi gets its GeoNames id, Umbria and population; Kōya keeps its census figure)
+            new_place = iri not in known
+            if (new_place or iri not in self.existing.populated) and p.population:
+                lines.append(f"{node} {p_pop} {nt_literal(str(p.population), datatype=integer)} .")
+                if p.population_source in src:
+                    lines.append(f"{node} {p_pop_src} {src[p.population_source]} .")
+                if p.population_source == GEONAMES:
+                    lines.append(f"{node} {p_pop_year} {nt_literal(str(GEONAMES_YEAR), datatype=gyear)} .")
+            if (new_place or iri not in self.existing.with_geonames) and p.geonames is not None:
+                lines.append(f"{node} {p_gid} {nt_literal(str(p.geonames.geonames_id))} .")
+                region = f"{p.geonames.country}.{p.geonames.admin1}"
+                if _ADMIN1.match(region):
+                    lines.append(f"{node} {p_admin1} {nt_literal(region)} .")
+            if new_place:
                 lines.append(f"{node} {a} {kind_class[p.kind]} .")
                 lines.extend(_labels(node, p, label, alt))
                 if p.iso:  # a country partner (Morocco) is its own gk:country: found by country code too
@@ -275,17 +292,6 @@ class WorldWriter:
                     lines.append(f"{node} {p_long} {_decimal(xy[1])} .")
                 if p.qid:
                     lines.append(f"{node} {p_wd} <{wd_base}{p.qid}> .")
-                if p.population:
-                    lines.append(f"{node} {p_pop} {nt_literal(str(p.population), datatype=integer)} .")
-                    if p.population_source in src:
-                        lines.append(f"{node} {p_pop_src} {src[p.population_source]} .")
-                    if p.population_source == GEONAMES:
-                        lines.append(f"{node} {p_pop_year} {nt_literal(str(GEONAMES_YEAR), datatype=gyear)} .")
-                if p.geonames is not None:
-                    lines.append(f"{node} {p_gid} {nt_literal(str(p.geonames.geonames_id))} .")
-                    region = f"{p.geonames.country}.{p.geonames.admin1}"
-                    if _ADMIN1.match(region):
-                        lines.append(f"{node} {p_admin1} {nt_literal(region)} .")
                 for q in sorted(p.other_qids):
                     lines.append(f"{node} {p_close} <{wd_base}{q}> .")
                 if p.parent is not None and p.parent in iris:

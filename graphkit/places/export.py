@@ -24,6 +24,7 @@ from graphkit.errors import InputError
 from graphkit.rdf.files import csv_text
 from graphkit.rdf.namespaces import curie
 from graphkit.relations.export import _plain_rows
+from graphkit.relations.model import place_class_values
 from graphkit.store.embedded import Store
 
 COLUMNS: tuple[str, ...] = (
@@ -51,7 +52,7 @@ KINDS = {
 }
 _PLACES = """
 SELECT ?p ?class ?cc ?own ?lat ?lon ?pop ?wd ?gid WHERE {
-  VALUES ?class { gk:Municipality gk:District gk:Province gk:Region gk:Prefecture gk:AdministrativeArea gk:Country }
+  $PLACE_CLASSES
   ?p a ?class .
   OPTIONAL { ?p gk:country/gk:countryCode ?cc }
   OPTIONAL { ?p gk:countryCode ?own }
@@ -59,17 +60,17 @@ SELECT ?p ?class ?cc ?own ?lat ?lon ?pop ?wd ?gid WHERE {
   OPTIONAL { ?p gk:population ?pop }
   OPTIONAL { ?p gk:wikidata ?wd }
   OPTIONAL { ?p gk:geonamesId ?gid }
-}"""
+}""".replace("$PLACE_CLASSES", place_class_values())
 _LABELS = """
 SELECT ?p ?l WHERE {
-  VALUES ?class { gk:Municipality gk:District gk:Province gk:Region gk:Prefecture gk:AdministrativeArea gk:Country }
+  $PLACE_CLASSES
   ?p a ?class ; rdfs:label ?l .
-}"""
+}""".replace("$PLACE_CLASSES", place_class_values())
 _SOURCES = """
 SELECT DISTINCT ?p ?s WHERE {
-  VALUES ?class { gk:Municipality gk:District gk:Province gk:Region gk:Prefecture gk:AdministrativeArea gk:Country }
+  $PLACE_CLASSES
   ?p a ?class ; prov:wasDerivedFrom ?s .
-}"""
+}""".replace("$PLACE_CLASSES", place_class_values())
 _LANG_RANK = {"en": 0, "it": 1, None: 2, "": 2}
 
 

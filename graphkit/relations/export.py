@@ -20,7 +20,7 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
-from graphkit.errors import InputError
+from graphkit.errors import InputError, QueryError
 from graphkit.rdf.files import csv_text
 from graphkit.rdf.namespaces import curie
 from graphkit.store.embedded import EmbeddedStore, Store
@@ -68,7 +68,8 @@ def _plain_rows(store: Store, text: str) -> list[tuple[Any, ...]]:
         from graphkit.rdf.namespaces import PREFIXES
 
         solutions = store.oxigraph.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
-        assert isinstance(solutions, ox.QuerySolutions)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("a table needs a SELECT query")
         width = range(len(solutions.variables))
         lit = ox.Literal
 

@@ -259,7 +259,7 @@ def bind_parameters(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node
             bound[p.name] = convert_parameter(p, p.default)
         elif p.default is None:
             raise ParameterError(
-                f"query {query.name!r} needs parameter {p.name!r} ({p.type}): pass --param {p.name}=VALUE"
+                f"query {query.name!r} needs parameter {p.name!r} ({p.type}): give {p.name}=VALUE"
             )
     return bound
 

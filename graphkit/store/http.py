@@ -176,7 +176,7 @@ class HttpClient:
         if code == 400:
             return QueryError(f"{site}: the endpoint refused the {what} as malformed: {detail}".rstrip())
         if code == 401:
-            return StoreError(f"{site}: the {what} needs valid credentials (--user/--password)")
+            return StoreError(f"{site}: the {what} needs valid credentials (a user name and password)")
         if code == 403:
             return StoreError(f"{site}: the {what} was refused (HTTP 403) {detail}".rstrip())
         if code == 404:

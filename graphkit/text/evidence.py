@@ -229,7 +229,7 @@ def pick_source(store: Store, article: Path, text: str, source: str | None = Non
             return found[0]
     listed = "; ".join(f"{s} ({t or 'no title'})" for s, (t, _) in sorted(sources.items()))
     raise InputError(
-        f"the graph cites several texts and none is plainly {article.name}: pass --source, one of {listed}"
+        f"the graph cites several texts and none is plainly {article.name}: name the source, one of {listed}"
     )
 
 
