@@ -214,3 +214,20 @@ def test_all_dossiers_of_a_country_with_an_index(tmp_path):
     assert report.seconds_per_page > 0 and len(report.pages) == 2
     proc = run_cli("dossier", "--all", "--graph", str(SMALL))
     assert proc.returncode == 1 and "needs --country" in proc.stderr
+
+
+def test_world_dossiers_of_assisi_and_koya_match_the_relations_export(world):
+    """On the world build: every relation the relations export gives Assisi and Kōya is in their
+    dossier, Kōya's lists Assisi, and Assisi's keeps the seed's MoU with Kōya."""
+    store = world[0]
+    data = read_relations(store)
+    rows = relation_rows(store)
+    for qid in ("Q20103", "Q1346907"):
+        expected = {r["relation"] for r in rows if qid in (r["party1_qid"], r["party2_qid"])}
+        d = gather_dossier(data, store, str(place_iri(qid=qid)))
+        assert {e.iri for e in d.relations} == expected and expected, qid
+    koya = gather_dossier(data, store, str(place_iri(qid="Q1346907")))
+    assert ASSISI in {p.iri for p in koya.partners}
+    assisi = gather_dossier(data, store, ASSISI)
+    assert len(assisi.partners) >= 16 and assisi.identity.country == "IT"
+    assert "https://w3id.org/graphkit/id/relation/assisi-koya" in {e.iri for e in assisi.relations}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import email.utils
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -218,6 +219,9 @@ def test_graphkit_push_publishes_the_build_and_replaces_on_repeat(oxigraph_url, 
     for _ in range(2):  # pushing twice replaces each graph, it does not duplicate
         proc = run_cli(*args, "--chunk-size", "300", "--out", str(out), check=True)
         assert f"Pushed {len(local)} triples in {len(local.graphs())} named graphs" in proc.stdout
+        # not on a terminal: a progress line per named graph on stderr (no silent wait)
+        n_graphs = len(local.graphs())
+        assert len(re.findall(rf"^push: graph \d+/{n_graphs} https://", proc.stderr, re.M)) == n_graphs
     assert len(remote) == len(local)
     assert remote.graphs() == local.graphs()
     # the blank nodes of the seed's reified statements survived the chunking
