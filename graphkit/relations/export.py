@@ -4,7 +4,8 @@ Columns (:data:`COLUMNS`): ``relation`` (IRI), ``type`` (the relation type's pre
 ``party1_label``, ``party1_country`` (ISO 3166-1 alpha-2), ``party1_qid``, the same for party 2,
 ``sources`` (``;``-separated prefixed names of the supporting source nodes), ``listed_by``
 (``1``/``2``/``1;2``: which parties' lists name the relation). Parties are in IRI order. Labels are
-English where known, else Italian, else the label without language, else any.
+each party's ``gk:displayLabel`` (:mod:`graphkit.store.display_labels`: English, else the language
+of its country, else untagged, else any).
 
 >>> from graphkit.store.open import open_graph
 >>> rows = relation_rows(open_graph(["data/seed/assisi-koya.ttl"]))
