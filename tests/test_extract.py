@@ -34,6 +34,7 @@ class FakeGazetteer:
     places: tuple[GazetteerPlace, ...] = (
         GazetteerPlace(4994391, "Jessup", "US", 39.14, -76.77, 7137, "MD"),
         GazetteerPlace(2646914, "Hove", "GB", 50.83, -0.17, 91900, "ENG"),
+        GazetteerPlace(2654728, "Braintree", "GB", 51.88, 0.55, 41634, "ENG"),
     )
 
     def candidates(self, name: str, country: str | None = None) -> list[GazetteerPlace]:
@@ -452,6 +453,37 @@ def test_officials_named_before_and_after_their_office(extractor: Extractor) -> 
         "Anna Bianchi": ("deputy-mayor", "Todi"),
     }
     assert [(sorted(p.name for p in r.parties), r.status) for r in ex.relations] == [(["Arezzo", "Kyoto"], "signed")]
+
+
+def test_council_minutes_heading_yearless_days_and_words_that_are_no_towns(extractor: Extractor) -> None:
+    """Found in fresh texts (eval-n*): the council of a "DISTRICT COUNCIL" heading is the home town; a
+    day without a year ("On 8 March") is in the year of publication; "Federation" in "the Russian
+    Federation" and a sentence's first "As" are no towns (though the graph has a Federation and an Ås)."""
+    text = (
+        "BRAINTREE DISTRICT COUNCIL\n\nMinutes of the meeting of the Cabinet held at Causeway House, Braintree.\n\n"
+        "As Members agreed, the twinning with Arezzo was suspended. Councillor Fiona Marsh said the Russian "
+        "Federation's invasion of Ukraine made any contact impossible. On 8 March the Leader of the Council "
+        "signed a memorandum of understanding with Kyoto."
+    )
+    ex = extractor.extract(text, language="en", published="2022-03-14")
+    got = {frozenset(p.name for p in r.parties): (r.type, r.status, r.date) for r in ex.relations}
+    assert got == {
+        frozenset({"Braintree", "Arezzo"}): ("twinning", "suspended", None),
+        frozenset({"Braintree", "Kyoto"}): ("memorandum-of-understanding", "signed", "2022-03-08"),
+    }
+    assert officials(ex)["Fiona Marsh"] == ("council-member", "Braintree")
+
+
+def test_a_word_of_a_country_name_is_no_town() -> None:
+    """ "Federation" in "the Russian Federation's" is not the graph's town of Federation; the town
+    named on its own is."""
+    from graphkit.extract.annotate import CueMatcher
+    from graphkit.extract.mentions import find_places
+
+    lex = load_lexicon("en")
+    resolver = PlaceResolver(PlaceIndex.from_store(open_graph([FIXTURES / "places.ttl"])), FakeGazetteer())
+    doc = CueMatcher(lex).annotate("After the Russian Federation's invasion, Arezzo wrote to Federation council.")
+    assert [m.name for m in find_places(doc, lex, resolver)] == ["Arezzo", "Federation"]
 
 
 # ---------- constructions found in fresh texts (eval-d*, eval-e*): each checked on a text of our own ----------

@@ -9,6 +9,7 @@ Evidence(sentence=2, start=8, end=24, quote='Una frase breve.', sentence_sha256=
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -37,6 +38,8 @@ class Context:
     person_tokens: set[int] = field(default_factory=set)
     #: The article's publication year when given (``--published``): the year of "signed on Monday".
     published_year: int | None = None
+    #: The publication day when given in full: a day a few weeks from it is news ("il 12 novembre").
+    published_on: dt.date | None = None
     #: Where an official of a town speaks or acts (the character where the office's evidence starts)
     #: and that town: "ha ricordato il sindaco Mingozzi, citando i gemellaggi con X" is Faenza's list.
     speakers: list[tuple[int, PlaceRef]] = field(default_factory=list)

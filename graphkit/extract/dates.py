@@ -75,6 +75,51 @@ def find_dates(text: str, lexicon: Lexicon, start: int = 0, end: int | None = No
     return sorted(found, key=lambda d: d.start)
 
 
+@functools.lru_cache(maxsize=8)
+def _yearless_patterns(months: tuple[tuple[str, int], ...]) -> tuple[re.Pattern[str], ...]:
+    names = "|".join(sorted((re.escape(m) for m, _ in months), key=len, reverse=True))
+    month = rf"(?P<month>{names})\.?"
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°)?"
+    return (
+        re.compile(rf"\b{day}\s+(?:of\s+)?{month}\b(?!\s*,?\s*\d)", re.IGNORECASE),
+        re.compile(rf"\b{month}\s+{day}\b(?!\s*,?\s*\d)", re.IGNORECASE),
+    )
+
+
+def complete_yearless(text: str, lexicon: Lexicon, dates: list[DateMention], reference: dt.date) -> list[DateMention]:
+    """``dates`` with the day-and-month dates the text gives without a year ("il 12 novembre", "On
+    8 March") added, in the year of ``reference`` (the article's publication): a news item tells
+    of the days around it. A day more than six months after the reference falls in the year before
+    (a January item on "12 December").
+
+    >>> from graphkit.extract.lexicon import load_lexicon
+    >>> en = load_lexicon("en")
+    >>> text = "On 8 March the mayors signed; on December 12, 2019 they met; on 20 December they talked."
+    >>> [d.value for d in complete_yearless(text, en, find_dates(text, en), dt.date(2024, 3, 12))]
+    ['2024-03-08', '2019-12-12', '2023-12-20']
+    """
+    taken = [(d.start, d.end) for d in dates]
+    found = list(dates)
+    for pattern in _yearless_patterns(tuple(sorted(lexicon.months.items()))):
+        for m in pattern.finditer(text):
+            s, e = m.start(), m.end()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            month = lexicon.months.get(m.group("month").lower())
+            if month is None or m.group("month") == "may":  # "the council may 3 ...": a verb
+                continue
+            year = reference.year
+            try:
+                day = dt.date(year, month, int(m.group("day")))
+                if (day - reference).days > 183:
+                    day = dt.date(year - 1, month, int(m.group("day")))
+            except ValueError:
+                continue
+            taken.append((s, e))
+            found.append(DateMention(day.isoformat(), s, e))  # ("dal 17 al 19 maggio": a stay, not a start)
+    return sorted(found, key=lambda d: d.start)
+
+
 def _value(m: re.Match[str], lexicon: Lexicon) -> str | None:
     groups = m.groupdict()
     year = int(groups["year"])

@@ -240,7 +240,18 @@ def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMent
 
 #: Words after a town's name that make it the council's town ("Decorah City Council", "Frome council").
 _COUNCIL_AFTER = frozenset(
-    {"city council", "town council", "county council", "borough council", "council", "city hall"}
+    {
+        "city council",
+        "town council",
+        "county council",
+        "borough council",
+        "district council",
+        "shire council",
+        "parish council",
+        "council",
+        "city hall",
+        "city commission",
+    }
 )
 
 
@@ -313,6 +324,8 @@ def _places_in_span(
             words = doc.span_text(i, j)
             if j - i == 1 and (doc.tokens[i].lower in lex.not_names or doc.tokens[i].lower in lex.place_nouns):
                 continue  # ("the City of Richmond": "City" alone is no town)
+            if _inside_country_name(doc, i, j):
+                continue  # "the Russian Federation's": not the town of Federation
             if not whole_words(doc, i, j):
                 continue
             key = normalise_name(words)
@@ -328,6 +341,14 @@ def _places_in_span(
         else:
             i += 1
     return out
+
+
+def _inside_country_name(doc: Annotated, first: int, last: int) -> bool:
+    """Whether tokens ``[first, last)`` are part of a longer country name the lexicon knows
+    ("Federation" in "Russian Federation", "Korea" in "Republic of Korea" is not: it is the whole
+    name's own country)."""
+    cue = doc.covering("countries", first)
+    return cue is not None and cue.first <= first and last <= cue.last and (last - first) < (cue.last - cue.first)
 
 
 def _gazetteer_longer(

@@ -24,7 +24,7 @@ from dataclasses import replace
 from graphkit.errors import InputError
 from graphkit.extract.annotate import Annotated, CueMatcher
 from graphkit.extract.context import Context
-from graphkit.extract.dates import find_dates
+from graphkit.extract.dates import complete_yearless, find_dates
 from graphkit.extract.lexicon import Lexicon, available_languages, guess_language, load_lexicon
 from graphkit.extract.meetings import extract_meetings
 from graphkit.extract.mentions import PlaceMention, find_places, mention, with_ref
@@ -105,8 +105,12 @@ def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: s
         places = [_again(doc, lex, resolver, m, home.iri) for m in places]
     places = _same_name_same_place(places)
     dates = find_dates(doc.text, lex)
-    ctx = Context(doc, lex, resolver, places, dates, home, _reference_year(published, dates))
+    reference = _reference_year(published, dates)
+    on = dt.date.fromisoformat(published) if published and len(published) == 10 else dt.date(reference, 12, 31)
+    dates = complete_yearless(doc.text, lex, dates, on)  # "il 12 novembre": the year of publication
+    ctx = Context(doc, lex, resolver, places, dates, home, reference)
     ctx.published_year = int(published[:4]) if published else None
+    ctx.published_on = on if published and len(published) == 10 else None
     ctx.person_tokens = person_tokens(ctx) | surnames
     return ctx
 

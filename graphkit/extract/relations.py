@@ -16,6 +16,7 @@ approved; "firmato" → signed, or active when signed in an earlier year than th
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from dataclasses import dataclass, field, replace
 
@@ -835,6 +836,9 @@ def _collect(
         # "Sabato 14 settembre 2024, ... hanno firmato il patto": the sentence's one date is the signing's
         rng = doc.sentence_range(cue.sent)
         whole = ctx.dates_between(doc.tokens[rng.start].start, doc.tokens[rng.stop - 1].end)
+        if len(whole) > 1 and len({d.year for d in whole}) == 1:  # a dateline and "on October 17": one year
+            signs = [c for c in doc.cues_in("status_cues", cue.sent) if c.value == "signed"]
+            whole = [min(whole, key=lambda d: min(abs(d.start - c.start) for c in signs))]
         if len(whole) == 1 and whole[0] not in draft.dates:
             draft.dates.append(whole[0])
             draft.signed_dates.append(whole[0])
@@ -1035,11 +1039,20 @@ def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None
     """(status, date, date of the renewed agreement) from the clause's cues and dates; a signing or
     renewal dated only by a weekday or "yesterday" falls in the year the article was published."""
     status, date, renews = _status_of(ctx, d)
+    if status == "active" and date and _news_day(ctx, date):
+        return "signed", date, renews  # "da sabato 14 settembre sono città gemelle": new, days before the item
     if date is None and status in {"signed", "renewed", "active"} and d.this_week and ctx.published_year:
         if status == "active" and not (set(d.statuses) & {"signed", "renewed"}):
             return status, date, renews
         return ("signed" if status == "active" else status), str(ctx.published_year), renews
     return status, date, renews
+
+
+def _news_day(ctx: Context, date: str) -> bool:
+    """Whether a full date lies within a month of the article's publication day."""
+    if ctx.published_on is None or len(date) != 10:
+        return False
+    return abs((dt.date.fromisoformat(date) - ctx.published_on).days) <= 31
 
 
 def _status_of(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None]:
