@@ -163,6 +163,8 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
             for j in range(first + 1, last + 1)
         )
         slot = place_slot(doc, lex, first)
+        if not slot and last - first > 1 and doc.tokens[first].lower in lex.not_names:
+            first += 1  # "The Huntingdon Twinning Association": the town's name starts after "The"
         if not graph_name and (slot or _council_or_dateline(doc, first, last)):
             # (a council's or a dateline's name counts only when the gazetteer knows it: not "WHEREAS,")
             name = _slot_name(doc, lex, resolver, first, last, known_only=not slot)
@@ -206,6 +208,11 @@ def _slot_starts(doc: Annotated, lex: Lexicon, spans: list[tuple[int, int]]) -> 
     ]
 
 
+#: Area words that make the name before them an area even in lower case ("the Yaroslavl region",
+#: "Tochigi prefecture"); "the Braintree district" may be the town's own.
+_REGION_WORDS = frozenset({"region", "oblast", "province", "prefecture", "voivodeship", "governorate", "krai"})
+
+
 def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMention) -> PlaceMention:
     """``m`` widened to the area its name is part of ("Qingpu District", "the Province of Belluno", "la
     Provincia di Belluno": capitalised area words), resolved as an area (the graph's, else a name of
@@ -215,11 +222,11 @@ def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMent
     first, last = m.first, m.last
     if (
         last < len(doc.tokens)
-        and doc.tokens[last].is_title
+        and (doc.tokens[last].is_title or doc.tokens[last].lower in _REGION_WORDS)
         and doc.tokens[last].lower in lex.area_words
         and "\n" not in doc.text[doc.tokens[last - 1].end : doc.tokens[last].start]
     ):
-        last += 1  # "Qingpu District"
+        last += 1  # "Qingpu District", "the Yaroslavl region"
     elif (
         first >= 2
         and doc.tokens[first - 1].lower in {"of", "di", "del", "della"}
@@ -253,6 +260,9 @@ _COUNCIL_AFTER = frozenset(
         "city commission",
     }
 )
+#: The same inside a run of capitals: "Loveland Mayor Ron Delgado", "LOVELAND SISTER CITIES" (the
+#: town's association); written in capitals only (not "Decorah council OKs sister city plan").
+_TOWN_BODY_IN_NAME = frozenset({"mayor", "sister cities", "sister city", "twinning association", "twinning committee"})
 
 
 def _council_or_dateline(doc: Annotated, first: int, last: int) -> bool:
@@ -261,6 +271,10 @@ def _council_or_dateline(doc: Annotated, first: int, last: int) -> bool:
     following = [t.lower for t in doc.tokens[last : last + 2]]
     if following[:1] and (following[0] in _COUNCIL_AFTER or " ".join(following) in _COUNCIL_AFTER):
         return True
+    for k in range(first + 1, last):  # inside the run: "LOVELAND SISTER CITIES", "Loveland Mayor Ron Delgado"
+        inside = [t.lower for t in doc.tokens[k : min(k + 2, last)]]
+        if inside[0] in _TOWN_BODY_IN_NAME or " ".join(inside) in _TOWN_BODY_IN_NAME | _COUNCIL_AFTER:
+            return True
     t = doc.tokens[first]
     return (
         first == doc.sentence_range(t.sent).start
@@ -326,6 +340,8 @@ def _places_in_span(
                 continue  # ("the City of Richmond": "City" alone is no town)
             if _inside_country_name(doc, i, j):
                 continue  # "the Russian Federation's": not the town of Federation
+            if j - i == 1 and doc.covering("offices", i) is not None:
+                continue  # "the Leader of the Council": an office, not the town of Leader
             if not whole_words(doc, i, j):
                 continue
             key = normalise_name(words)

@@ -103,7 +103,7 @@ def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: s
         home = full
     if home is not None and home.iri:
         places = [_again(doc, lex, resolver, m, home.iri) for m in places]
-    places = _same_name_same_place(places)
+    places = _short_forms(_same_name_same_place(places))
     dates = find_dates(doc.text, lex)
     reference = _reference_year(published, dates)
     on = dt.date.fromisoformat(published) if published and len(published) == 10 else dt.date(reference, 12, 31)
@@ -138,6 +138,31 @@ def _full_name(places: list[PlaceMention], home: PlaceRef) -> PlaceRef | None:
 
 #: The title and the first sentences, where an article names its own town in full.
 _OPENING_SENTENCES = 3
+
+
+#: Words after a town's short name in its full German, Czech, Slovene, English or French name
+#: ("Weilheim in Oberbayern", "Lauffen am Neckar", "Kanal ob Soči", "Newcastle upon Tyne").
+_LOCATIVE_TAILS = frozenset({"in", "im", "am", "an", "bei", "ob", "nad", "pod", "u", "upon", "on", "sur"})
+
+
+def _short_forms(places: list[PlaceMention]) -> list[PlaceMention]:
+    """A town named in full once ("Weilheim in Oberbayern") is that town where the article shortens
+    its name ("il gemellaggio con Weilheim"), when the article names one such longer form only."""
+    longer: dict[str, dict[str, PlaceRef]] = {}
+    for m in places:
+        words = normalise_name(m.name).split()
+        if m.ref.kind not in (MUNICIPALITY, None):
+            continue
+        for k in range(1, len(words) - 1):
+            if words[k] in _LOCATIVE_TAILS:
+                longer.setdefault(" ".join(words[:k]), {})[m.ref.key] = m.ref
+    out = []
+    for m in places:
+        full = longer.get(normalise_name(m.name), {})
+        if len(full) == 1 and m.ref.kind in (MUNICIPALITY, None):
+            m = with_ref(m, replace(next(iter(full.values())), name=m.name))
+        out.append(m)
+    return out
 
 
 def _same_name_same_place(places: list[PlaceMention]) -> list[PlaceMention]:

@@ -466,8 +466,31 @@ def _where(ctx: Context, i: int) -> int | None:
     if m is not None:
         return m.last if m.ref.kind != MUNICIPALITY else None
     if not is_capitalised(doc, i, ctx.lex):
-        return None
+        return _described_where(ctx, i)
     span = next(((a, b) for a, b in name_spans(doc, doc.tokens[i].sent, ctx.lex) if a == i), None)
+    return span[1] if span else None
+
+
+def _described_where(ctx: Context, i: int) -> int | None:
+    """The token after "the northern suburbs of Paris", "la periferia nord di Parigi" at ``i`` (after
+    "in"): a few lower-case words, "of"/"di" and a name say where a party lies; None otherwise."""
+    doc, lex = ctx.doc, ctx.lex
+    stop = doc.sentence_range(doc.tokens[i].sent).stop
+    j = i
+    while j < stop and j - i < 5 and doc.tokens[j].text.isalpha() and doc.tokens[j].text.islower():
+        if any(doc.cue_at(k, j) is not None for k in ("relation_types", "status_cues", "offices", "since_words")):
+            return None
+        j += 1
+    if j == i or j >= stop or not is_capitalised(doc, j, lex):
+        return None
+    m = ctx.place_starting(j)
+    if m is not None and m.ref.kind != MUNICIPALITY:
+        return m.last  # "in the Yaroslavl region"
+    if doc.tokens[j - 1].lower not in lex.body_markers:
+        return None
+    if m is not None:
+        return m.last
+    span = next(((a, b) for a, b in name_spans(doc, doc.tokens[j].sent, lex) if a == j), None)
     return span[1] if span else None
 
 
