@@ -170,10 +170,36 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
             name = _slot_name(doc, lex, resolver, first, last, known_only=not slot)
             if name is not None:
                 known.add(normalise_name(doc.span_text(*name)))
+        elif not graph_name and _town_of_one_country(doc, lex, resolver, first, last):
+            known.add(normalise_name(doc.span_text(first, last)))
     found: list[PlaceMention] = []
     for first, last in spans:
         found.extend(_places_in_span(doc, lex, resolver, first, last, near, known))
     return [_as_area(doc, lex, resolver, m) for m in found]
+
+
+#: Articles (and Italian articulated prepositions): a town's name follows none of them.
+_ARTICLES = frozenset(
+    "the il lo la i gli le del dello della dei degli delle al allo alla ai agli alle nel nello nella "
+    "nei negli nelle sul sullo sulla sui dal dallo dalla dai".split()
+)
+
+
+def _town_of_one_country(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int) -> bool:
+    """Whether a name of two or more words, anywhere, is a town the gazetteer places in one country
+    ("Marcos Paz", "Villa Carlos Paz"): a name that long is rarely anything else (a person's name is
+    not in the gazetteer; an office's, an organisation's or a country's words are cues)."""
+    gz = resolver.gazetteer()
+    if gz is None or last - first < 2 or not whole_words(doc, first, last):
+        return False
+    if any(doc.covering(k, i) for k in ("offices", "organisations", "countries") for i in range(first, last)):
+        return False
+    if any(doc.tokens[i].text.isupper() for i in range(first, last)):
+        return False  # a heading's words
+    if first > 0 and doc.tokens[first - 1].lower in _ARTICLES:
+        return False  # "ai piedi del Castel Sant'Angelo", "the Grand Harbour": a landmark, not a town
+    found = gz.candidates(doc.span_text(first, last))
+    return bool(found) and len({c.country for c in found}) == 1
 
 
 def with_in_names(doc: Annotated, resolver: PlaceResolver, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
