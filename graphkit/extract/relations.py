@@ -658,7 +658,9 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
 def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) -> PlaceMention | None:
     names = {m.name for m in right}
     for m in reversed(left):  # (not a partner of an earlier clause: "marks 35 years with X, signs ... with Y")
-        if m.name not in names and not _locative(ctx, m) and not _after_with(ctx, m):
+        if m.name not in names and not (_locative(ctx, m) and not _apposition_follows(ctx, m)) and not _after_with(
+            ctx, m
+        ):
             return m
     keys = {_key(m.ref) for m in right}
     rng = ctx.doc.sentence_range(right[0].sent)
@@ -677,6 +679,18 @@ def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) 
     if home is not None and _key(home) not in keys:
         return _home_mention(ctx, right[0])
     return None
+
+
+def _apposition_follows(ctx: Context, m: PlaceMention) -> bool:
+    """ "Da Birgu, la cittadina maltese gemellata con Licata": a comma after a town named after "da",
+    "from" opens what is said of it (it is the subject of the participle, not where someone is)."""
+    doc = ctx.doc
+    return (
+        m.first > 0
+        and doc.tokens[m.first - 1].lower in {"da", "from"}
+        and m.last < len(doc.tokens)
+        and doc.tokens[m.last].text == ","
+    )
 
 
 def _after_with(ctx: Context, m: PlaceMention) -> bool:
