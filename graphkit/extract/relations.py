@@ -241,10 +241,13 @@ def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
     opening = [t.lower for t in doc.tokens[doc.sentence_range(cue.sent).start : cue.first]]
     if any(w in lex.denials for w in opening):  # "Il Comune di X ha smentito la notizia ... di un gemellaggio con Y"
         return True
-    before = [t.lower for t in doc.tokens[max(doc.sentence_range(cue.sent).start, cue.first - 5) : cue.first]]
+    start = max(doc.sentence_range(cue.sent).start, cue.first - 5)
+    before = [t.lower for t in doc.tokens[start : cue.first]]
     for k, w in enumerate(before):  # "non è gemellata", "Non si tratta di un gemellaggio" (not "non solo")
         if w in lex.negations and not (k + 1 < len(before) and before[k + 1] in _ONLY) and "," not in before[k:]:
-            return True
+            # (not "does not affect Billings' other sister city": a town between says whose relation it is)
+            if not any(start + k < m.first < cue.first for m in ctx.places):
+                return True
     after = doc.tokens[scan.end : scan.end + 2]
     if len(after) == 2 and after[0].text == "?" and after[1].lower in lex.negations:
         return True
