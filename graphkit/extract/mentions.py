@@ -175,7 +175,35 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
     found: list[PlaceMention] = []
     for first, last in spans:
         found.extend(_places_in_span(doc, lex, resolver, first, last, near, known))
+    found = _shortened(doc, lex, spans, found)
     return [_as_area(doc, lex, resolver, m) for m in found]
+
+
+def _shortened(
+    doc: Annotated, lex: Lexicon, spans: list[tuple[int, int]], found: list[PlaceMention]
+) -> list[PlaceMention]:
+    """``found`` with the short forms of a town the text names in full ("Castelfranco" where it also
+    says "Castelfranco Veneto"), when its first words name one town of the text only."""
+    heads: dict[str, dict[str, PlaceMention]] = {}
+    for m in found:
+        words = normalise_name(m.name).split()
+        if m.ref.resolved and m.ref.kind == MUNICIPALITY and len(words) > 1:
+            for k in range(1, len(words)):
+                heads.setdefault(" ".join(words[:k]), {})[m.ref.key] = m
+    taken = {i for m in found for i in range(m.first, m.last)}
+    extra = []
+    for first, last in spans:
+        if any(i in taken for i in range(first, last)) or doc.tokens[first].lower in lex.not_names:
+            continue
+        full = heads.get(normalise_name(doc.span_text(first, last)), {})
+        if len(full) != 1 or any(doc.covering(k, first) for k in ("offices", "organisations", "countries")):
+            continue
+        ref = replace(next(iter(full.values())).ref, name=doc.span_text(first, last))
+        t0, t1 = doc.tokens[first], doc.tokens[last - 1]
+        extra.append(
+            PlaceMention(first, last, t0.sent, t0.start, t1.end, ref.name, ref, prefixed=_prefixed(doc, lex, first))
+        )
+    return sorted(found + extra, key=lambda m: m.first)
 
 
 #: Articles (and Italian articulated prepositions): a town's name follows none of them.

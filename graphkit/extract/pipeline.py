@@ -96,6 +96,7 @@ def extract_text(text: str, resolver: PlaceResolver, **options: str | None) -> E
 def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: str | None) -> Context:
     surnames = surnames_after_titles(doc, lex)  # "Mayor-President Broussard": a person, not the town
     places = [m for m in find_places(doc, lex, resolver) if not (m.last - m.first == 1 and m.first in surnames)]
+    places = _short_forms(places)
     home = _home(doc, lex, places)
     if home is not None and (full := _full_name(places, home)) is not None:
         # "Newcastle" in an article about "Newcastle upon Tyne": the short form is the town's
@@ -103,7 +104,7 @@ def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: s
         home = full
     if home is not None and home.iri:
         places = [_again(doc, lex, resolver, m, home.iri) for m in places]
-    places = _short_forms(_same_name_same_place(places))
+    places = _same_name_same_place(places)
     dates = find_dates(doc.text, lex)
     reference = _reference_year(published, dates)
     on = dt.date.fromisoformat(published) if published and len(published) == 10 else dt.date(reference, 12, 31)
@@ -146,19 +147,24 @@ _LOCATIVE_TAILS = frozenset({"in", "im", "am", "an", "bei", "ob", "nad", "pod", 
 
 
 def _short_forms(places: list[PlaceMention]) -> list[PlaceMention]:
-    """A town named in full once ("Weilheim in Oberbayern") is that town where the article shortens
-    its name ("il gemellaggio con Weilheim"), when the article names one such longer form only."""
+    """A town named in full once ("Weilheim in Oberbayern", "Castelfranco Veneto") is that town where
+    the article shortens its name ("il gemellaggio con Weilheim", "Castelfranco e Sélestat"), when
+    the article names one such longer form only: after a locative word ("in", "am", "upon"), or any
+    longer form when the short name alone places no town (several Castelfranco)."""
     longer: dict[str, dict[str, PlaceRef]] = {}
+    anywhere: dict[str, dict[str, PlaceRef]] = {}
     for m in places:
         words = normalise_name(m.name).split()
-        if m.ref.kind not in (MUNICIPALITY, None):
+        if m.ref.kind not in (MUNICIPALITY, None) or not m.ref.resolved:
             continue
-        for k in range(1, len(words) - 1):
-            if words[k] in _LOCATIVE_TAILS:
+        for k in range(1, len(words)):
+            anywhere.setdefault(" ".join(words[:k]), {})[m.ref.key] = m.ref
+            if k < len(words) - 1 and words[k] in _LOCATIVE_TAILS:
                 longer.setdefault(" ".join(words[:k]), {})[m.ref.key] = m.ref
     out = []
     for m in places:
-        full = longer.get(normalise_name(m.name), {})
+        key = normalise_name(m.name)
+        full = longer.get(key, {}) if m.ref.resolved else anywhere.get(key, {})
         if len(full) == 1 and m.ref.kind in (MUNICIPALITY, None):
             m = with_ref(m, replace(next(iter(full.values())), name=m.name))
         out.append(m)
