@@ -532,6 +532,12 @@ def test_a_word_of_a_country_name_is_no_town() -> None:
                 ("Springfield", "Dover", "twinning", "active", None),
             },
         ),
+        (  # a headline's signing is the item's news: the year of publication
+            "it",
+            "Gubbio firma un protocollo d'intesa con Narni\n\nIl sindaco di Gubbio ha illustrato i contenuti "
+            "dell'accordo alla stampa.",
+            {("Gubbio", "Narni", "memorandum-of-understanding", "signed", "2024")},
+        ),
         (  # "Da X, <what X is> gemellata con Y": X is the participle's subject
             "it",
             "Il festival di Todi ha accolto molte delegazioni. Da Gubbio, la cittadina umbra gemellata con Todi "

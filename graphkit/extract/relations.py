@@ -1081,6 +1081,8 @@ def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None
     status, date, renews = _status_of(ctx, d)
     if status == "active" and date and _news_day(ctx, date):
         return "signed", date, renews  # "da sabato 14 settembre sono città gemelle": new, days before the item
+    if date is None and status in {"signed", "renewed"} and d.sent == 0 and ctx.published_year:
+        return status, str(ctx.published_year), renews  # a headline's signing is the item's news
     if date is None and status in {"signed", "renewed", "active"} and d.this_week and ctx.published_year:
         if status == "active" and not (set(d.statuses) & {"signed", "renewed"}):
             return status, date, renews
