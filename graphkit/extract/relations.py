@@ -633,7 +633,11 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
     left = [
         m
         for m in ctx.places
-        if boundary <= m.first and m.last <= cue.first and not m.is_country and m.first not in ctx.person_tokens
+        if boundary <= m.first
+        and m.last <= cue.first
+        and not m.is_country
+        and m.first not in ctx.person_tokens
+        and not _area_council(ctx, m)
     ]
     left = [m for k, m in enumerate(left) if not (k and _region_of(ctx, left[k - 1], m))]
     right = scan.parties
@@ -656,6 +660,13 @@ def _parties(ctx: Context, cue: Cue, scan: _Scan, boundary: int) -> list[PlaceMe
     if left and home is not None and _key(left[-1].ref) != _key(home) and not _locative(ctx, left[-1]):
         return [_home_mention(ctx, left[-1]), left[-1]]
     return []
+
+
+def _area_council(ctx: Context, m: PlaceMention) -> bool:
+    """ "Northumberland County Council", "il Consiglio regionale": an area's council is an
+    organisation that speaks of a relation, not a party to it."""
+    doc = ctx.doc
+    return m.ref.kind == ADMIN and m.last < len(doc.tokens) and doc.tokens[m.last].lower in {"council", "consiglio"}
 
 
 def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) -> PlaceMention | None:
