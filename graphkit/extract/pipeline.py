@@ -201,7 +201,8 @@ def _home(doc: Annotated, lex: Lexicon, places: list[PlaceMention]) -> PlaceRef 
             weight = 1 if m.sent else 2
         else:
             strong = m.prefixed or _council_after(doc, m) or _office_before(doc, lex, m) or _subject_of_relation(doc, m)
-            weight = 1 + (2 if strong else 0) + (1 if m.sent == 0 else 0) + (3 if _dateline(doc, m) else 0)
+            heading = _dateline(doc, m) or (m.sent == 0 and m.prefixed)  # "TOWN OF LUNENBURG" over the minutes
+            weight = 1 + (2 if strong else 0) + (1 if m.sent == 0 else 0) + (3 if heading else 0)
         score[key] += weight
         first_seen.setdefault(key, m.first)
         refs.setdefault(key, m.ref)
