@@ -41,11 +41,15 @@ class DateMention:
         return int(self.value[:4])
 
 
+def _month_and_day(months: tuple[tuple[str, int], ...]) -> tuple[str, str]:
+    """The regular expressions of a month name of the lexicon and of a day of the month."""
+    names = "|".join(sorted((re.escape(m) for m, _ in months), key=len, reverse=True))
+    return rf"(?P<month>{names})\.?", r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°)?"
+
+
 @functools.lru_cache(maxsize=8)
 def _patterns(months: tuple[tuple[str, int], ...]) -> tuple[re.Pattern[str], ...]:
-    names = "|".join(sorted((re.escape(m) for m, _ in months), key=len, reverse=True))
-    month = rf"(?P<month>{names})\.?"
-    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°)?"
+    month, day = _month_and_day(months)
     return (
         re.compile(rf"\b{day}\s+(?:of\s+)?{month},?\s+(?P<year>{_YEAR[1:-1]})\b", re.IGNORECASE),
         re.compile(rf"\b{month}\s+{day},?\s+(?P<year>{_YEAR[1:-1]})\b", re.IGNORECASE),
@@ -77,9 +81,7 @@ def find_dates(text: str, lexicon: Lexicon, start: int = 0, end: int | None = No
 
 @functools.lru_cache(maxsize=8)
 def _yearless_patterns(months: tuple[tuple[str, int], ...]) -> tuple[re.Pattern[str], ...]:
-    names = "|".join(sorted((re.escape(m) for m, _ in months), key=len, reverse=True))
-    month = rf"(?P<month>{names})\.?"
-    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°)?"
+    month, day = _month_and_day(months)
     return (
         re.compile(rf"\b{day}\s+(?:of\s+)?{month}\b(?!\s*,?\s*\d)", re.IGNORECASE),
         re.compile(rf"\b{month}\s+{day}\b(?!\s*,?\s*\d)", re.IGNORECASE),
