@@ -53,6 +53,10 @@ class Lexicon:
     auxiliaries: frozenset[str]
     place_nouns: frozenset[str]
     area_words: frozenset[str]
+    region_words: frozenset[str]
+    articles: frozenset[str]
+    origin_markers: frozenset[str]
+    town_bodies: frozenset[str]
     status_cues: dict[str, str]
     since_words: tuple[str, ...]
     date_words: tuple[str, ...]
@@ -162,6 +166,10 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         auxiliaries=frozenset(phrases(markers.get("auxiliaries"))),
         place_nouns=frozenset(phrases(markers.get("place_nouns"))),
         area_words=frozenset(phrases(markers.get("area_words"))),
+        region_words=frozenset(phrases(markers.get("region_words"))),
+        articles=frozenset(phrases(raw.get("articles"))),
+        origin_markers=frozenset(phrases(markers.get("origin"))),
+        town_bodies=frozenset(phrases(raw.get("town_bodies"))),
         status_cues=mapping("status_cues"),
         since_words=phrases(dates.get("since_words")),
         date_words=phrases(dates.get("date_words")),

@@ -165,7 +165,7 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
         slot = place_slot(doc, lex, first)
         if not slot and last - first > 1 and doc.tokens[first].lower in lex.not_names:
             first += 1  # "The Huntingdon Twinning Association": the town's name starts after "The"
-        if not graph_name and (slot or _council_or_dateline(doc, first, last)):
+        if not graph_name and (slot or _council_or_dateline(doc, lex, first, last)):
             # (a council's or a dateline's name counts only when the gazetteer knows it: not "WHEREAS,")
             name = _slot_name(doc, lex, resolver, first, last, known_only=not slot)
             if name is not None:
@@ -206,13 +206,6 @@ def _shortened(
     return sorted(found + extra, key=lambda m: m.first)
 
 
-#: Articles (and Italian articulated prepositions): a town's name follows none of them.
-_ARTICLES = frozenset(
-    "the il lo la i gli le del dello della dei degli delle al allo alla ai agli alle nel nello nella "
-    "nei negli nelle sul sullo sulla sui dal dallo dalla dai".split()
-)
-
-
 def _town_of_one_country(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, first: int, last: int) -> bool:
     """Whether a name of two or more words, anywhere, is a town the gazetteer places in one country
     ("Marcos Paz", "Villa Carlos Paz"): a name that long is rarely anything else (a person's name is
@@ -224,7 +217,7 @@ def _town_of_one_country(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, 
         return False
     if any(doc.tokens[i].text.isupper() for i in range(first, last)):
         return False  # a heading's words
-    if first > 0 and doc.tokens[first - 1].lower in _ARTICLES:
+    if first > 0 and doc.tokens[first - 1].lower in lex.articles:
         return False  # "ai piedi del Castel Sant'Angelo", "the Grand Harbour": a landmark, not a town
     found = gz.candidates(doc.span_text(first, last))
     return bool(found) and len({c.country for c in found}) == 1
@@ -262,11 +255,6 @@ def _slot_starts(doc: Annotated, lex: Lexicon, spans: list[tuple[int, int]]) -> 
     ]
 
 
-#: Area words that make the name before them an area even in lower case ("the Yaroslavl region",
-#: "Tochigi prefecture"); "the Braintree district" may be the town's own.
-_REGION_WORDS = frozenset({"region", "oblast", "province", "prefecture", "voivodeship", "governorate", "krai"})
-
-
 def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMention) -> PlaceMention:
     """``m`` widened to the area its name is part of ("Qingpu District", "the Province of Belluno", "la
     Provincia di Belluno": capitalised area words), resolved as an area (the graph's, else a name of
@@ -276,7 +264,7 @@ def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMent
     first, last = m.first, m.last
     if (
         last < len(doc.tokens)
-        and (doc.tokens[last].is_title or doc.tokens[last].lower in _REGION_WORDS)
+        and (doc.tokens[last].is_title or doc.tokens[last].lower in lex.region_words)
         and doc.tokens[last].lower in lex.area_words
         and "\n" not in doc.text[doc.tokens[last - 1].end : doc.tokens[last].start]
     ):
@@ -314,12 +302,9 @@ _COUNCIL_AFTER = frozenset(
         "city commission",
     }
 )
-#: The same inside a run of capitals: "Loveland Mayor Ron Delgado", "LOVELAND SISTER CITIES" (the
-#: town's association); written in capitals only (not "Decorah council OKs sister city plan").
-_TOWN_BODY_IN_NAME = frozenset({"mayor", "sister cities", "sister city", "twinning association", "twinning committee"})
 
 
-def _council_or_dateline(doc: Annotated, first: int, last: int) -> bool:
+def _council_or_dateline(doc: Annotated, lex: Lexicon, first: int, last: int) -> bool:
     """ "The Decorah City Council", "Decorah council OKs ...", "DECORAH, Iowa —": the text says the
     name is a town's (its council's, or the dateline's of a news item)."""
     following = [t.lower for t in doc.tokens[last : last + 2]]
@@ -327,7 +312,7 @@ def _council_or_dateline(doc: Annotated, first: int, last: int) -> bool:
         return True
     for k in range(first + 1, last):  # inside the run: "LOVELAND SISTER CITIES", "Loveland Mayor Ron Delgado"
         inside = [t.lower for t in doc.tokens[k : min(k + 2, last)]]
-        if inside[0] in _TOWN_BODY_IN_NAME or " ".join(inside) in _TOWN_BODY_IN_NAME | _COUNCIL_AFTER:
+        if inside[0] in lex.town_bodies or " ".join(inside) in lex.town_bodies | _COUNCIL_AFTER:
             return True
     t = doc.tokens[first]
     return (

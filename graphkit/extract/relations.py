@@ -672,8 +672,10 @@ def _area_council(ctx: Context, m: PlaceMention) -> bool:
 def _subject(ctx: Context, left: list[PlaceMention], right: list[PlaceMention]) -> PlaceMention | None:
     names = {m.name for m in right}
     for m in reversed(left):  # (not a partner of an earlier clause: "marks 35 years with X, signs ... with Y")
-        if m.name not in names and not (_locative(ctx, m) and not _apposition_follows(ctx, m)) and not _after_with(
-            ctx, m
+        if (
+            m.name not in names
+            and not (_locative(ctx, m) and not _apposition_follows(ctx, m))
+            and not _after_with(ctx, m)
         ):
             return m
     keys = {_key(m.ref) for m in right}
@@ -701,7 +703,7 @@ def _apposition_follows(ctx: Context, m: PlaceMention) -> bool:
     doc = ctx.doc
     return (
         m.first > 0
-        and doc.tokens[m.first - 1].lower in {"da", "from"}
+        and doc.tokens[m.first - 1].lower in ctx.lex.origin_markers
         and m.last < len(doc.tokens)
         and doc.tokens[m.last].text == ","
     )
