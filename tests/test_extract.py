@@ -566,6 +566,24 @@ def test_constructions_of_the_second_held_out_round(
     assert {g for g in got if g[:2] in {w[:2] for w in want if w[2]}} == {w for w in want if w[2]}
 
 
+def test_officials_of_a_region_or_a_state(extractor: Extractor) -> None:
+    """Found in fresh texts (eval-o*): a region's councillor acts for the region the sentence names
+    (not for the article's town); a state's lieutenant governor for the state named before."""
+    it = extractor.extract(
+        "Gubbio ha celebrato il gemellaggio con Vence. Il saluto della Regione Umbria è stato portato dal "
+        "consigliere regionale Luca Marinelli.",
+        language="it",
+        published="2024-06-03",
+    )
+    assert officials(it)["Luca Marinelli"] == ("legislator", "Umbria")
+    en = extractor.extract(
+        "Springfield renewed its sister city tie with Kyoto. Louisiana Lieutenant Governor Claire Boudreaux attended.",
+        language="en",
+        published="2024-06-03",
+    )
+    assert officials(en)["Claire Boudreaux"] == ("governor", "Louisiana")
+
+
 # ---------- constructions found in fresh texts (eval-d*, eval-e*): each checked on a text of our own ----------
 
 

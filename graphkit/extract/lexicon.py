@@ -76,6 +76,7 @@ class Lexicon:
     own_town: tuple[str, ...]
     municipal_roles: frozenset[str]
     municipal_words: frozenset[str]
+    regional_words: frozenset[str]
     foreign_offices: frozenset[str]
     represented_by: tuple[str, ...]
     roll_calls: tuple[str, ...]
@@ -189,6 +190,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         own_town=phrases(rules.get("own_town")),
         municipal_roles=frozenset(rules.get("municipal_roles", ())),
         municipal_words=frozenset(phrases(rules.get("municipal_words"))),
+        regional_words=frozenset(phrases(rules.get("regional_words"))),
         foreign_offices=frozenset(phrases(rules.get("foreign_offices"))),
         represented_by=phrases(rules.get("represented_by")),
         roll_calls=phrases(rules.get("roll_calls")),

@@ -231,10 +231,12 @@ def _office(ctx: Context, cue: Cue) -> list[_Reading]:
             body = after
     if body is None:  # "Springfield Mayor Jane Doe", "the Japanese ambassador"
         body = _body_before(ctx, cue.first)
-    if body is None and cue.value == "legislator":  # "Michigan State Sen. Robert Kowalczyk"
+    if body is None and cue.value in ("legislator", "governor"):  # "Michigan State Sen. X", "Louisiana Lt. Governor X"
         body = _state_before(ctx, cue.first)
     if body is None:  # "il Comune di Deruta, rappresentato dalla vicesindaca X"
         body = _represented(ctx, cue)
+    if body is None:  # "l'assessora regionale alle politiche migratorie della Puglia": the region named
+        body = _region_of_office(ctx, cue)
     if body is None:  # "the town's mayor": the town just named
         body = _town_just_named(ctx, cue)
     explicit = body is not None
@@ -651,6 +653,15 @@ def _body_before(ctx: Context, i: int) -> PlaceMention | None:
 
 #: Words between a town and an office of its council: "Griffith City Council general manager".
 _COUNCIL_WORDS = frozenset({"city council", "town council", "council", "county council", "borough council", "city"})
+
+
+def _region_of_office(ctx: Context, cue: Cue) -> PlaceMention | None:
+    """For a region's or province's office ("assessora regionale", "consigliere regionale",
+    "regional councillor"), the one region or province its sentence names."""
+    if not any(w in ctx.lex.regional_words for w in cue.phrase.split()):
+        return None
+    areas = [m for m in ctx.places if m.sent == cue.sent and m.ref.kind == ADMIN]
+    return areas[0] if len({m.ref.key for m in areas}) == 1 else None
 
 
 def _state_before(ctx: Context, i: int) -> PlaceMention | None:
