@@ -574,6 +574,8 @@ def _qualifier(ctx: Context, m: PlaceMention, parties: list[PlaceMention]) -> bo
         return False
     if parties[-1].last < m.first and _in_area_of(ctx, [t.lower for t in ctx.doc.tokens[parties[-1].last : m.first]]):
         return True  # "la cittadina di Obuse, nella prefettura di Nagano"
+    if _is_area(ctx, m) and _locative_gap(ctx, parties[-1].last, m.first):
+        return True  # "Lianyungang in China's Jiangsu province"
     if parties[-1].last != m.first - 1:
         return False
     if ctx.doc.tokens[m.first - 1].text == "(":  # "la Città di Kōya (Prefettura di Wakayama, Giappone)"
@@ -775,13 +777,37 @@ def _region_of(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
     gap = [t.lower for t in doc.tokens[a.last : b.first]]
     if _in_area_of(ctx, gap) or gap == ["("]:
         return True  # "Bagnacavallo (Province of Ravenna)"
-    if len(gap) == 1 and gap[0] in ctx.lex.locative and b.ref.kind == ADMIN:
-        return True  # "Yamato-Takada in Nara Prefecture"
+    if _is_area(ctx, b) and _locative_gap(ctx, a.last, b.first):
+        return True  # "Yamato-Takada in Nara Prefecture", "Shimada City in Japan's Shizuoka Prefecture"
     if gap != [","] or b.last + 1 >= len(doc.tokens):
         return False
     if normalise_name(b.name) in us_state_names() and a.ref.country in (None, "US"):
         return True  # "Richmond, Indiana"
+    if b.ref.kind == ADMIN and doc.tokens[b.last].text == ",":
+        return True  # "the port city of Ensenada, Baja California, signed"
     return doc.tokens[b.last].text == "," and (b.last + 1) in ctx.person_tokens
+
+
+def _is_area(ctx: Context, m: PlaceMention) -> bool:
+    """An area: placed as one, or named with an area word ("Shizuoka Prefecture", "Jiangsu province")."""
+    return m.ref.kind == ADMIN or (not m.ref.resolved and ctx.doc.tokens[m.last - 1].lower in ctx.lex.area_words)
+
+
+def _locative_gap(ctx: Context, first: int, last: int) -> bool:
+    """Whether tokens ``[first, last)`` are a locative word and at most a country's possessive ("in",
+    "in Japan's", "in China's"): what follows says where the town before is."""
+    doc = ctx.doc
+    while first < last and doc.tokens[first].lower in ctx.lex.place_nouns:
+        first += 1  # "Shimada City in ..."
+    if last <= first or doc.tokens[first].lower not in ctx.lex.locative:
+        return False
+    i = first + 1
+    country = doc.cue_at("countries", i) if i < last else None
+    if country is not None:
+        i = country.last
+        if i < last and doc.tokens[i].lower in {"'s", "’s"}:
+            i += 1
+    return i == last
 
 
 def _in_area_of(ctx: Context, gap: list[str]) -> bool:
