@@ -488,6 +488,12 @@ def test_a_word_of_a_country_name_is_no_town() -> None:
     resolver = PlaceResolver(PlaceIndex.from_store(open_graph([FIXTURES / "places.ttl"])), FakeGazetteer())
     doc = CueMatcher(lex).annotate("After the Russian Federation's invasion, Arezzo wrote to Federation council.")
     assert [m.name for m in find_places(doc, lex, resolver)] == ["Arezzo", "Federation"]
+    # the end of another name in running text is no town either ("Semana Santa", "Mayor Cynthia Albrecht")
+    doc = CueMatcher(lex).annotate(
+        "The Semana Nara procession was filmed last spring by the visiting delegation led by Mayor Cynthia Dover, "
+        "and the film was shown to schools in Nara."
+    )
+    assert [m.name for m in find_places(doc, lex, resolver)] == ["Nara"]
 
 
 @pytest.mark.parametrize(

@@ -379,6 +379,8 @@ def _places_in_span(
                 continue  # ("the City of Richmond": "City" alone is no town)
             if _inside_country_name(doc, i, j):
                 continue  # "the Russian Federation's": not the town of Federation
+            if j - i == 1 and i > first and _tail_of_a_name(doc, lex, i):
+                continue  # "Semana Santa", "Mayor Cynthia Albrecht": the end of another name
             if j - i == 1 and doc.covering("offices", i) is not None:
                 continue  # "the Leader of the Council": an office, not the town of Leader
             if not whole_words(doc, i, j):
@@ -396,6 +398,21 @@ def _places_in_span(
         else:
             i += 1
     return out
+
+
+def _tail_of_a_name(doc: Annotated, lex: Lexicon, i: int) -> bool:
+    """Whether one word inside a run of capitals ends a name that is not a place: the word before it
+    is a capitalised word of running text, not a connector, an office, a title or a town's word
+    ("Semana Santa", "Mayor Cynthia Albrecht"; a headline in title case is not running text)."""
+    before = doc.tokens[i - 1]
+    if before.lower in lex.name_connectors or before.text.isupper() or doc.covering("offices", i - 1):
+        return False
+    if before.lower in lex.area_words or before.lower in lex.place_nouns or doc.covering("body_prefixes", i - 1):
+        return False  # "Regione Umbria", "Comune Assisi"
+    sent = doc.sentence_range(before.sent)
+    words = [t for t in doc.tokens[sent.start : sent.stop] if t.text.isalpha() and len(t.text) > 3]
+    title_case = words and sum(t.text[0].isupper() for t in words) > len(words) / 2
+    return not title_case
 
 
 def _inside_country_name(doc: Annotated, first: int, last: int) -> bool:
