@@ -231,3 +231,7 @@ def test_world_dossiers_of_assisi_and_koya_match_the_relations_export(world):
     assisi = gather_dossier(data, store, ASSISI)
     assert len(assisi.partners) >= 16 and assisi.identity.country == "IT"
     assert "https://w3id.org/graphkit/id/relation/assisi-koya" in {e.iri for e in assisi.relations}
+    # the world data's evidence is the dataset and the row that states the relation
+    details = [ev.detail for e in assisi.relations for ev in e.evidence if ev.kind == "dataset"]
+    assert details and all("; row " in d for d in details)
+    assert any("; row twinings.csv:" in d for d in details)  # the Italian Wikipedia list's gemellaggi

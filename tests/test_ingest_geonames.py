@@ -298,3 +298,33 @@ def test_a_crawl_match_whose_names_the_gazetteer_places_far_apart_is_vetoed(worl
     assert giza and all(p.qid != "Q9899" for p in giza)
     vetoed = json.loads((out / "quality.json").read_text(encoding="utf-8"))["rules"]["crawl-match-vetoed-names-apart"]
     assert vetoed["count"] >= 100
+
+
+def test_every_world_relation_cites_the_row_that_states_it(world) -> None:
+    """gk:sourceRecord: the row of each source (data/sources/<source>/<file>:<line>); the cited line
+    names both parties (by label in the lists, by QID in the Wikidata crawl)."""
+    store = world[0]
+    n_rel = _records(store, "SELECT (COUNT(?r) AS ?n) WHERE { GRAPH ?g { ?r a gk:MunicipalRelation } }")[0]["n"]
+    without = _records(
+        store,
+        "SELECT (COUNT(?r) AS ?n) WHERE { GRAPH <https://w3id.org/graphkit/graph/world> { ?r a gk:MunicipalRelation "
+        "FILTER NOT EXISTS { ?r gk:sourceRecord ?x } } }",
+    )[0]["n"]
+    assert int(n_rel) > 30_000 and int(without) == 0
+    rows = _records(
+        store,
+        "SELECT ?rec ?a ?qa ?b ?qb WHERE { ?r gk:party ?p ; gk:party ?o ; gk:sourceRecord ?rec . FILTER(?o != ?p) "
+        "?p rdfs:label ?a . ?o rdfs:label ?b . OPTIONAL { ?p gk:wikidata ?qa } OPTIONAL { ?o gk:wikidata ?qb } }",
+        p=place_iri(qid="Q20103"),
+    )
+    assert len({r["rec"] for r in rows}) >= 10
+    lines: dict[str, list[str]] = {}
+    for r in rows:
+        source_file, _, line = r["rec"].rpartition(":")
+        if source_file not in lines:
+            lines[source_file] = (SOURCES / source_file).read_text(encoding="utf-8").splitlines()
+        text = fold(lines[source_file][int(line) - 1])
+        if source_file.endswith("relations.tsv"):
+            assert r["qa"].rsplit("/", 1)[-1].lower() in text and r["qb"].rsplit("/", 1)[-1].lower() in text
+        else:
+            assert "assisi" in text

@@ -83,6 +83,7 @@ SELECT ?rel ?period ?status ?start ?end ?reason WHERE {
   OPTIONAL { ?period gk:statusReason ?reason }
 }"""
 _Q_SECTORS = "SELECT ?rel ?sector WHERE { ?rel gk:party ?place ; gk:sector ?sector . }"
+_Q_RECORDS = "SELECT ?rel ?record WHERE { ?rel gk:party ?place ; gk:sourceRecord ?record . }"
 _Q_AGREEMENTS = """
 SELECT ?rel ?ag ?label ?type ?date ?who ?whoLabel ?approver ?approverLabel WHERE {
   ?rel gk:party ?place ; gk:formalisedBy ?ag .
@@ -299,6 +300,25 @@ def sectors(store: Store, place: str, labels: Labels) -> dict[str, tuple[str, ..
     for rel, sector in store.select(_Q_SECTORS, bindings=_place(place)).rows:
         out[str(rel)].add(labels.concept(str(sector)))
     return {rel: tuple(sorted(s)) for rel, s in out.items()}
+
+
+def source_records(store: Store, place: str) -> dict[str, dict[str, str]]:
+    """Each relation's dataset rows: relation IRI -> source id -> ``file:line`` under ``data/sources``.
+
+    >>> from graphkit.store.embedded import EmbeddedStore
+    >>> s = EmbeddedStore()
+    >>> s.load_data('''@prefix gk: <https://w3id.org/graphkit/ontology#> .
+    ... <https://x.org/r> gk:party <https://x.org/a> ;
+    ...     gk:sourceRecord "hekman-twincities/twin_cities_raw.csv:12" .''', "ttl")
+    >>> source_records(s, "https://x.org/a")
+    {'https://x.org/r': {'hekman-twincities': 'twin_cities_raw.csv:12'}}
+    """
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for rel, record in store.select(_Q_RECORDS, bindings=_place(place)).rows:
+        source, _, where = str(record).partition("/")
+        if where:
+            out[str(rel)][source] = where
+    return dict(out)
 
 
 def agreements(

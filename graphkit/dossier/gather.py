@@ -78,6 +78,7 @@ def gather_dossier(
     history = facts.status_history(store, iri, labels, ev) if rels else {}
     sectors = facts.sectors(store, iri, labels) if rels else {}
     agreements = facts.agreements(store, iri, labels, ev) if rels else {}
+    records = facts.source_records(store, iri) if rels else {}
     titles = {s.iri: s for s in all_sources}
 
     entries = []
@@ -97,7 +98,7 @@ def gather_dossier(
                 sectors=sectors.get(r.iri, ()),
                 sources=r.sources,
                 listing=listing(data, r),
-                evidence=facts.collect(ev, r.iri) + _dataset_evidence(data, r, titles),
+                evidence=facts.collect(ev, r.iri) + _dataset_evidence(data, r, titles, records.get(r.iri, {})),
             )
         )
     identity = Identity(
@@ -160,8 +161,11 @@ def _partner_key(data: RelationData, r: Relation, iri: str) -> tuple[str, str]:
     return (first.label.casefold(), first.country) if first else ("", "")
 
 
-def _dataset_evidence(data: RelationData, r: Relation, sources: Mapping[str, Source]) -> tuple[Evidence, ...]:
-    """A dataset that lists the relation: its title and, when the dataset is per-side lists, whose."""
+def _dataset_evidence(
+    data: RelationData, r: Relation, sources: Mapping[str, Source], rows: Mapping[str, str]
+) -> tuple[Evidence, ...]:
+    """A dataset that lists the relation: its title, whose list it is (when the dataset is per-side
+    lists) and the row that states it (``data/sources/<source>/<file>:<line>``)."""
     out = []
     listed = ", ".join(data.places[p].label for p in r.listed_by if p in data.places)
     for s in r.sources:
@@ -169,6 +173,9 @@ def _dataset_evidence(data: RelationData, r: Relation, sources: Mapping[str, Sou
         if src is None or src.is_article:
             continue
         detail = f"the relation is in the list of {listed}" if listed else "the relation is in this dataset"
+        row = rows.get(s.rstrip("/").rsplit("/", 1)[-1])
+        if row:
+            detail += f"; row {row}"
         out.append(Evidence(source=s, source_title=src.title, kind="dataset", detail=detail, url=src.url))
     return tuple(out)
 

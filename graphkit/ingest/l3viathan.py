@@ -38,9 +38,13 @@ def read_names(folder: Path) -> dict[str, str]:
     return names
 
 
+#: The file of the P190 statements (one per line).
+RELATIONS_FILE = "relations.tsv"
+
+
 def read_statements(folder: Path) -> list[tuple[str, str, int]]:
     """``(src, dst, line)`` for every P190 statement row."""
-    path = source_file(folder, "relations.tsv")
+    path = source_file(folder, RELATIONS_FILE)
     out: list[tuple[str, str, int]] = []
     for i, line in numbered_lines(path):
         src, _, dst = line.partition("\t")

@@ -81,6 +81,8 @@ class Relation:
     b: int
     sources: set[str] = field(default_factory=set)
     listed_by: set[int] = field(default_factory=set)
+    #: The first row of each source that states the relation: source id -> "file:line".
+    rows: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

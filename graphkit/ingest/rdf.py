@@ -4,7 +4,9 @@ Places follow the data model contract: ``gkid:place/<QID>`` when the QID is know
 ``gkid:place/<cc>/<slug>``; relations are ``gkid:relation/<place>--<place>`` with both parties,
 the type its sources state (:func:`relation_type`: a *gemellaggio* of Italian Wikipedia and a
 Wikidata P190 statement are ``reltype:twinning``, the English list's pair a ``reltype:partnership``),
-one ``prov:wasDerivedFrom`` per supporting source, ``gk:listedBy`` for each party whose list names the relation, and the
+one ``prov:wasDerivedFrom`` per supporting source, ``gk:listedBy`` for each party whose list names the relation,
+``gk:sourceRecord`` with the first row of each source that states it (``hekman-twincities/twin_cities_raw.csv:1234``,
+a path under ``data/sources``), and the
 materialised ``gk:partnerOf`` in both directions. Nodes already in the graph (the seed's Assisi,
 Kōya, Rome, Italy, Japan; the seed's Assisi–Kōya relation) are joined, not redefined: they only
 gain sources and listings, so their single-valued properties never get a second value.
@@ -306,6 +308,7 @@ class WorldWriter:
         """One piece per relation: its type and parties (unless the graph has it), sources and listings."""
         r_class, r_party = nt_iri(str(GK.MunicipalRelation)), nt_iri(str(GK.party))
         r_type, r_listed, r_partner = nt_iri(str(GK.relationType)), nt_iri(str(GK.listedBy)), nt_iri(str(GK.partnerOf))
+        r_row = nt_iri(str(GK.sourceRecord))
         type_iri = {t: nt_iri(str(RELTYPE[t])) for t in {*RELATION_TYPE_OF_SOURCE.values(), "partnership"}}
         rel_iris = self.relation_iris
         rel_base = str(ID["relation/"])
@@ -335,7 +338,10 @@ class WorldWriter:
                 else "".join(f"{node} {derived} {src[sid]} .\n" for sid in sorted(r.sources))
             )
             listed = "".join(f"{node} {r_listed} <{iris[lister]}> .\n" for lister in sorted(r.listed_by))
-            yield head + sources + listed
+            rows = "".join(
+                f"{node} {r_row} {nt_literal(f'{sid}/{where}')} .\n" for sid, where in sorted(r.rows.items())
+            )
+            yield head + sources + listed + rows
 
 
 def relation_type(sources: set[str]) -> tuple[str, dict[str, str]]:

@@ -29,7 +29,7 @@ def merge_relations(
         key = (a, b) if a < b else (b, a)
         r = rels.get(key)
         if r is None and a != b:
-            rels[key] = Relation(key[0], key[1], {source}, {a})
+            rels[key] = Relation(key[0], key[1], {source}, {a}, {source: _row_where(where, row)})
             return
         if r is None:
             item = _row_text(row)
@@ -47,6 +47,7 @@ def merge_relations(
             repeats[source] += 1
         r.sources.add(source)
         r.listed_by.add(a)
+        r.rows.setdefault(source, _row_where(where, row))
 
     find = uf.find
     for asr in assertions:
@@ -70,6 +71,11 @@ def merge_relations(
         if n > 6:
             ledger.count(f"duplicate-pair-merged-{source}", n=n - 6)
     return list(rels.values())
+
+
+def _row_where(where: object, row: Assertion | tuple[str, str]) -> str:
+    """``file:line`` of a source row: an assertion's own, a P190 statement's line of ``relations.tsv``."""
+    return row.where if isinstance(row, Assertion) else f"{l3viathan.RELATIONS_FILE}:{where}"
 
 
 def _row_text(row: Assertion | tuple[str, str]) -> str:

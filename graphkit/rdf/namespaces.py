@@ -77,6 +77,7 @@ class GK(DefinedNamespace):
     istatCode: URIRef
     japaneseLocalGovernmentCode: URIRef
     listedBy: URIRef
+    sourceRecord: URIRef
     locatedIn: URIRef
     matchMethod: URIRef
     matchScore: URIRef
