@@ -51,6 +51,7 @@ _EXISTING_PLACES = "SELECT DISTINCT ?place WHERE { " + place_class_values() + " 
 _LOCATED_PLACES = "SELECT DISTINCT ?place WHERE { ?place wgs84:lat ?lat ; wgs84:long ?long }"
 _POPULATED_PLACES = "SELECT DISTINCT ?place WHERE { ?place gk:population ?n }"
 _PLACES_WITH_GEONAMES = "SELECT DISTINCT ?place WHERE { ?place gk:geonamesId ?id }"
+_PLACES_WITH_ADMIN1 = "SELECT DISTINCT ?place WHERE { ?place gk:admin1Code ?code }"
 _EXISTING_RELATIONS = "SELECT ?relation ?party WHERE { ?relation a gk:MunicipalRelation ; gk:party ?party }"
 
 
@@ -62,6 +63,7 @@ def existing_in_store(store: EmbeddedStore) -> tuple[Existing, dict[str, dict[st
     existing.located = {str(row[0]) for row in store.select(_LOCATED_PLACES).rows}
     existing.populated = {str(row[0]) for row in store.select(_POPULATED_PLACES).rows}
     existing.with_geonames = {str(row[0]) for row in store.select(_PLACES_WITH_GEONAMES).rows}
+    existing.with_admin1 = {str(row[0]) for row in store.select(_PLACES_WITH_ADMIN1).rows}
     r = store.select(_EXISTING_RELATIONS)
     parties: dict[str, set[str]] = {}
     for rel, party in r.rows:

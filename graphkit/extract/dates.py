@@ -110,16 +110,22 @@ def complete_yearless(text: str, lexicon: Lexicon, dates: list[DateMention], ref
             month = lexicon.months.get(m.group("month").lower())
             if month is None or m.group("month") == "may":  # "the council may 3 ...": a verb
                 continue
-            year = reference.year
-            try:
-                day = dt.date(year, month, int(m.group("day")))
-                if (day - reference).days > 183:
-                    day = dt.date(year - 1, month, int(m.group("day")))
-            except ValueError:
+            day = _day_in(reference.year, month, int(m.group("day")))
+            if day is not None and (day - reference).days > 183:
+                day = _day_in(reference.year - 1, month, int(m.group("day")))
+            if day is None:
                 continue
             taken.append((s, e))
-            found.append(DateMention(day.isoformat(), s, e))  # ("dal 17 al 19 maggio": a stay, not a start)
+            found.append(DateMention(day.isoformat(), s, e))  # never "since": "dal 17 al 19 maggio" is a stay
     return sorted(found, key=lambda d: d.start)
+
+
+def _day_in(year: int, month: int, day: int) -> dt.date | None:
+    """The date, or None when the year has no such day (29 February)."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _value(m: re.Match[str], lexicon: Lexicon) -> str | None:

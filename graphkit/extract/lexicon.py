@@ -57,6 +57,7 @@ class Lexicon:
     articles: frozenset[str]
     origin_markers: frozenset[str]
     town_bodies: frozenset[str]
+    name_heads: frozenset[str]
     status_cues: dict[str, str]
     since_words: tuple[str, ...]
     date_words: tuple[str, ...]
@@ -171,6 +172,7 @@ def _lexicon(raw: dict[str, Any], path: Path) -> Lexicon:
         articles=frozenset(phrases(raw.get("articles"))),
         origin_markers=frozenset(phrases(markers.get("origin"))),
         town_bodies=frozenset(phrases(raw.get("town_bodies"))),
+        name_heads=frozenset(phrases(raw.get("name_heads"))),
         status_cues=mapping("status_cues"),
         since_words=phrases(dates.get("since_words")),
         date_words=phrases(dates.get("date_words")),

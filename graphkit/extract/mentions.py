@@ -187,8 +187,8 @@ def _shortened(
     heads: dict[str, dict[str, PlaceMention]] = {}
     for m in found:
         words = normalise_name(m.name).split()
-        if m.ref.resolved and m.ref.kind == MUNICIPALITY and len(words) > 1:
-            for k in range(1, len(words)):
+        if m.ref.resolved and m.ref.kind == MUNICIPALITY and len(words) > 1 and words[0] not in lex.name_heads:
+            for k in range(1, len(words)):  # ("Great Yarmouth" gives no "Great")
                 heads.setdefault(" ".join(words[:k]), {})[m.ref.key] = m
     taken = {i for m in found for i in range(m.first, m.last)}
     extra = []
@@ -402,10 +402,15 @@ def _places_in_span(
 
 def _tail_of_a_name(doc: Annotated, lex: Lexicon, i: int) -> bool:
     """Whether one word inside a run of capitals ends a name that is not a place: the word before it
-    is a capitalised word of running text, not a connector, an office, a title or a town's word
-    ("Semana Santa", "Mayor Cynthia Albrecht"; a headline in title case is not running text)."""
+    is a capitalised word of running text inside the sentence, not a connector, an office, an area's
+    or a town's word, a word of the lexicon or a day ("Semana Santa", "Mayor Cynthia Albrecht"; not
+    "Meanwhile Lewes signed", "On Sunday Lewes"; a headline in title case is not running text)."""
     before = doc.tokens[i - 1]
     if before.lower in lex.name_connectors or before.text.isupper() or doc.covering("offices", i - 1):
+        return False
+    if i - 1 == doc.sentence_range(before.sent).start or before.lower in lex.function_words:
+        return False
+    if before.lower in lex.not_names or before.lower in lex.weekdays or before.lower in lex.months:
         return False
     if before.lower in lex.area_words or before.lower in lex.place_nouns or doc.covering("body_prefixes", i - 1):
         return False  # "Regione Umbria", "Comune Assisi"

@@ -658,7 +658,8 @@ _COUNCIL_WORDS = frozenset({"city council", "town council", "council", "county c
 def _region_of_office(ctx: Context, cue: Cue) -> PlaceMention | None:
     """For a region's or province's office ("assessora regionale", "consigliere regionale",
     "regional councillor"), the one region or province its sentence names."""
-    if not any(w in ctx.lex.regional_words for w in cue.phrase.split()):
+    before = [t.lower for t in ctx.doc.tokens[max(0, cue.first - 2) : cue.first]]  # "regional councillor"
+    if not any(w in ctx.lex.regional_words for w in cue.phrase.split() + before):
         return None
     areas = [m for m in ctx.places if m.sent == cue.sent and m.ref.kind == ADMIN]
     return areas[0] if len({m.ref.key for m in areas}) == 1 else None

@@ -107,11 +107,12 @@ def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: s
     places = _same_name_same_place(places)
     dates = find_dates(doc.text, lex)
     reference = _reference_year(published, dates)
-    on = dt.date.fromisoformat(published) if published and len(published) == 10 else dt.date(reference, 12, 31)
-    dates = complete_yearless(doc.text, lex, dates, on)  # "il 12 novembre": the year of publication
+    on = _publication_day(published)
+    if on is not None:  # "il 12 novembre": the year of publication (without one, a day stays without a year)
+        dates = complete_yearless(doc.text, lex, dates, on)
     ctx = Context(doc, lex, resolver, places, dates, home, reference)
     ctx.published_year = int(published[:4]) if published else None
-    ctx.published_on = on if published and len(published) == 10 else None
+    ctx.published_on = on if published and len(published) == 10 else None  # (a month is no day)
     ctx.person_tokens = person_tokens(ctx) | surnames
     return ctx
 
@@ -277,6 +278,21 @@ def _office_before(doc: Annotated, lex: Lexicon, m: PlaceMention) -> bool:
             return doc.tokens[m.first - 1].lower in {"of", "di"}
         i -= 1
     return False
+
+
+def _publication_day(published: str | None) -> dt.date | None:
+    """The day an article was published, or the last day of its month (``2025-01``); None without one.
+
+    >>> _publication_day("2024-03-12"), _publication_day("2024-02"), _publication_day("2024")
+    (datetime.date(2024, 3, 12), datetime.date(2024, 2, 29), None)
+    """
+    if not published or len(published) < 7:
+        return None
+    if len(published) == 10:
+        return dt.date.fromisoformat(published)
+    year, month = int(published[:4]), int(published[5:7])
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def _reference_year(published: str | None, dates: list) -> int:  # type: ignore[type-arg]

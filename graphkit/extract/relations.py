@@ -245,8 +245,9 @@ def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
     before = [t.lower for t in doc.tokens[start : cue.first]]
     for k, w in enumerate(before):  # "non è gemellata", "Non si tratta di un gemellaggio" (not "non solo")
         if w in lex.negations and not (k + 1 < len(before) and before[k + 1] in _ONLY) and "," not in before[k:]:
-            # (not "does not affect Billings' other sister city": a town between says whose relation it is)
-            if not any(start + k < m.first < cue.first for m in ctx.places):
+            # (not "does not affect Billings' other sister city": a town's possessive says whose relation
+            # it is; "It is not true that Lewes is twinned" is still denied)
+            if not any(start + k < m.first < cue.first and _possessive_after(ctx, m) for m in ctx.places):
                 return True
     after = doc.tokens[scan.end : scan.end + 2]
     if len(after) == 2 and after[0].text == "?" and after[1].lower in lex.negations:
@@ -257,6 +258,12 @@ def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
         if not (t.lower in lex.auxiliaries or t.lower in lex.skip_words):
             return False
     return False
+
+
+def _possessive_after(ctx: Context, m: PlaceMention) -> bool:
+    """ "Billings' other sister city", "Springfield's twin": the town is followed by a possessive."""
+    doc = ctx.doc
+    return m.last < len(doc.tokens) and doc.tokens[m.last].lower in {"'s", "’s", "'", "’"}
 
 
 def _dropped(ctx: Context, cue: Cue) -> bool:
@@ -480,9 +487,12 @@ def _described_where(ctx: Context, i: int) -> int | None:
     doc, lex = ctx.doc, ctx.lex
     stop = doc.sentence_range(doc.tokens[i].sent).stop
     j = i
+    markers = {*lex.with_markers, *lex.and_markers, *lex.between_markers}
     while j < stop and j - i < 5 and doc.tokens[j].text.isalpha() and doc.tokens[j].text.islower():
-        if any(doc.cue_at(k, j) is not None for k in ("relation_types", "status_cues", "offices", "since_words")):
-            return None
+        if doc.tokens[j].lower in markers or any(
+            doc.cue_at(k, j) is not None for k in ("relation_types", "status_cues", "offices", "since_words")
+        ):
+            return None  # ("and in particular with the city of X": a partner, not where one is)
         j += 1
     if j == i or j >= stop or not is_capitalised(doc, j, lex):
         return None
@@ -532,6 +542,8 @@ def _starts_clause(ctx: Context, i: int) -> bool:
     """A date or a since-word after "e"/"and": the start of another clause ("e dal 2019 ha firmato",
     "e nel 2011 ha siglato")."""
     doc = ctx.doc
+    if i >= len(doc.tokens):
+        return False  # (a text that ends in "and")
     if doc.cue_at("since_words", i) is not None:
         return True
     j = i
@@ -771,8 +783,11 @@ def _coordinated(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
 
 
 def _region_of(ctx: Context, a: PlaceMention, b: PlaceMention) -> bool:
-    """ "the Municipal President of Hermosillo, Sonora, Alejandro Ruiz": ``b`` between commas after
-    ``a`` and before a person's name says where ``a`` is."""
+    """Whether ``b``, named right after ``a``, says where ``a`` is: in brackets or after "in the
+    province of"; an area after a locative ("in Nara Prefecture", "in Japan's Shizuoka Prefecture");
+    a US state or an area between commas ("Richmond, Indiana", "Ensenada, Baja California,"); a
+    place between commas before a person's name ("the Municipal President of Hermosillo, Sonora,
+    Alejandro Ruiz")."""
     doc = ctx.doc
     gap = [t.lower for t in doc.tokens[a.last : b.first]]
     if _in_area_of(ctx, gap) or gap == ["("]:
@@ -1118,9 +1133,12 @@ def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None
     """(status, date, date of the renewed agreement) from the clause's cues and dates; a signing or
     renewal dated only by a weekday or "yesterday" falls in the year the article was published."""
     status, date, renews = _status_of(ctx, d)
+    if status == "active" and date and len(date) == 10 and ctx.published_on is not None:
+        if dt.date.fromisoformat(date) > ctx.published_on:
+            date = None  # "Il 20 maggio festeggerà i 50 anni del gemellaggio": a coming day, not its start
     if status == "active" and date and _news_day(ctx, date):
         return "signed", date, renews  # "da sabato 14 settembre sono città gemelle": new, days before the item
-    if date is None and status in {"signed", "renewed"} and d.sent == 0 and ctx.published_year:
+    if date is None and status in {"signed", "renewed"} and _headline(ctx, d.sent) and ctx.published_year:
         return status, str(ctx.published_year), renews  # a headline's signing is the item's news
     if date is None and status in {"signed", "renewed", "active"} and d.this_week and ctx.published_year:
         if status == "active" and not (set(d.statuses) & {"signed", "renewed"}):
@@ -1129,11 +1147,20 @@ def _status(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None
     return status, date, renews
 
 
+def _headline(ctx: Context, sent: int) -> bool:
+    """Whether sentence ``sent`` is the article's headline: its first, on a line of its own."""
+    if sent != 0 or len(ctx.doc.sentences) < 2:
+        return False
+    doc = ctx.doc
+    end = doc.tokens[doc.sentence_range(0).stop - 1].end
+    return "\n" in doc.text[end : doc.tokens[doc.sentence_range(1).start].start]
+
+
 def _news_day(ctx: Context, date: str) -> bool:
-    """Whether a full date lies within a month of the article's publication day."""
+    """Whether a full date lies within the month before the article's publication day."""
     if ctx.published_on is None or len(date) != 10:
         return False
-    return abs((dt.date.fromisoformat(date) - ctx.published_on).days) <= 31
+    return 0 <= (ctx.published_on - dt.date.fromisoformat(date)).days <= 31  # (a coming anniversary is none)
 
 
 def _status_of(ctx: Context, d: _Draft) -> tuple[str | None, str | None, str | None]:

@@ -339,14 +339,17 @@ def is_not_a_place(name: str) -> bool:
     return _NOT_A_PLACE.search(name) is not None
 
 
-def drop_non_places(places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger) -> None:
+def drop_non_places(
+    places: dict[int, Place], gazetteer: Gazetteer, ledger: Ledger, keep_qids: Iterable[str] = ()
+) -> None:
     """Municipalities whose name says they are a site, park, school, church, language or party, and
     that the gazetteer does not know as a town (Temple, Texas; Tempio Pausania stay), are not places:
     removed, with or without a QID (the Wikidata crawl's "Tuwinische Sprache"); their relations are
-    rejects (``relation-dropped``)."""
+    rejects (``relation-dropped``). Places of the curated graph (``keep_qids``) are never dropped."""
+    keep = set(keep_qids)
     for pid in sorted(places):
         p = places[pid]
-        if p.kind not in LOCATABLE:
+        if p.kind not in LOCATABLE or (p.qid and p.qid in keep):
             continue
         names = place_names(p)
         if any(is_not_a_place(n) for n in names) and not candidates(gazetteer, names):

@@ -157,7 +157,7 @@ def _build_world(
     lap("qid merge + wikidata-only places")
     cities_not_areas(places, gazetteer, ledger)
     areas_named_like_divisions(places, entries, gazetteer, ledger)
-    drop_non_places(places, gazetteer, ledger)
+    drop_non_places(places, gazetteer, ledger, keep_qids=seed)
     areas_by_name(places, gazetteer, ledger)
     evidence = _evidence(places, uf, assertions, owner, statements, p_of_qid, table)
     locate_places(places, gazetteer, ledger, evidence)

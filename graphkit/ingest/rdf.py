@@ -8,8 +8,9 @@ one ``prov:wasDerivedFrom`` per supporting source, ``gk:listedBy`` for each part
 ``gk:sourceRecord`` with the first row of each source that states it (``hekman-twincities/twin_cities_raw.csv:1234``,
 a path under ``data/sources``), and the
 materialised ``gk:partnerOf`` in both directions. Nodes already in the graph (the seed's Assisi,
-Kōya, Rome, Italy, Japan; the seed's Assisi–Kōya relation) are joined, not redefined: they only
-gain sources and listings, so their single-valued properties never get a second value.
+Kōya, Rome, Italy, Japan; the seed's Assisi–Kōya relation) are joined, not redefined: they gain
+sources and listings, and only the single-valued facts they lack (coordinates, population, GeoNames
+id, admin1 region), so none gets a second value.
 
 >>> nt_literal('say "ciao"\\n', "it")
 '"say \\\\"ciao\\\\"\\\\n"@it'
@@ -68,6 +69,7 @@ class Existing:
     #: places that have a population / a GeoNames id already (the seed's Kōya has its census figure)
     populated: set[str] = field(default_factory=set)
     with_geonames: set[str] = field(default_factory=set)
+    with_admin1: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -280,9 +282,9 @@ class WorldWriter:
                     lines.append(f"{node} {p_pop_year} {nt_literal(str(GEONAMES_YEAR), datatype=gyear)} .")
             if (new_place or iri not in self.existing.with_geonames) and p.geonames is not None:
                 lines.append(f"{node} {p_gid} {nt_literal(str(p.geonames.geonames_id))} .")
-                region = f"{p.geonames.country}.{p.geonames.admin1}"
-                if _ADMIN1.match(region):
-                    lines.append(f"{node} {p_admin1} {nt_literal(region)} .")
+            region = f"{p.geonames.country}.{p.geonames.admin1}" if p.geonames is not None else ""
+            if (new_place or iri not in self.existing.with_admin1) and _ADMIN1.match(region):
+                lines.append(f"{node} {p_admin1} {nt_literal(region)} .")
             if new_place:
                 lines.append(f"{node} {a} {kind_class[p.kind]} .")
                 lines.extend(_labels(node, p, label, alt))

@@ -64,7 +64,7 @@ def merge_relations(
     for s, d, line in statements:
         ps, pd = p_of_qid[s], p_of_qid[d]
         if ps not in places or pd not in places:  # an item found not to be a place (a language, a site)
-            ledger.reject(l3, str(line), _row_text((s, d)), "relation-dropped", "a party is not a place")
+            ledger.reject(l3, _row_where(line, (s, d)), _row_text((s, d)), "relation-dropped", "a party is not a place")
             continue
         add(l3, ps, pd, line, (s, d))
     for source, n in repeats.items():

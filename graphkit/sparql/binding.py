@@ -247,4 +247,3 @@ def dataset_clauses(query: str, prefixes: Mapping[str, str] | None = None) -> li
         else:
             raise QueryError(f"FROM{' NAMED' if named else ''} must be followed by a graph IRI, not {g.text!r}")
     return out
-

@@ -242,7 +242,7 @@ def iri_from_text(value: str) -> URIRef:
     else:
         raise ValueError("expected an absolute IRI (https://...) or a prefixed name such as gkid:place/Q20103")
     if _BREAKS_IRI.search(str(iri)):
-        raise ValueError("an IRI cannot contain spaces or any of <>\"{}|^`\\")
+        raise ValueError('an IRI cannot contain spaces or any of <>"{}|^`\\')
     return iri
 
 
@@ -258,9 +258,7 @@ def bind_parameters(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node
         elif p.default is not None and p.default != "?":
             bound[p.name] = convert_parameter(p, p.default)
         elif p.default is None:
-            raise ParameterError(
-                f"query {query.name!r} needs parameter {p.name!r} ({p.type}): give {p.name}=VALUE"
-            )
+            raise ParameterError(f"query {query.name!r} needs parameter {p.name!r} ({p.type}): give {p.name}=VALUE")
     return bound
 
 

@@ -356,4 +356,3 @@ def manage_index(snapshot: str | Path, action: str = "build", *, show_progress: 
     if action != "build":
         raise ValueError(f"unknown index action {action!r}")
     return build_index(snapshot, show_progress=show_progress).summary()
-

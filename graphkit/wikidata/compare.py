@@ -140,8 +140,16 @@ class Comparison:
 
     def counts(self) -> dict[str, int]:
         c = Counter(d.kind for d in self.discrepancies)
-        return {k: c[k] for k in ("missing-in-wikidata", "missing-in-graph", "one-direction-only",
-                                  "start-date-differs", "end-date-differs")}
+        return {
+            k: c[k]
+            for k in (
+                "missing-in-wikidata",
+                "missing-in-graph",
+                "one-direction-only",
+                "start-date-differs",
+                "end-date-differs",
+            )
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,8 +165,14 @@ def fetch_p190_claims(client: WikidataClient, qids: Iterable[str], *, chunk_size
             item, other = _qid(row["item"]), _qid(row["other"])
             subject, obj = (item, other) if row["dir"] == "out" else (other, item)
             claims.add(
-                P190Claim(subject, obj, row.get("start"), _int(row.get("startPrecision")), row.get("end"),
-                          _int(row.get("endPrecision")))
+                P190Claim(
+                    subject,
+                    obj,
+                    row.get("start"),
+                    _int(row.get("startPrecision")),
+                    row.get("end"),
+                    _int(row.get("endPrecision")),
+                )
             )
     return sorted(claims, key=lambda c: (c.subject, c.obj, c.start or "", c.end or ""))
 
@@ -184,8 +198,17 @@ def read_our_relations(store: Store) -> list[OurRelation]:
     r = store.select(_OUR_RELATIONS)
     acc: dict[str, dict] = {}
     for row in r.records():
-        d = acc.setdefault(row["relation"], {"places": (row["p1"], row["p2"]), "qids": (_qid(row["q1"]),
-                           _qid(row["q2"])), "types": set(), "start": None, "end": None, "urls": {}})
+        d = acc.setdefault(
+            row["relation"],
+            {
+                "places": (row["p1"], row["p2"]),
+                "qids": (_qid(row["q1"]), _qid(row["q2"])),
+                "types": set(),
+                "start": None,
+                "end": None,
+                "urls": {},
+            },
+        )
         if row.get("type"):
             d["types"].add(row["type"])
         for k in ("start", "end"):
@@ -196,8 +219,16 @@ def read_our_relations(store: Store) -> list[OurRelation]:
         if row.get("url") and str(row.get("source")) not in WIKIDATA_DERIVED:
             d["urls"][str(row["url"])] = str(row["retrieved"]) if row.get("retrieved") is not None else None
     return [
-        OurRelation(rel, d["qids"], d["places"], frozenset(d["types"]), d["start"], d["end"],
-                    tuple(sorted(d["urls"].items())), frozenset(d.get("sources", ())))
+        OurRelation(
+            rel,
+            d["qids"],
+            d["places"],
+            frozenset(d["types"]),
+            d["start"],
+            d["end"],
+            tuple(sorted(d["urls"].items())),
+            frozenset(d.get("sources", ())),
+        )
         for rel, d in sorted(acc.items())
     ]
 
@@ -253,25 +284,41 @@ def compare_p190(
             continue
         ab, ba = stated.get((a, b), []), stated.get((b, a), [])
         if not ab and not ba:
-            out.append(Discrepancy("missing-in-wikidata", a, b, rel.relation, rel.start, None,
-                                   "neither direction is stated"))
+            out.append(
+                Discrepancy("missing-in-wikidata", a, b, rel.relation, rel.start, None, "neither direction is stated")
+            )
             continue
         agreeing += 1
         for wd_claims, (s, o) in ((ab, (a, b)), (ba, (b, a))):
             for c in wd_claims:
-                if rel.start and c.start and not compare_dates(rel.start, our_precision(rel.start), c.start,
-                                                              c.start_precision or 11):
+                if (
+                    rel.start
+                    and c.start
+                    and not compare_dates(rel.start, our_precision(rel.start), c.start, c.start_precision or 11)
+                ):
                     out.append(Discrepancy("start-date-differs", s, o, rel.relation, rel.start, c.start))
-                if rel.end and c.end and not compare_dates(rel.end, our_precision(rel.end), c.end,
-                                                          c.end_precision or 11):
+                if (
+                    rel.end
+                    and c.end
+                    and not compare_dates(rel.end, our_precision(rel.end), c.end, c.end_precision or 11)
+                ):
                     out.append(Discrepancy("end-date-differs", s, o, rel.relation, rel.end, c.end))
-    for (s, o) in sorted(stated):
+    for s, o in sorted(stated):
         if (o, s) not in stated and (s in linked or o in linked):
             ours = ours_pairs.get(frozenset((s, o)))
-            out.append(Discrepancy("one-direction-only", o, s, ours.relation if ours else None, None, None,
-                                   f"{s} lists {o}, but {o} does not list {s}"))
+            out.append(
+                Discrepancy(
+                    "one-direction-only",
+                    o,
+                    s,
+                    ours.relation if ours else None,
+                    None,
+                    None,
+                    f"{s} lists {o}, but {o} does not list {s}",
+                )
+            )
     seen_pairs: set[frozenset[str]] = set()
-    for (s, o) in sorted(stated):
+    for s, o in sorted(stated):
         pair = frozenset((s, o))
         if pair in seen_pairs or pair in ours_pairs or not (s in linked or o in linked):
             continue
@@ -307,8 +354,9 @@ def compare_graph_offline(store: Store, sources: str | Path = "data/sources") ->
     linked = linked_qids(store)
     qids = set(linked) | {q for r in relations for q in r.qids}
     claims = [c for c in p190_claims_from_crawl(sources) if c.subject in qids or c.obj in qids]
-    cmp = compare_p190(relations, claims, linked, endpoint="data/sources/l3viathan-wikidata-p190 (2016)",
-                       retrieved="2016-09-10")
+    cmp = compare_p190(
+        relations, claims, linked, endpoint="data/sources/l3viathan-wikidata-p190 (2016)", retrieved="2016-09-10"
+    )
     cmp.labels = qid_labels(store, sources)
     return cmp
 
@@ -355,8 +403,9 @@ def comparison_rows(cmp: Comparison) -> list[dict[str, str]]:
 
 def comparison_csv(cmp: Comparison) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=["kind", "subject", "object", "relation", "ours", "wikidata", "note"],
-                       lineterminator="\n")
+    w = csv.DictWriter(
+        buf, fieldnames=["kind", "subject", "object", "relation", "ours", "wikidata", "note"], lineterminator="\n"
+    )
     w.writeheader()
     w.writerows(comparison_rows(cmp))
     return buf.getvalue()

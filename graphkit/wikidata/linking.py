@@ -336,18 +336,26 @@ def linking_report(run: LinkingRun) -> str:
     matched = run.matches()[:15]
     if matched:
         lines += ["## Automatic matches (first 15)", "", "| place | QID | score | evidence |", "|---|---|---:|---|"]
-        lines += [f"| {_md(p.label)} ({p.country or '?'}) | {c.qid} | {c.score:.1f} | {_md('; '.join(_evidence(c)))} |"
-                  for p, c in matched]
+        lines += [
+            f"| {_md(p.label)} ({p.country or '?'}) | {c.qid} | {c.score:.1f} | {_md('; '.join(_evidence(c)))} |"
+            for p, c in matched
+        ]
         lines.append("")
     review = [r for r in run.results if r.status == "review"][:15]
     if review:
-        lines += ["## To review (first 15)", "", "| place | best candidate | score | why not automatic |",
-                  "|---|---|---:|---|"]
+        lines += [
+            "## To review (first 15)",
+            "",
+            "| place | best candidate | score | why not automatic |",
+            "|---|---|---:|---|",
+        ]
         for r in review:
             best = r.candidates[0]
             why = r.note or "; ".join(_evidence(best))
-            lines.append(f"| {_md(r.place.label)} ({r.place.country or '?'}) | {best.qid} {_md(best.label)} | "
-                         f"{best.score:.1f} | {_md(why)} |")
+            lines.append(
+                f"| {_md(r.place.label)} ({r.place.country or '?'}) | {best.qid} {_md(best.label)} | "
+                f"{best.score:.1f} | {_md(why)} |"
+            )
         lines.append("")
     return "\n".join(lines) + "\n"
 

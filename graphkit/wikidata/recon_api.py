@@ -115,7 +115,7 @@ class ReconciliationService:
             score = c.score if not types or tid in types else max(0.0, c.score - 20)
             results.append(
                 {
-                    "id": c.key[len(PLACE_SPACE):] if c.key.startswith(PLACE_SPACE) else c.key,
+                    "id": c.key[len(PLACE_SPACE) :] if c.key.startswith(PLACE_SPACE) else c.key,
                     "name": entry.label,
                     "score": round(score, 1),
                     "match": bool(c.match and (not types or tid in types)),
