@@ -652,6 +652,16 @@ def test_what_a_review_of_the_new_rules_found(
     assert got == expected
 
 
+def test_a_town_inside_a_quote_is_not_the_speakers(extractor: Extractor) -> None:
+    ex = extractor.extract(
+        "Todi sospende il gemellaggio con Vence. «Non è una decisione contro i cittadini di Vence, con cui "
+        "abbiamo legami sinceri», ha spiegato il sindaco Mario Rossi.",
+        language="it",
+        published="2024-05-10",
+    )
+    assert officials(ex)["Mario Rossi"] == ("mayor", "Todi")
+
+
 def test_a_regional_councillor_acts_for_the_region_in_english(extractor: Extractor) -> None:
     ex = extractor.extract(
         "Gubbio welcomed regional councillor Jane Doe, who came from Umbria for the twinning with Vence.",
