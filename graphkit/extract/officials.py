@@ -738,7 +738,7 @@ def _sentence_subject(ctx: Context, cue: Cue) -> PlaceRef | None:
             if not lo <= m.first < hi or m.is_country or m.ref.kind != MUNICIPALITY or m.first in ctx.person_tokens:
                 continue
             before = doc.tokens[m.first - 1].lower if m.first else ""
-            if before in ctx.lex.locative or _partner_named(ctx, m) or _quoted(ctx, lo, m.first):
+            if before in ctx.lex.locative or _partner_named(ctx, m) or _quoted(ctx, m.first):
                 continue  # («… i cittadini di Uglich …», ha spiegato il sindaco: a quote names no actor)
             if m.first >= 2 and doc.covering("offices", m.first - 2) is not None and before in ctx.lex.body_markers:
                 continue  # "la sindaca di Witzenhausen, X, accolta dal sindaco Y": X's town, not Y's
@@ -750,10 +750,15 @@ _OPENING_QUOTES = frozenset({"«", "“", '"'})
 _CLOSING_QUOTES = frozenset({"»", "”", '"'})
 
 
-def _quoted(ctx: Context, lo: int, i: int) -> bool:
-    """Whether token ``i`` is inside a quotation opened after token ``lo`` (« », “ ”, straight quotes)."""
+def _quoted(ctx: Context, i: int) -> bool:
+    """Whether token ``i`` is inside a quotation (« », “ ”, straight quotes) opened in its paragraph."""
+    doc = ctx.doc
+    para = doc.text.rfind("\n\n", 0, doc.tokens[i].start)
+    lo = i
+    while lo > 0 and doc.tokens[lo - 1].start > para:
+        lo -= 1
     depth = 0
-    for t in ctx.doc.tokens[lo:i]:
+    for t in doc.tokens[lo:i]:
         if t.text == '"':
             depth = 1 - depth
         elif t.text in _OPENING_QUOTES:
