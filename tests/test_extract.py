@@ -572,24 +572,6 @@ def test_constructions_of_the_second_held_out_round(
     assert {g for g in got if g[:2] in {w[:2] for w in want if w[2]}} == {w for w in want if w[2]}
 
 
-def test_officials_of_a_region_or_a_state(extractor: Extractor) -> None:
-    """Found in fresh texts (eval-o*): a region's councillor acts for the region the sentence names
-    (not for the article's town); a state's lieutenant governor for the state named before."""
-    it = extractor.extract(
-        "Gubbio ha celebrato il gemellaggio con Vence. Il saluto della Regione Umbria è stato portato dal "
-        "consigliere regionale Luca Marinelli.",
-        language="it",
-        published="2024-06-03",
-    )
-    assert officials(it)["Luca Marinelli"] == ("legislator", "Umbria")
-    en = extractor.extract(
-        "Springfield renewed its sister city tie with Kyoto. Louisiana Lieutenant Governor Claire Boudreaux attended.",
-        language="en",
-        published="2024-06-03",
-    )
-    assert officials(en)["Claire Boudreaux"] == ("governor", "Louisiana")
-
-
 @pytest.mark.parametrize(
     ("lang", "text", "published", "expected"),
     [
@@ -652,23 +634,42 @@ def test_what_a_review_of_the_new_rules_found(
     assert got == expected
 
 
-def test_a_town_inside_a_quote_is_not_the_speakers(extractor: Extractor) -> None:
-    ex = extractor.extract(
-        "Todi sospende il gemellaggio con Vence. «Non è una decisione contro i cittadini di Vence, con cui "
-        "abbiamo legami sinceri», ha spiegato il sindaco Mario Rossi.",
-        language="it",
-        published="2024-05-10",
-    )
-    assert officials(ex)["Mario Rossi"] == ("mayor", "Todi")
-
-
-def test_a_regional_councillor_acts_for_the_region_in_english(extractor: Extractor) -> None:
-    ex = extractor.extract(
-        "Gubbio welcomed regional councillor Jane Doe, who came from Umbria for the twinning with Vence.",
-        language="en",
-        published="2024-05-10",
-    )
-    assert officials(ex)["Jane Doe"][1] == "Umbria"
+@pytest.mark.parametrize(
+    ("lang", "text", "person", "expected"),
+    [
+        (  # a region's councillor acts for the region the sentence names, not for the article's town
+            "it",
+            "Gubbio ha celebrato il gemellaggio con Vence. Il saluto della Regione Umbria è stato portato dal "
+            "consigliere regionale Luca Marinelli.",
+            "Luca Marinelli",
+            ("legislator", "Umbria"),
+        ),
+        (  # the same in English
+            "en",
+            "Gubbio welcomed regional councillor Jane Doe, who came from Umbria for the twinning with Vence.",
+            "Jane Doe",
+            ("council-member", "Umbria"),
+        ),
+        (  # a state's lieutenant governor acts for the state named before
+            "en",
+            "Springfield renewed its sister city tie with Kyoto. Louisiana Lieutenant Governor Claire Boudreaux "
+            "attended.",
+            "Claire Boudreaux",
+            ("governor", "Louisiana"),
+        ),
+        (  # a town inside a quotation is not the speaking official's
+            "it",
+            "Todi sospende il gemellaggio con Vence. «Non è una decisione contro i cittadini di Vence, con cui "
+            "abbiamo legami sinceri», ha spiegato il sindaco Mario Rossi.",
+            "Mario Rossi",
+            ("mayor", "Todi"),
+        ),
+    ],
+)
+def test_whom_officials_act_for(extractor: Extractor, lang: str, text: str, person: str, expected: tuple) -> None:
+    """Found in fresh texts (eval-o*, eval-q*): regions, states and quotations."""
+    ex = extractor.extract(text, language=lang, published="2024-06-03")
+    assert officials(ex)[person] == expected
 
 
 # ---------- constructions found in fresh texts (eval-d*, eval-e*): each checked on a text of our own ----------
