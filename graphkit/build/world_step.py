@@ -30,7 +30,7 @@ from graphkit.ingest.loader import BackgroundLoader
 from graphkit.ingest.merge import World, build_world
 from graphkit.ingest.rdf import Emitted, Existing, WorldWriter
 from graphkit.ingest.report import quality_data, write_quality_data
-from graphkit.rdf.namespaces import graph_iri
+from graphkit.rdf.namespaces import GK, graph_iri
 from graphkit.relations.model import place_class_values
 from graphkit.runtime.teardown import keep_until_exit
 from graphkit.store.embedded import EmbeddedStore
@@ -49,9 +49,9 @@ _SEED_PLACES = (
 )
 _EXISTING_PLACES = "SELECT DISTINCT ?place WHERE { " + place_class_values() + " ?place a ?class . }"
 _LOCATED_PLACES = "SELECT DISTINCT ?place WHERE { ?place wgs84:lat ?lat ; wgs84:long ?long }"
-_POPULATED_PLACES = "SELECT DISTINCT ?place WHERE { ?place gk:population ?n }"
-_PLACES_WITH_GEONAMES = "SELECT DISTINCT ?place WHERE { ?place gk:geonamesId ?id }"
-_PLACES_WITH_ADMIN1 = "SELECT DISTINCT ?place WHERE { ?place gk:admin1Code ?code }"
+_PLACE_FACTS = (
+    "SELECT DISTINCT ?place ?fact WHERE { VALUES ?fact { gk:population gk:geonamesId gk:admin1Code } ?place ?fact ?v }"
+)
 _EXISTING_RELATIONS = "SELECT ?relation ?party WHERE { ?relation a gk:MunicipalRelation ; gk:party ?party }"
 
 
@@ -61,9 +61,12 @@ def existing_in_store(store: EmbeddedStore) -> tuple[Existing, dict[str, dict[st
     r = store.select(_EXISTING_PLACES)
     existing.places = {str(row[0]) for row in r.rows}
     existing.located = {str(row[0]) for row in store.select(_LOCATED_PLACES).rows}
-    existing.populated = {str(row[0]) for row in store.select(_POPULATED_PLACES).rows}
-    existing.with_geonames = {str(row[0]) for row in store.select(_PLACES_WITH_GEONAMES).rows}
-    existing.with_admin1 = {str(row[0]) for row in store.select(_PLACES_WITH_ADMIN1).rows}
+    holding: dict[str, set[str]] = {str(GK.population): set(), str(GK.geonamesId): set(), str(GK.admin1Code): set()}
+    for place, fact in store.select(_PLACE_FACTS).rows:
+        holding[str(fact)].add(str(place))
+    existing.populated = holding[str(GK.population)]
+    existing.with_geonames = holding[str(GK.geonamesId)]
+    existing.with_admin1 = holding[str(GK.admin1Code)]
     r = store.select(_EXISTING_RELATIONS)
     parties: dict[str, set[str]] = {}
     for rel, party in r.rows:

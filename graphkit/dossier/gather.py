@@ -173,7 +173,7 @@ def _dataset_evidence(
         if src is None or src.is_article:
             continue
         detail = f"the relation is in the list of {listed}" if listed else "the relation is in this dataset"
-        row = rows.get(s.rstrip("/").rsplit("/", 1)[-1])
+        row = rows.get(local_name(s))
         if row:
             detail += f"; row {row}"
         out.append(Evidence(source=s, source_title=src.title, kind="dataset", detail=detail, url=src.url))

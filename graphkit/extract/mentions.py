@@ -179,17 +179,39 @@ def find_places(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, near: str
     return [_as_area(doc, lex, resolver, m) for m in found]
 
 
+def town_heads(
+    places: list[PlaceMention], lex: Lexicon, tails: frozenset[str] = frozenset()
+) -> dict[str, dict[str, PlaceRef]]:
+    """The first words of the towns the text names in full, with the towns they begin: "castelfranco"
+    -> Castelfranco Veneto; with ``tails``, only first words a tail word follows ("weilheim" of
+    "Weilheim in Oberbayern"). Generic first words alone shorten nothing ("Great Yarmouth" gives no
+    "great"; "Sankt Veit an der Glan" gives "sankt veit").
+
+    >>> from graphkit.extract.lexicon import load_lexicon
+    >>> lex = load_lexicon("en")
+    >>> m = PlaceMention(0, 2, 0, 0, 16, "Great Yarmouth", PlaceRef("Great Yarmouth", "x:gy", "GB", MUNICIPALITY))
+    >>> town_heads([m], lex)
+    {}
+    """
+    heads: dict[str, dict[str, PlaceRef]] = {}
+    for m in places:
+        words = normalise_name(m.name).split()
+        if not m.ref.resolved or m.ref.kind != MUNICIPALITY or len(words) < 2:
+            continue
+        for k in range(1, len(words) - (1 if tails else 0)):
+            if all(w in lex.name_heads for w in words[:k]):
+                continue  # ("Sankt Veit an der Glan" gives "sankt veit", not "sankt")
+            if not tails or words[k] in tails:
+                heads.setdefault(" ".join(words[:k]), {})[m.ref.key] = m.ref
+    return heads
+
+
 def _shortened(
     doc: Annotated, lex: Lexicon, spans: list[tuple[int, int]], found: list[PlaceMention]
 ) -> list[PlaceMention]:
     """``found`` with the short forms of a town the text names in full ("Castelfranco" where it also
     says "Castelfranco Veneto"), when its first words name one town of the text only."""
-    heads: dict[str, dict[str, PlaceMention]] = {}
-    for m in found:
-        words = normalise_name(m.name).split()
-        if m.ref.resolved and m.ref.kind == MUNICIPALITY and len(words) > 1 and words[0] not in lex.name_heads:
-            for k in range(1, len(words)):  # ("Great Yarmouth" gives no "Great")
-                heads.setdefault(" ".join(words[:k]), {})[m.ref.key] = m
+    heads = town_heads(found, lex)
     taken = {i for m in found for i in range(m.first, m.last)}
     extra = []
     for first, last in spans:
@@ -198,7 +220,7 @@ def _shortened(
         full = heads.get(normalise_name(doc.span_text(first, last)), {})
         if len(full) != 1 or any(doc.covering(k, first) for k in ("offices", "organisations", "countries")):
             continue
-        ref = replace(next(iter(full.values())).ref, name=doc.span_text(first, last))
+        ref = replace(next(iter(full.values())), name=doc.span_text(first, last))
         t0, t1 = doc.tokens[first], doc.tokens[last - 1]
         extra.append(
             PlaceMention(first, last, t0.sent, t0.start, t1.end, ref.name, ref, prefixed=_prefixed(doc, lex, first))
@@ -264,8 +286,10 @@ def _as_area(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, m: PlaceMent
     first, last = m.first, m.last
     if (
         last < len(doc.tokens)
-        and (doc.tokens[last].is_title or doc.tokens[last].lower in lex.region_words)
-        and doc.tokens[last].lower in lex.area_words
+        and (
+            (doc.tokens[last].is_title and doc.tokens[last].lower in lex.area_words)
+            or doc.tokens[last].lower in lex.region_words
+        )
         and "\n" not in doc.text[doc.tokens[last - 1].end : doc.tokens[last].start]
     ):
         last += 1  # "Qingpu District", "the Yaroslavl region"

@@ -27,7 +27,7 @@ from graphkit.extract.context import Context
 from graphkit.extract.dates import complete_yearless, find_dates
 from graphkit.extract.lexicon import Lexicon, available_languages, guess_language, load_lexicon
 from graphkit.extract.meetings import extract_meetings
-from graphkit.extract.mentions import PlaceMention, find_places, mention, with_ref
+from graphkit.extract.mentions import PlaceMention, find_places, mention, town_heads, with_ref
 from graphkit.extract.model import Designation, Extraction, PlaceRef, Source
 from graphkit.extract.officials import distinct_offices, office_mentions, person_tokens, surnames_after_titles
 from graphkit.extract.places import COUNTRY, MUNICIPALITY, PlaceResolver
@@ -96,7 +96,7 @@ def extract_text(text: str, resolver: PlaceResolver, **options: str | None) -> E
 def _context(doc: Annotated, lex: Lexicon, resolver: PlaceResolver, published: str | None) -> Context:
     surnames = surnames_after_titles(doc, lex)  # "Mayor-President Broussard": a person, not the town
     places = [m for m in find_places(doc, lex, resolver) if not (m.last - m.first == 1 and m.first in surnames)]
-    places = _short_forms(places)
+    places = _short_forms(places, lex)
     home = _home(doc, lex, places)
     if home is not None and (full := _full_name(places, home)) is not None:
         # "Newcastle" in an article about "Newcastle upon Tyne": the short form is the town's
@@ -147,25 +147,17 @@ _OPENING_SENTENCES = 3
 _LOCATIVE_TAILS = frozenset({"in", "im", "am", "an", "bei", "ob", "nad", "pod", "u", "upon", "on", "sur"})
 
 
-def _short_forms(places: list[PlaceMention]) -> list[PlaceMention]:
+def _short_forms(places: list[PlaceMention], lex: Lexicon) -> list[PlaceMention]:
     """A town named in full once ("Weilheim in Oberbayern", "Castelfranco Veneto") is that town where
     the article shortens its name ("il gemellaggio con Weilheim", "Castelfranco e Sélestat"), when
     the article names one such longer form only: after a locative word ("in", "am", "upon"), or any
     longer form when the short name alone places no town (several Castelfranco)."""
-    longer: dict[str, dict[str, PlaceRef]] = {}
-    anywhere: dict[str, dict[str, PlaceRef]] = {}
-    for m in places:
-        words = normalise_name(m.name).split()
-        if m.ref.kind not in (MUNICIPALITY, None) or not m.ref.resolved:
-            continue
-        for k in range(1, len(words)):
-            anywhere.setdefault(" ".join(words[:k]), {})[m.ref.key] = m.ref
-            if k < len(words) - 1 and words[k] in _LOCATIVE_TAILS:
-                longer.setdefault(" ".join(words[:k]), {})[m.ref.key] = m.ref
+    before_tail = town_heads(places, lex, _LOCATIVE_TAILS)
+    anywhere = town_heads(places, lex)
     out = []
     for m in places:
         key = normalise_name(m.name)
-        full = longer.get(key, {}) if m.ref.resolved else anywhere.get(key, {})
+        full = before_tail.get(key, {}) if m.ref.resolved else anywhere.get(key, {})
         if len(full) == 1 and m.ref.kind in (MUNICIPALITY, None):
             m = with_ref(m, replace(next(iter(full.values())), name=m.name))
         out.append(m)

@@ -31,6 +31,8 @@ from graphkit.places.gazetteer import normalise_name, us_state_names
 
 #: The order in which one status overrides another found in the same clause.
 _STATUS_RANK = {"terminated": 6, "suspended": 5, "renewed": 4, "signed": 3, "approved": 2, "proposed": 1}
+#: A possessive after a town ("Billings' other sister city", "Napier's"; tokens read "’" as "'").
+_POSSESSIVE = frozenset({"'s", "'"})
 _ANAPHORA_REACH = 2  # sentences a phrase without names may look back
 GENERIC_TYPE = "partnership"  # the relation-type concept of a partner list that names no type
 _ONLY = frozenset({"solo", "soltanto", "only", "just", "merely"})  # "non solo", "not only": no denial
@@ -263,7 +265,7 @@ def _negated(ctx: Context, cue: Cue, scan: _Scan) -> bool:
 def _possessive_after(ctx: Context, m: PlaceMention) -> bool:
     """ "Billings' other sister city", "Springfield's twin": the town is followed by a possessive."""
     doc = ctx.doc
-    return m.last < len(doc.tokens) and doc.tokens[m.last].lower in {"'s", "’s", "'", "’"}
+    return m.last < len(doc.tokens) and doc.tokens[m.last].lower in _POSSESSIVE
 
 
 def _dropped(ctx: Context, cue: Cue) -> bool:
@@ -361,7 +363,7 @@ def _scan_right(ctx: Context, cue: Cue, stop: int) -> _Scan:
         if m is not None and _qualifier(ctx, m, parties):  # "Cambridge, Massachusetts": where, not who
             i = m.last
             continue
-        if m is not None and m.last + 1 < stop and doc.tokens[m.last].lower in {"'s", "’s"}:
+        if m is not None and m.last + 1 < stop and doc.tokens[m.last].lower in _POSSESSIVE:
             nxt = ctx.place_starting(m.last + 1)
             if nxt is not None and not nxt.is_country:  # "Shanghai's Minhang District": the district
                 i = m.last + 1
@@ -820,7 +822,7 @@ def _locative_gap(ctx: Context, first: int, last: int) -> bool:
     country = doc.cue_at("countries", i) if i < last else None
     if country is not None:
         i = country.last
-        if i < last and doc.tokens[i].lower in {"'s", "’s"}:
+        if i < last and doc.tokens[i].lower in _POSSESSIVE:
             i += 1
     return i == last
 
@@ -851,7 +853,7 @@ def _among_own(ctx: Context, cue: Cue) -> bool:
 def _one_of_possessive(ctx: Context, cue: Cue, left: list[PlaceMention]) -> list[PlaceMention] | None:
     """ "Álamos, Sonora, one of Tucson's sister cities": the owner and the town the phrase describes."""
     doc = ctx.doc
-    if len(left) < 2 or cue.first < 2 or doc.tokens[cue.first - 1].lower not in {"'s", "’s"}:
+    if len(left) < 2 or cue.first < 2 or doc.tokens[cue.first - 1].lower not in _POSSESSIVE:
         return None
     owner = left[-1]
     if owner.last != cue.first - 1:
